@@ -1,0 +1,29 @@
+"""Shared type aliases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, TypeAlias
+
+import pandas as pd
+
+DateLike: TypeAlias = str | dt.date | dt.datetime | pd.Timestamp
+Direction: TypeAlias = Literal["cut", "hike"]
+PauseRule: TypeAlias = Literal["longest", "threshold"]
+Anchor: TypeAlias = Literal["cycle_start", "pause_start", "later_start"]
+Convention: TypeAlias = Literal["daily", "month_end", "prior_month_end"]
+
+
+def to_timestamp(value: DateLike | None) -> pd.Timestamp | None:
+    """Parse a date-like value into a normalised (midnight) Timestamp, or None."""
+    if value is None:
+        return None
+    from .errors import RatecycleError
+
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError) as exc:
+        raise RatecycleError(f"not a date: {value!r} (use YYYY-MM-DD)") from exc
+    if ts is pd.NaT:
+        raise RatecycleError(f"not a date: {value!r} (use YYYY-MM-DD)")
+    return ts.tz_localize(None).normalize() if ts.tzinfo else ts.normalize()

@@ -1,0 +1,1 @@
+"""Command-line interface: ``ratecycle``. Command modules in this package register themselves."""

@@ -1,0 +1,185 @@
+"""Options and output shared by every command: --snapshot/--store, --json/--csv, tables, errors."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ..errors import RatecycleError
+
+if TYPE_CHECKING:
+    from ..data.source import DataSource
+
+SnapshotOpt = Annotated[
+    Path | None,
+    typer.Option("--snapshot", envvar="RATECYCLE_SNAPSHOT", help="Read this snapshot directory; no network."),
+]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", envvar="RATECYCLE_STORE", help="DuckDB store file (default: user cache dir)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV on stdout.")]
+
+
+def source(snapshot: Path | None, store: Path | None) -> DataSource:
+    """The DataSource for a command's --snapshot/--store options (environment as fallback)."""
+    from ..data.source import DataSource
+
+    return DataSource.from_env(snapshot=snapshot, store=store)
+
+
+def parse_pair(pair: str) -> tuple[str, str]:
+    """Split 'A,B' into two series names."""
+    parts = [p.strip() for p in pair.split(",") if p.strip()]
+    if len(parts) != 2:
+        raise RatecycleError(f"--pair needs two series names separated by a comma, got {pair!r}")
+    return parts[0], parts[1]
+
+
+def jsonable(value: Any) -> Any:
+    """Convert numpy/pandas/dataclass values to plain JSON types (NaN becomes null, dates ISO strings)."""
+    import dataclasses
+
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return None if not math.isfinite(value) else value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()[:10] if _is_midnight(value) else value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    module = type(value).__module__
+    if module.startswith("numpy"):
+        return jsonable(value.item()) if hasattr(value, "item") and getattr(value, "ndim", 0) == 0 else \
+            jsonable(value.tolist())
+    if module.startswith("pandas"):
+        import pandas as pd
+
+        if value is pd.NaT:
+            return None
+        if isinstance(value, pd.Timestamp):
+            return jsonable(value.to_pydatetime())
+        if isinstance(value, pd.DataFrame):
+            return [jsonable(r) for r in value.to_dict(orient="records")]
+        if isinstance(value, pd.Series):
+            return {jsonable(k) if not isinstance(k, str) else k: jsonable(v) for k, v in value.items()}
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _is_midnight(value: dt.date) -> bool:
+    return not isinstance(value, dt.datetime) or (value.hour, value.minute, value.second, value.microsecond) == (
+        0, 0, 0, 0)
+
+
+def print_json(doc: Any) -> None:
+    """Write one JSON document to stdout."""
+    sys.stdout.write(json.dumps(jsonable(doc), indent=2, allow_nan=False) + "\n")
+
+
+def print_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> None:
+    """Write rows as CSV (header first) to stdout."""
+    if not rows:
+        return
+    cols = list(columns or rows[0].keys())
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: _cell_csv(row.get(c)) for c in cols})
+    sys.stdout.write(buffer.getvalue())
+
+
+def _cell_csv(value: Any) -> Any:
+    value = jsonable(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value)
+    return "" if value is None else value
+
+
+def fmt_cell(value: Any, pct: bool = False, digits: int = 2) -> str:
+    """Human formatting for a table cell: dates ISO, floats rounded, fractions as % when ``pct``."""
+    value = jsonable(value)
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value * 100:+.{digits - 1 if digits > 1 else 1}f}%" if pct else f"{value:,.{digits}f}"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value)[:60]
+    return str(value)
+
+
+def print_table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str] | None = None,
+    *,
+    title: str | None = None,
+    pct_columns: Sequence[str] = (),
+    caption: str | None = None,
+) -> None:
+    """A rich table on stdout (plain text when not a terminal)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    cols = list(columns or (rows[0].keys() if rows else []))
+    table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
+    for col in cols:
+        table.add_column(col, justify="left" if col in {"name", "series", "description"} else "right",
+                         overflow="fold")
+    for row in rows:
+        table.add_row(*[fmt_cell(row.get(c), pct=c in pct_columns) for c in cols])
+    Console(width=max(100, min(200, _terminal_width()))).print(table)
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((140, 40)).columns
+
+
+def emit(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    as_json: bool,
+    as_csv: bool,
+    columns: Sequence[str] | None = None,
+    title: str | None = None,
+    pct_columns: Sequence[str] = (),
+    caption: str | None = None,
+    document: Any = None,
+) -> None:
+    """Print rows as a table, JSON (``document`` if given, else the rows) or CSV."""
+    if as_json and as_csv:
+        raise RatecycleError("choose one of --json and --csv")
+    if as_json:
+        print_json(rows if document is None else document)
+    elif as_csv:
+        print_csv(rows, columns)
+    else:
+        print_table(rows, columns, title=title, pct_columns=pct_columns, caption=caption)

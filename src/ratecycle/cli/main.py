@@ -1,0 +1,84 @@
+"""The ``ratecycle`` entry point: builds the Typer app from every command module in this package.
+
+Each module ``ratecycle/cli/<name>.py`` that defines ``register(app)`` adds its commands. Command modules
+import only light libraries at import time (pandas and friends are imported inside the commands) so
+``ratecycle --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import typer
+
+from .. import __version__
+from ..errors import RatecycleError
+
+app = typer.Typer(
+    name="ratecycle",
+    help="Fed rate-cycle analytics: do small caps beat large caps by phase of the cutting cycle?",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ratecycle {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """ratecycle: rate-cutting cycles, phases and small- vs large-cap returns, from data.
+
+    Offline: add --snapshot DIR (or set RATECYCLE_SNAPSHOT) to any command.
+    """
+
+
+def _register_all() -> None:
+    package = importlib.import_module(__package__ or "ratecycle.cli")
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name in {"main", "common"} or info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if callable(register):
+            register(app)
+
+
+_register_all()
+
+
+def run() -> None:
+    """Console-script entry: user mistakes become one line on stderr and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except RatecycleError as err:
+        print(f"ratecycle: error: {err}", file=sys.stderr)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print("ratecycle: aborted", file=sys.stderr)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        print("ratecycle: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and friends
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,187 @@
+"""The catalog: every named series ratecycle knows, where it comes from and what it means.
+
+A series is assembled from one or more *segments* (provider, symbol, field, date range), which lets
+``fed_target_upper`` splice the discontinued point target DFEDTAR (to 2008-12-15) with the upper bound
+of the target range DFEDTARU (from 2008-12-16). ``fallbacks`` are alternative segment lists tried in order
+when the primary provider fails. Grouped sources (Fama-French factors, Shiller data) expose each field as
+``group:field`` and the group name loads all fields as a DataFrame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..errors import UnknownSeriesError
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One piece of a series: ``field`` of ``symbol`` at ``provider``, optionally clipped to [start, end]."""
+
+    provider: str
+    symbol: str
+    field: str = "value"
+    start: str | None = None
+    end: str | None = None
+
+    def clip(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Keep only the rows of an observation frame inside this segment's date range."""
+        mask = pd.Series(True, index=frame.index)
+        if self.start:
+            mask &= frame["date"] >= pd.Timestamp(self.start)
+        if self.end:
+            mask &= frame["date"] <= pd.Timestamp(self.end)
+        return frame.loc[mask]
+
+
+@dataclass(frozen=True)
+class SeriesSpec:
+    """A named series: metadata plus how to obtain it."""
+
+    name: str
+    description: str
+    units: str
+    frequency: str
+    segments: tuple[Segment, ...] = ()
+    fallbacks: tuple[tuple[Segment, ...], ...] = ()
+    derived: tuple[str, ...] = ()
+    """For computed series: (operation, input names...), e.g. ("ratio", "shiller:P", "shiller:E")."""
+    note: str = ""
+    group: str | None = None
+
+    @property
+    def provider(self) -> str:
+        """The primary provider name (or 'derived' / 'user')."""
+        if self.derived:
+            return "derived"
+        return self.segments[0].provider if self.segments else "user"
+
+    @property
+    def symbol(self) -> str:
+        """Primary provider symbols, spliced ones joined with '+'."""
+        if self.derived:
+            return f"{self.derived[0]}({', '.join(self.derived[1:])})"
+        return "+".join(f"{s.symbol}" + (f"[{s.field}]" if s.field != "value" else "") for s in self.segments)
+
+
+def _fred(symbol: str, start: str | None = None, end: str | None = None) -> Segment:
+    return Segment("fred", symbol, "value", start, end)
+
+
+def _yahoo(symbol: str, field: str = "close") -> Segment:
+    return Segment("yahoo", symbol, field)
+
+
+def _stooq(symbol: str) -> Segment:
+    return Segment("stooq", symbol, "close")
+
+
+SPLICE_DATE = "2008-12-16"
+"""First day of the target range (DFEDTARU/DFEDTARL); DFEDTAR ends the day before."""
+
+FF_FIELDS = ("Mkt-RF", "SMB", "HML", "RF")
+SHILLER_FIELDS = ("P", "D", "E", "CPI", "CAPE", "GS10")
+
+_ETFS = {
+    "iwm": "iShares Russell 2000 ETF (IWM), dividend-adjusted close",
+    "spy": "SPDR S&P 500 ETF (SPY), dividend-adjusted close",
+    "iwn": "iShares Russell 2000 Value ETF (IWN), dividend-adjusted close",
+    "iwo": "iShares Russell 2000 Growth ETF (IWO), dividend-adjusted close",
+    "vtwo": "Vanguard Russell 2000 ETF (VTWO), dividend-adjusted close",
+    "vtwg": "Vanguard Russell 2000 Growth ETF (VTWG), dividend-adjusted close",
+    "vtwv": "Vanguard Russell 2000 Value ETF (VTWV), dividend-adjusted close",
+}
+
+
+def _build() -> dict[str, SeriesSpec]:
+    specs: list[SeriesSpec] = [
+        SeriesSpec(
+            "fed_target_upper",
+            "Fed funds target: DFEDTAR point target to 2008-12-15, then the upper bound DFEDTARU",
+            "percent",
+            "daily (effective date)",
+            (_fred("DFEDTAR", end="2008-12-15"), _fred("DFEDTARU", start=SPLICE_DATE)),
+            note="Dated by the day a target takes effect, usually the day after the FOMC announcement.",
+        ),
+        SeriesSpec(
+            "fed_target_lower",
+            "Fed funds target: DFEDTAR point target to 2008-12-15, then the lower bound DFEDTARL",
+            "percent",
+            "daily (effective date)",
+            (_fred("DFEDTAR", end="2008-12-15"), _fred("DFEDTARL", start=SPLICE_DATE)),
+            note="Dated by the day a target takes effect, usually the day after the FOMC announcement.",
+        ),
+        SeriesSpec("fed_effective", "Effective federal funds rate (DFF)", "percent", "daily",
+                   (_fred("DFF"),)),
+        SeriesSpec("fed_funds_monthly", "Effective federal funds rate, monthly average (FEDFUNDS)",
+                   "percent", "monthly", (_fred("FEDFUNDS"),)),
+        SeriesSpec("core_pce", "Core PCE price index, excluding food and energy (PCEPILFE)",
+                   "index 2017=100", "monthly", (_fred("PCEPILFE"),),
+                   note="Month M is published near the end of month M+1 and revised later."),
+        SeriesSpec("pce", "Headline PCE price index (PCEPI)", "index 2017=100", "monthly",
+                   (_fred("PCEPI"),),
+                   note="Month M is published near the end of month M+1 and revised later."),
+        SeriesSpec("ust10y", "10-year Treasury constant-maturity yield (DGS10)", "percent",
+                   "daily (business days)", (_fred("DGS10"),)),
+        SeriesSpec("ust2y", "2-year Treasury constant-maturity yield (DGS2)", "percent",
+                   "daily (business days)", (_fred("DGS2"),)),
+        SeriesSpec("ust10y2y", "10-year minus 2-year Treasury spread (T10Y2Y)", "percentage points",
+                   "daily (business days)", (_fred("T10Y2Y"),)),
+        SeriesSpec("recession", "NBER recession indicator, 1 = recession month (USREC)", "0/1",
+                   "monthly", (_fred("USREC"),)),
+        SeriesSpec("fomc_meetings", "FOMC meeting and decision (announcement) dates, value 1 on each",
+                   "event", "events", (Segment("fomc", "meetings"),),
+                   note="No public machine-readable list exists; supplied by snapshots or a user CSV."),
+        SeriesSpec("russell2000", "Russell 2000 price index (^RUT), close", "index points", "daily",
+                   (_yahoo("^RUT"),), fallbacks=((_stooq("^rut"),),)),
+        SeriesSpec("sp500", "S&P 500 price index (^GSPC), close", "index points", "daily",
+                   (_yahoo("^GSPC"),), fallbacks=((_stooq("^spx"),),)),
+        SeriesSpec("sp500_tr", "S&P 500 total return index (^SP500TR), close", "index points", "daily",
+                   (_yahoo("^SP500TR"),)),
+        *[
+            SeriesSpec(name, desc, "USD (dividend-adjusted)", "daily",
+                       (_yahoo(name.upper(), "adj_close"),), fallbacks=((_stooq(f"{name}.us"),),))
+            for name, desc in _ETFS.items()
+        ],
+        SeriesSpec("pe_sp500", "S&P 500 trailing P/E: Shiller monthly price / trailing 12-month earnings",
+                   "ratio", "monthly", derived=("ratio", "shiller:P", "shiller:E"),
+                   note="Shiller earnings are reported with a lag of about one quarter."),
+        SeriesSpec("pe_russell2000", "Russell 2000 P/E, supplied by the user (no free history exists)",
+                   "ratio", "user-supplied",
+                   note="Import with: ratecycle data import-series pe_russell2000 FILE.csv"),
+    ]
+    for fld in FF_FIELDS:
+        specs.append(SeriesSpec(f"ff_factors:{fld}", f"Fama-French factor {fld} (Ken French library)",
+                                "percent per month", "monthly",
+                                (Segment("kenfrench", "F-F_Research_Data_Factors", fld),), group="ff_factors"))
+    for fld in SHILLER_FIELDS:
+        specs.append(SeriesSpec(f"shiller:{fld}", f"Shiller monthly S&P 500 data: {fld}",
+                                "see Shiller's ie_data", "monthly",
+                                (Segment("shiller", "ie_data", fld),), group="shiller"))
+    return {spec.name: spec for spec in specs}
+
+
+CATALOG: dict[str, SeriesSpec] = _build()
+GROUPS: dict[str, tuple[str, ...]] = {
+    "ff_factors": tuple(f"ff_factors:{f}" for f in FF_FIELDS),
+    "shiller": tuple(f"shiller:{f}" for f in SHILLER_FIELDS),
+}
+
+
+def get_spec(name: str) -> SeriesSpec:
+    """Look a series up by name; unknown names give a one-line error listing close matches."""
+    try:
+        return CATALOG[name]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(CATALOG) + list(GROUPS), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else " (see: ratecycle data list)"
+        raise UnknownSeriesError(f"unknown series {name!r}{hint}") from None
+
+
+def series_names() -> list[str]:
+    """All single-series names in catalog order."""
+    return list(CATALOG)

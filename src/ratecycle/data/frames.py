@@ -1,0 +1,165 @@
+"""The one shape every provider returns: an observation frame with columns ``date`` and ``value``.
+
+Validation lives here so that every provider rejects the same things (unparseable dates, non-numeric
+values, duplicate dates) with a one-line error naming the file, series and row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, where
+
+COLUMNS = ("date", "value")
+
+
+def empty() -> pd.DataFrame:
+    """An observation frame with no rows."""
+    return pd.DataFrame({"date": pd.Series([], dtype="datetime64[ns]"), "value": pd.Series([], dtype="float64")})
+
+
+def build(
+    rows: Iterable[tuple[int, object, object]],
+    *,
+    file: object = None,
+    series: object = None,
+    skip_missing: bool = True,
+) -> pd.DataFrame:
+    """Validate (row number, date, value) triples into an observation frame.
+
+    The row number is the line in the source, so errors point at the right place.
+    Missing markers ('', '.', 'NA', 'NaN', None) are dropped when ``skip_missing`` (FRED writes '.'
+    for bond-market holidays); anything else that is not a finite number is an error.
+    """
+    dates: list[pd.Timestamp] = []
+    values: list[float] = []
+    seen: dict[pd.Timestamp, int] = {}
+    for row, raw_date, raw_value in rows:
+        loc = where(file, series, row)
+        try:
+            ts = pd.Timestamp(str(raw_date).strip())
+        except (ValueError, TypeError, OverflowError):
+            raise DataError(f"bad date {str(raw_date)[:40]!r} ({loc})") from None
+        if ts is pd.NaT or pd.isna(ts):
+            raise DataError(f"bad date {str(raw_date)[:40]!r} ({loc})")
+        if ts.tzinfo is not None:
+            ts = ts.tz_localize(None)
+        ts = ts.normalize()
+        text = "" if raw_value is None else str(raw_value).strip()
+        if text in {"", ".", "NA", "NaN", "nan", "null", "None", "#N/A"}:
+            if skip_missing:
+                continue
+            raise DataError(f"missing value ({loc})")
+        try:
+            number = float(text)
+        except ValueError:
+            raise DataError(f"bad value {text[:40]!r} ({loc})") from None
+        if not math.isfinite(number):
+            raise DataError(f"non-finite value {text[:40]!r} ({loc})")
+        if ts in seen:
+            raise DataError(f"duplicate date {ts.date()} (first at row {seen[ts]}) ({loc})")
+        seen[ts] = row
+        dates.append(ts)
+        values.append(number)
+    frame = pd.DataFrame({"date": pd.DatetimeIndex(dates, dtype="datetime64[ns]"),
+                          "value": np.asarray(values, dtype="float64")})
+    return frame.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def read_date_value_csv(
+    source: str | Path | bytes,
+    *,
+    series: str,
+    date_column: str | None = None,
+    value_column: str | None = None,
+    file: object = None,
+) -> pd.DataFrame:
+    """Read a ``date,value``-style CSV (header required) into an observation frame.
+
+    Without explicit column names the first column is the date and the second the value.
+    """
+    import csv
+
+    label = file if file is not None else (source if isinstance(source, (str, Path)) else "<data>")
+    if isinstance(source, bytes):
+        raw = source
+    else:
+        try:
+            raw = Path(source).read_bytes()
+        except OSError as exc:
+            raise DataError(f"cannot read {exc.strerror or exc} ({where(label, series)})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError(f"not UTF-8 text ({where(label, series)})") from None
+    if not text.strip():
+        raise DataError(f"empty file ({where(label, series)})")
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except (StopIteration, csv.Error):
+        raise DataError(f"no header line ({where(label, series)})") from None
+    lowered = [h.lower() for h in header]
+    if date_column is None:
+        date_idx = 0
+    elif date_column.lower() in lowered:
+        date_idx = lowered.index(date_column.lower())
+    else:
+        raise DataError(f"no {date_column!r} column in header {header} ({where(label, series, 1)})")
+    if value_column is None:
+        value_idx = 1
+    elif value_column.lower() in lowered:
+        value_idx = lowered.index(value_column.lower())
+    else:
+        raise DataError(f"no {value_column!r} column in header {header} ({where(label, series, 1)})")
+    if len(header) <= max(date_idx, value_idx):
+        raise DataError(f"expected at least two columns, header is {header} ({where(label, series, 1)})")
+
+    def triples() -> Iterable[tuple[int, object, object]]:
+        try:
+            for number, record in enumerate(reader, start=2):
+                if not record or all(not c.strip() for c in record):
+                    continue
+                if len(record) <= max(date_idx, value_idx):
+                    raise DataError(f"too few fields {record[:4]} ({where(label, series, number)})")
+                yield number, record[date_idx], record[value_idx]
+        except csv.Error as exc:
+            raise DataError(f"malformed CSV: {exc} ({where(label, series, reader.line_num)})") from None
+
+    return build(triples(), file=label, series=series)
+
+
+def read_event_dates_csv(path: str | Path, *, series: str) -> pd.DataFrame:
+    """Read a CSV whose first column lists event dates (other columns are notes); each event gets value 1."""
+    import csv
+
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read: {exc} ({where(path, series)})") from None
+    records = list(csv.reader(io.StringIO(text)))
+    if not records:
+        raise DataError(f"empty file ({where(path, series)})")
+    return build(((n, rec[0], "1") for n, rec in enumerate(records[1:], start=2) if rec and rec[0].strip()),
+                 file=path, series=series)
+
+
+def content_hash(frame: pd.DataFrame) -> str:
+    """A stable SHA-256 of an observation frame's dates and values (what changed, not when fetched)."""
+    digest = hashlib.sha256()
+    digest.update(frame["date"].to_numpy(dtype="datetime64[ns]").astype("int64").tobytes())
+    digest.update(frame["value"].to_numpy(dtype="float64").tobytes())
+    return digest.hexdigest()
+
+
+def to_series(frame: pd.DataFrame, name: str) -> pd.Series:
+    """Turn an observation frame into a float Series with a DatetimeIndex named ``date``."""
+    index = pd.DatetimeIndex(frame["date"], name="date")
+    return pd.Series(frame["value"].to_numpy(dtype="float64"), index=index, name=name)

@@ -1,0 +1,106 @@
+"""Offline snapshot directories: the layout of ``shared/data`` and the layout ``data export`` writes.
+
+Two layouts are read:
+
+* **raw layout** (as gathered from the providers): ``fred/<FRED_ID>.csv`` (``date,<ID>``),
+  ``fred/fomc_meeting_dates.csv``, ``market/<TICKER>_daily.csv`` (``date,open,high,low,close,adj_close,volume``),
+  ``market/ff3_factors_monthly.csv``, ``market/shiller_ie_data_monthly.csv`` and iShares holdings CSVs.
+* **export layout**: ``manifest.json`` plus ``series/<name>.csv`` (``date,value``) per catalog series;
+  written by ``ratecycle data export`` and read back identically.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ...errors import DataError, where
+from .. import frames
+from ..catalog import Segment
+
+YAHOO_FILES = {
+    "^RUT": "RUT", "^GSPC": "GSPC", "^SP500TR": "SP500TR",
+    "IWM": "IWM", "SPY": "SPY", "IWN": "IWN", "IWO": "IWO", "VTWO": "VTWO", "VTWG": "VTWG", "VTWV": "VTWV",
+}
+STOOQ_FILES = {"^rut": "RUT", "^spx": "GSPC", **{f"{t.lower()}.us": t for t in
+                                                  ("IWM", "SPY", "IWN", "IWO", "VTWO", "VTWG", "VTWV")}}
+MANIFEST = "manifest.json"
+
+
+def export_file_name(name: str) -> str:
+    """File name of a catalog series in the export layout (':' is not portable in file names)."""
+    return name.replace(":", "__") + ".csv"
+
+
+@dataclass
+class SnapshotProvider:
+    """Read series from a snapshot directory; every call is local file I/O."""
+
+    root: Path
+
+    def __post_init__(self) -> None:
+        self.root = Path(self.root).expanduser()
+        if not self.root.is_dir():
+            raise DataError(f"snapshot directory not found: {self.root}")
+
+    # -- export layout -------------------------------------------------
+    def manifest(self) -> dict[str, dict[str, object]]:
+        """The export manifest's per-series metadata, or {} for a raw-layout snapshot."""
+        path = self.root / MANIFEST
+        if not path.exists():
+            return {}
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            return dict(doc["series"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DataError(f"malformed manifest ({where(path)}): {exc}") from None
+
+    def exported(self, name: str) -> pd.DataFrame | None:
+        """The series as written by ``data export``, or None when this snapshot does not hold it."""
+        if name not in self.manifest():
+            return None
+        path = self.root / "series" / export_file_name(name)
+        return frames.read_date_value_csv(path, series=name)
+
+    # -- raw layout ----------------------------------------------------
+    def locate(self, segment: Segment) -> tuple[Path, str, str]:
+        """(file, date column, value column) holding a segment in the raw layout."""
+        provider, symbol, field = segment.provider, segment.symbol, segment.field
+        if provider == "fred":
+            return self.root / "fred" / f"{symbol}.csv", "date", symbol
+        if provider == "fomc":
+            return self.root / "fred" / "fomc_meeting_dates.csv", "date", ""
+        if provider in {"yahoo", "stooq"}:
+            table = YAHOO_FILES if provider == "yahoo" else STOOQ_FILES
+            stem = table.get(symbol, symbol.lstrip("^").split(".")[0].upper())
+            return self.root / "market" / f"{stem}_daily.csv", "date", field
+        if provider == "kenfrench":
+            return self.root / "market" / "ff3_factors_monthly.csv", "date", field
+        if provider == "shiller":
+            return self.root / "market" / "shiller_ie_data_monthly.csv", "date", field
+        raise DataError(f"provider {provider!r} has no file in a snapshot ({where(self.root, symbol)})")
+
+    def fetch(self, segment: Segment, series: str) -> pd.DataFrame:
+        """Read one segment from the raw layout as an observation frame (unclipped)."""
+        path, date_col, value_col = self.locate(segment)
+        if not path.exists():
+            raise DataError(f"snapshot has no file for {segment.provider}:{segment.symbol} "
+                            f"({where(path, series)})")
+        if segment.provider == "fomc":
+            return frames.read_event_dates_csv(path, series=series)
+        return frames.read_date_value_csv(path, series=series, date_column=date_col, value_column=value_col)
+
+    def holdings_files(self) -> list[Path]:
+        """iShares holdings downloads found in the snapshot (``market/*_holdings_*.csv``)."""
+        return sorted((self.root / "market").glob("*_holdings_*.csv"))
+
+    def source_label(self, segment: Segment) -> str:
+        """Relative path of the file a segment comes from, for provenance lines."""
+        path, _, _ = self.locate(segment)
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)

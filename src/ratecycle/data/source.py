@@ -1,0 +1,204 @@
+"""DataSource: the one place analyses and the CLI get series from (a snapshot directory or the store).
+
+``RATECYCLE_SNAPSHOT`` / ``--snapshot DIR`` reads a snapshot and never touches the network;
+otherwise series come from the DuckDB store (``RATECYCLE_STORE`` / ``--store PATH``), filled by
+``ratecycle data fetch`` or ``ratecycle data import``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .._typing import DateLike, to_timestamp
+from ..errors import DataError
+from . import frames
+from .catalog import CATALOG, GROUPS, SeriesSpec, get_spec
+from .meta import SeriesMeta
+
+SNAPSHOT_ENV = "RATECYCLE_SNAPSHOT"
+STORE_ENV = "RATECYCLE_STORE"
+
+
+def default_store_path() -> Path:
+    """The store file: ``$RATECYCLE_STORE`` or ``<user cache dir>/ratecycle/store.duckdb``."""
+    env = os.environ.get(STORE_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("ratecycle")) / "store.duckdb"
+
+
+@dataclass
+class DataSource:
+    """Loads catalog series from a snapshot directory (offline) or from the store."""
+
+    snapshot: Path | None = None
+    store_path: Path | None = None
+    _frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _meta: dict[str, SeriesMeta] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_env(cls, snapshot: str | Path | None = None, store: str | Path | None = None) -> DataSource:
+        """Resolve options, then environment: an explicit snapshot wins, then RATECYCLE_SNAPSHOT, then the store."""
+        snap = snapshot if snapshot is not None else os.environ.get(SNAPSHOT_ENV) or None
+        store_path = Path(store).expanduser() if store is not None else default_store_path()
+        return cls(snapshot=Path(snap).expanduser() if snap else None, store_path=store_path)
+
+    @property
+    def mode(self) -> str:
+        """'snapshot' when reading a snapshot directory offline, else 'store'."""
+        return "snapshot" if self.snapshot is not None else "store"
+
+    # -- public API ----------------------------------------------------
+    def load(self, name: str, start: DateLike | None = None, end: DateLike | None = None) -> pd.Series:
+        """A catalog series as a float Series on a DatetimeIndex, clipped to [start, end]."""
+        if name in GROUPS:
+            raise DataError(f"{name!r} is a group; use load_group({name!r}) or one of {', '.join(GROUPS[name])}")
+        frame = self.frame(name)
+        series = frames.to_series(frame, name)
+        return _clip(series, start, end)
+
+    def load_group(self, group: str, start: DateLike | None = None, end: DateLike | None = None) -> pd.DataFrame:
+        """All fields of a grouped source (``ff_factors``, ``shiller``) as one DataFrame, outer-joined on date."""
+        if group not in GROUPS:
+            raise DataError(f"{group!r} is not a group (groups: {', '.join(GROUPS)})")
+        columns = {}
+        for member in GROUPS[group]:
+            columns[member.split(":", 1)[1]] = self.load(member, start, end)
+        return pd.DataFrame(columns)
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """The full observation frame (date, value) of a series, cached for this DataSource."""
+        spec = get_spec(name)
+        if name not in self._frames:
+            self._frames[name] = self._read(spec)
+        return self._frames[name]
+
+    def meta(self, name: str) -> SeriesMeta:
+        """Provenance of a series (loads it if needed)."""
+        self.frame(name)
+        return self._meta[name]
+
+    def has(self, name: str) -> bool:
+        """True when the series can be loaded (False for a missing user series or file)."""
+        try:
+            self.frame(name)
+        except DataError:
+            return False
+        return True
+
+    def available(self) -> list[SeriesMeta]:
+        """Metadata of every catalog series this source can provide, in catalog order."""
+        out = []
+        for name in CATALOG:
+            if self.has(name):
+                out.append(self._meta[name])
+        return out
+
+    def last_date(self, *names: str) -> pd.Timestamp:
+        """The latest date common to all the named series (their minimum last date)."""
+        return min(self.frame(n)["date"].iloc[-1] for n in names)
+
+    # -- internals -----------------------------------------------------
+    def _read(self, spec: SeriesSpec) -> pd.DataFrame:
+        if spec.derived:
+            frame = self._derive(spec)
+            self._meta[spec.name] = _meta_for(spec, frame, "derived", _now())
+            return frame
+        if self.snapshot is not None:
+            return self._read_snapshot(spec)
+        return self._read_store(spec)
+
+    def _read_snapshot(self, spec: SeriesSpec) -> pd.DataFrame:
+        from .providers.snapshot import SnapshotProvider
+
+        provider = SnapshotProvider(self.snapshot)  # type: ignore[arg-type]
+        exported = provider.exported(spec.name)
+        stamp = _mtime(self.snapshot)  # type: ignore[arg-type]
+        if exported is not None:
+            info = provider.manifest()[spec.name]
+            self._meta[spec.name] = SeriesMeta(
+                name=spec.name, provider=str(info.get("provider", "snapshot")),
+                symbol=str(info.get("symbol", spec.symbol)),
+                source=f"snapshot {self.snapshot}/series", fetched_at=str(info.get("fetched_at", stamp)),
+                first=_iso(exported, 0), last=_iso(exported, -1), rows=len(exported),
+                content_hash=frames.content_hash(exported),
+            )
+            return exported
+        if not spec.segments:
+            raise DataError(f"series {spec.name} is not in snapshot {self.snapshot}: {spec.note}")
+        parts = [seg.clip(provider.fetch(seg, spec.name)) for seg in spec.segments]
+        frame = _splice(parts)
+        labels = "+".join(provider.source_label(seg) for seg in spec.segments)
+        self._meta[spec.name] = _meta_for(spec, frame, f"snapshot {labels}", stamp)
+        return frame
+
+    def _read_store(self, spec: SeriesSpec) -> pd.DataFrame:
+        from .store import Store
+
+        store = Store(self.store_path or default_store_path())
+        frame = store.read(spec.name)
+        meta = store.metadata(spec.name)
+        if frame is None or meta is None:
+            hint = spec.note if not spec.segments else (
+                f"run 'ratecycle data fetch {spec.name}' or 'ratecycle data import DIR', or pass --snapshot DIR")
+            raise DataError(f"series {spec.name} is not in the store {store.path}: {hint}")
+        self._meta[spec.name] = meta
+        return frame
+
+    def _derive(self, spec: SeriesSpec) -> pd.DataFrame:
+        operation, *inputs = spec.derived
+        series = [self.load(name) for name in inputs]
+        if operation == "ratio":
+            numerator, denominator = series
+            joined = pd.concat([numerator, denominator], axis=1, join="inner").dropna()
+            joined = joined[joined.iloc[:, 1] > 0]
+            values = joined.iloc[:, 0] / joined.iloc[:, 1]
+            return pd.DataFrame({"date": values.index.to_numpy(dtype="datetime64[ns]"),
+                                 "value": values.to_numpy(dtype="float64")})
+        raise DataError(f"unknown derivation {operation!r} for series {spec.name}")
+
+
+def _splice(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate segment frames; overlapping dates are an error (a splice must not double count)."""
+    frame = pd.concat(parts, ignore_index=True) if parts else frames.empty()
+    frame = frame.sort_values("date", kind="stable").reset_index(drop=True)
+    dup = frame["date"].duplicated()
+    if dup.any():
+        raise DataError(f"spliced segments overlap on {frame.loc[dup, 'date'].iloc[0].date()}")
+    return frame
+
+
+def _clip(series: pd.Series, start: DateLike | None, end: DateLike | None) -> pd.Series:
+    lo, hi = to_timestamp(start), to_timestamp(end)
+    if lo is not None:
+        series = series[series.index >= lo]
+    if hi is not None:
+        series = series[series.index <= hi]
+    return series
+
+
+def _iso(frame: pd.DataFrame, pos: int) -> str | None:
+    return None if frame.empty else frame["date"].iloc[pos].date().isoformat()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _mtime(path: Path) -> str:
+    stamp = dt.datetime.fromtimestamp(Path(path).stat().st_mtime, dt.UTC)
+    return stamp.replace(microsecond=0).isoformat()
+
+
+def _meta_for(spec: SeriesSpec, frame: pd.DataFrame, source: str, fetched_at: str) -> SeriesMeta:
+    return SeriesMeta(
+        name=spec.name, provider=spec.provider, symbol=spec.symbol, source=source, fetched_at=fetched_at,
+        first=_iso(frame, 0), last=_iso(frame, -1), rows=len(frame), content_hash=frames.content_hash(frame),
+    )

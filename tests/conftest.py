@@ -1,0 +1,34 @@
+"""Shared fixtures: the offline snapshot (``../shared/data`` beside the repo, or $RATECYCLE_TEST_SNAPSHOT)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SNAPSHOT = Path(os.environ.get("RATECYCLE_TEST_SNAPSHOT", REPO.parent / "shared" / "data")).resolve()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never read the user's store or a snapshot from the environment unless they ask."""
+    monkeypatch.delenv("RATECYCLE_SNAPSHOT", raising=False)
+    monkeypatch.setenv("RATECYCLE_STORE", str(tmp_path / "store.duckdb"))
+    monkeypatch.delenv("FRED_API_KEY", raising=False)
+
+
+@pytest.fixture(scope="session")
+def snapshot_dir() -> Path:
+    """The read-only snapshot directory; tests fail loudly (not skip) when it is missing."""
+    assert SNAPSHOT.is_dir(), f"snapshot directory missing: {SNAPSHOT}"
+    return SNAPSHOT
+
+
+@pytest.fixture(scope="session")
+def ds(snapshot_dir: Path):  # type: ignore[no-untyped-def]
+    """A DataSource reading the snapshot (cached for the whole session)."""
+    from ratecycle.data.source import DataSource
+
+    return DataSource(snapshot=snapshot_dir)
