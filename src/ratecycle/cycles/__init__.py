@@ -1,5 +1,29 @@
 """Policy-rate cycles: moves, cutting/hiking cycles, pauses, early/later phases, point-in-time labels."""
 
+from .calendar import CalendarEntry, load_calendar, preset, preset_names
+from .detect import cycles_from_moves, detect_cycles, filter_cycles, find_pauses, group_moves
+from .loader import cycles_from_source, load_targets, moves_from_source
 from .model import Cycle, Move, Pause, Phase
+from .moves import policy_moves
+from .rules import CycleRules
 
-__all__ = ["Cycle", "Move", "Pause", "Phase"]
+__all__ = [
+    "CalendarEntry",
+    "Cycle",
+    "CycleRules",
+    "Move",
+    "Pause",
+    "Phase",
+    "cycles_from_moves",
+    "cycles_from_source",
+    "detect_cycles",
+    "filter_cycles",
+    "find_pauses",
+    "group_moves",
+    "load_calendar",
+    "load_targets",
+    "moves_from_source",
+    "policy_moves",
+    "preset",
+    "preset_names",
+]

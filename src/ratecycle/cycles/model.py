@@ -84,16 +84,30 @@ class Cycle:
     ongoing: bool = False
     """True when the data ends before the cycle can be said to be over (no max_gap elapsed yet)."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    calendar_start: pd.Timestamp | None = None
+    """Start fixed by a calendar (user file or preset); overrides the first move's date."""
+    calendar_end: pd.Timestamp | None = None
+    """End fixed by a calendar; overrides the last move's date."""
+
+    def __post_init__(self) -> None:
+        if not self.moves and self.calendar_start is None:
+            raise ValueError("a cycle needs at least one move or a calendar start date")
 
     @property
     def start(self) -> pd.Timestamp:
-        """Announcement date of the first move."""
+        """Announcement date of the first move (or the calendar's start date)."""
+        if self.calendar_start is not None:
+            return self.calendar_start
         return self.moves[0].announced
 
     @property
     def end(self) -> pd.Timestamp:
-        """Announcement date of the last move."""
-        return self.moves[-1].announced
+        """Announcement date of the last move (or the calendar's end date)."""
+        if self.calendar_end is not None:
+            return self.calendar_end
+        if self.moves:
+            return self.moves[-1].announced
+        return self.start
 
     @property
     def early_phase(self) -> Phase:

@@ -1,0 +1,160 @@
+"""Cycle calendars supplied by the user (TOML or CSV) or built in (presets), replacing detection.
+
+Each calendar row gives ``start``, optional ``pause_start``/``pause_end`` and optional ``end`` (empty: the
+cycle runs to the end of the data). Where target data is available the real moves announced inside the
+dates are attached to the cycle; the calendar's dates stay authoritative for phases.
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._typing import Direction
+from ..errors import DataError, RatecycleError, where
+from .model import Cycle, Move, Pause
+
+FIELDS = ("start", "pause_start", "pause_end", "end")
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One user-defined cycle: dates as given (announcement dates), direction and an optional name."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp | None
+    pause_start: pd.Timestamp | None
+    pause_end: pd.Timestamp | None
+    direction: Direction = "cut"
+    name: str = ""
+
+
+def preset_names() -> list[str]:
+    """Names of the built-in calendars (files ``ratecycle/presets/*.toml``)."""
+    folder = resources.files("ratecycle") / "presets"
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def read_preset(name: str) -> list[CalendarEntry]:
+    """The entries of a built-in calendar such as ``note-2025``."""
+    folder = resources.files("ratecycle") / "presets"
+    entry = folder / f"{name}.toml"
+    if not entry.is_file():
+        raise RatecycleError(f"unknown preset {name!r} (presets: {', '.join(preset_names())})")
+    return _parse_toml(entry.read_text(encoding="utf-8"), f"preset {name}")
+
+
+def read_calendar(path: str | Path) -> list[CalendarEntry]:
+    """Parse a calendar file: TOML (``[[cycle]]`` tables) or CSV (header start,pause_start,pause_end,end)."""
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise DataError(f"calendar file not found: {file}")
+    text = file.read_text(encoding="utf-8-sig")
+    if file.suffix.lower() == ".toml":
+        return _parse_toml(text, str(file))
+    if file.suffix.lower() in (".csv", ".txt"):
+        return _parse_csv(text, str(file))
+    raise DataError(f"file {file}: calendar must be .toml or .csv")
+
+
+def _parse_toml(text: str, label: str) -> list[CalendarEntry]:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"file {label}: not valid TOML ({exc})") from None
+    rows = doc.get("cycle")
+    if not isinstance(rows, list) or not rows:
+        raise DataError(f"file {label}: no [[cycle]] tables")
+    return _entries(rows, label)
+
+
+def _parse_csv(text: str, label: str) -> list[CalendarEntry]:
+    reader = csv.DictReader(text.splitlines())
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if "start" not in header:
+        raise DataError(f"file {label}: CSV header must include start (got {', '.join(header) or 'nothing'})")
+    rows = [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+    if not rows:
+        raise DataError(f"file {label}: no calendar rows")
+    return _entries(rows, label, first_row=2)
+
+
+def _entries(rows: Sequence[Any], label: str, first_row: int = 1) -> list[CalendarEntry]:
+    out = []
+    for i, row in enumerate(rows):
+        loc = where(file=label, row=i + first_row)
+        if not isinstance(row, dict):
+            raise DataError(f"{loc}: a cycle must be a table of dates")
+        dates = {f: _date(row.get(f), f, loc) for f in FIELDS}
+        if dates["start"] is None:
+            raise DataError(f"{loc}: start is required")
+        direction = str(row.get("direction") or "cut").strip().lower()
+        if direction not in ("cut", "hike"):
+            raise DataError(f"{loc}: direction must be cut or hike, got {direction!r}")
+        if (dates["pause_start"] is None) != (dates["pause_end"] is None):
+            raise DataError(f"{loc}: give both pause_start and pause_end, or neither")
+        order = [dates[f] for f in FIELDS if dates[f] is not None]
+        if any(b < a for a, b in pairwise(order)):
+            raise DataError(f"{loc}: dates must satisfy start <= pause_start < pause_end <= end")
+        if dates["pause_start"] is not None and dates["pause_start"] == dates["pause_end"]:
+            raise DataError(f"{loc}: pause_start must be before pause_end")
+        out.append(CalendarEntry(start=dates["start"], end=dates["end"], pause_start=dates["pause_start"],
+                                 pause_end=dates["pause_end"], direction=direction,  # type: ignore[arg-type]
+                                 name=str(row.get("name") or "")))
+    return out
+
+
+def _date(value: Any, field: str, loc: str) -> pd.Timestamp | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        ts = pd.Timestamp(str(value).strip())
+    except (ValueError, TypeError):
+        ts = pd.NaT
+    if ts is pd.NaT:
+        raise DataError(f"{loc}: {field} is not a date: {value!r} (use YYYY-MM-DD)")
+    return ts.normalize()
+
+
+def calendar_cycles(entries: Sequence[CalendarEntry], moves: Sequence[Move] | None, source: str,
+                    data_end: pd.Timestamp | None = None) -> list[Cycle]:
+    """Cycles with the calendar's dates, carrying the real moves of their direction announced inside them."""
+    cycles = []
+    for entry in entries:
+        end = entry.end
+        inside: list[Move] = []
+        opposite = 0
+        for move in moves or ():
+            if move.announced < entry.start or (end is not None and move.announced > end):
+                continue
+            if move.direction == entry.direction:
+                inside.append(move)
+            else:
+                opposite += 1
+        if end is None:
+            end = inside[-1].announced if inside else None
+        pause = Pause(entry.pause_start, entry.pause_end) if entry.pause_start is not None else None
+        extra: dict[str, Any] = {"name": entry.name, "opposite_moves": opposite, "moves_known": moves is not None}
+        cycles.append(Cycle(direction=entry.direction, moves=tuple(inside), pause=pause,
+                            pauses=(pause,) if pause else (), source=source, confidence="high",
+                            ongoing=entry.end is None, extra=extra | ({"data_end": data_end} if data_end else {}),
+                            calendar_start=entry.start, calendar_end=end))
+    return cycles
+
+
+def load_calendar(path: str | Path, moves: Sequence[Move] | None = None) -> list[Cycle]:
+    """Cycles from a user calendar file (with the real moves inside their dates when ``moves`` is given)."""
+    return calendar_cycles(read_calendar(path), moves, source="calendar")
+
+
+def preset(name: str, moves: Sequence[Move] | None = None) -> list[Cycle]:
+    """Cycles of a built-in calendar such as ``note-2025`` (with real moves when ``moves`` is given)."""
+    return calendar_cycles(read_preset(name), moves, source=f"preset:{name}")

@@ -1,0 +1,46 @@
+"""Parameters of cycle detection: how pauses are chosen and how long a silence ends a cycle.
+
+The defaults are chosen from the 1982-2026 target history; docs/cycles.md explains each number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .._typing import PauseRule
+from ..errors import RatecycleError
+
+DEFAULT_MIN_PAUSE = 52
+"""Days without a move that count as a pause: longer than the usual six-to-seven week spacing of meetings."""
+DEFAULT_MAX_GAP = 300
+"""Days without a move after which a cycle is over (2025's 273-day pause stays inside; 2002's 330 days splits)."""
+DEFAULT_MEETING_WINDOW = 3
+"""A move belongs to the latest FOMC meeting at most this many days before its effective date."""
+
+
+@dataclass(frozen=True)
+class CycleRules:
+    """How moves are grouped into cycles and which gap inside a cycle is its pause."""
+
+    rule: PauseRule = "longest"
+    """'longest': the longest gap between moves, if >= min_pause; 'threshold': every gap >= min_pause."""
+    min_pause: int = DEFAULT_MIN_PAUSE
+    max_gap: int = DEFAULT_MAX_GAP
+    meeting_window: int = DEFAULT_MEETING_WINDOW
+
+    def __post_init__(self) -> None:
+        if self.rule not in ("longest", "threshold"):
+            raise RatecycleError(f"unknown pause rule {self.rule!r} (use longest or threshold)")
+        if self.min_pause < 1:
+            raise RatecycleError(f"min_pause must be at least 1 day, got {self.min_pause}")
+        if self.max_gap < 1:
+            raise RatecycleError(f"max_gap must be at least 1 day, got {self.max_gap}")
+        if self.meeting_window < 0:
+            raise RatecycleError(f"meeting_window must be >= 0 days, got {self.meeting_window}")
+        if self.min_pause > self.max_gap:
+            raise RatecycleError(f"min_pause ({self.min_pause}) cannot exceed max_gap ({self.max_gap})")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
