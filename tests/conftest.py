@@ -32,3 +32,9 @@ def ds(snapshot_dir: Path):  # type: ignore[no-untyped-def]
     from ratecycle.data.source import DataSource
 
     return DataSource(snapshot=snapshot_dir)
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """pytest-httpserver listens on 127.0.0.1 with an ephemeral port (never a name that could resolve elsewhere)."""
+    return ("127.0.0.1", 0)

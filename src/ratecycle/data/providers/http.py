@@ -1,0 +1,256 @@
+"""The one HTTP layer every live provider uses: timeouts, retries with backoff, and body checks.
+
+Transient faults (connection errors, timeouts, resets, incomplete bodies, HTTP 429 and 5xx) are retried with
+exponential backoff plus jitter, honouring ``Retry-After``; other 4xx answers fail at once. Whatever happens, the
+caller gets either a complete response body or a one-line ProviderError naming provider, symbol and URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import os
+import random
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import httpx
+import pandas as pd
+
+from ...errors import ProviderError
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds allowed for connecting and for each read."""
+DEFAULT_RETRIES = 4
+"""Attempts in all (the first try included)."""
+DEFAULT_BACKOFF = 1.0
+"""Seconds before the first retry; doubles with each further attempt."""
+MAX_BACKOFF = 60.0
+MAX_RETRY_AFTER = 120.0
+"""A server's Retry-After is honoured up to this many seconds."""
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) ratecycle/0.1"
+
+_SECRET_PARAMS = re.compile(r"(api_key|apikey|token)=[^&\s)]*", re.IGNORECASE)
+
+
+def redact(url: str) -> str:
+    """The URL with secrets (``api_key=...``) masked, fit for error messages and provenance."""
+    return _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}=***", url)
+
+
+def base_url_for(name: str, base_url: str | None, default: str, *, env: str | None = None) -> str:
+    """The service root: an explicit ``base_url``, else ``$RATECYCLE_<NAME>_URL``, else the real service."""
+    if base_url:
+        return base_url.rstrip("/")
+    variable = env or f"RATECYCLE_{name.upper()}_URL"
+    from_env = os.environ.get(variable, "").strip()
+    return (from_env or default).rstrip("/")
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A complete response: status, headers, body and the (redacted) URL it came from."""
+
+    url: str
+    status: int
+    content: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def content_type(self) -> str:
+        """The media type, lower case, without parameters ('' when absent)."""
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def retry_after_seconds(value: str | None, *, cap: float = MAX_RETRY_AFTER,
+                        now: dt.datetime | None = None) -> float | None:
+    """Parse a Retry-After header (delay in seconds or an HTTP-date) into seconds, capped; None if absent/invalid."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return min(float(text), cap)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    current = now or dt.datetime.now(dt.UTC)
+    return min(max((when - current).total_seconds(), 0.0), cap)
+
+
+def _describe(exc: Exception, timeout: float) -> str:
+    """A short phrase for a transport failure."""
+    detail = " ".join(str(exc).split())[:160]
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"connect timeout ({timeout:g}s)"
+    if isinstance(exc, httpx.ReadTimeout):
+        return f"read timeout ({timeout:g}s)"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timeout ({timeout:g}s)"
+    if isinstance(exc, httpx.ConnectError):
+        return f"cannot connect ({detail or 'connection refused'})"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"incomplete response ({detail or 'server closed the connection'})"
+    if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.CloseError)):
+        return f"connection reset ({detail or type(exc).__name__})"
+    return f"{type(exc).__name__} ({detail})" if detail else type(exc).__name__
+
+
+class HttpClient:
+    """GET with retries for one provider; ``client`` and ``sleep`` are injection points for tests."""
+
+    def __init__(
+        self,
+        provider: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: int = DEFAULT_RETRIES,
+        backoff: float = DEFAULT_BACKOFF,
+        max_retry_after: float = MAX_RETRY_AFTER,
+        client: httpx.Client | None = None,
+        sleep: Callable[[float], None] | None = None,
+        rng: random.Random | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        if retries < 1:
+            raise ProviderError(f"{provider}: retries must be at least 1, got {retries}")
+        self.provider = provider
+        self.timeout = float(timeout)
+        self.retries = int(retries)
+        self.backoff = float(backoff)
+        self.max_retry_after = float(max_retry_after)
+        self.client = client
+        self.sleep = sleep or time.sleep
+        self.rng = rng or random.Random()
+        self.headers = {"User-Agent": USER_AGENT, **(headers or {})}
+
+    def backoff_delay(self, attempt: int) -> float:
+        """Seconds to wait after failed attempt ``attempt`` (1-based): exponential plus up to 50% jitter."""
+        base = min(MAX_BACKOFF, self.backoff * 2 ** (attempt - 1))
+        return base + self.rng.uniform(0.0, base / 2)
+
+    def get(
+        self,
+        url: str,
+        *,
+        symbol: str,
+        params: Mapping[str, str | int] | None = None,
+        error_detail: Callable[[bytes], str | None] | None = None,
+    ) -> Fetched:
+        """Fetch ``url`` completely, retrying transient faults; raise ProviderError when it cannot."""
+        shown = redact(f"{url}?{urlencode(params)}" if params else url)
+        prefix = f"{self.provider} {symbol}"
+        what = "no attempt made"
+        for attempt in range(1, self.retries + 1):
+            delay = self.backoff_delay(attempt)
+            try:
+                response = self._send(url, params)
+            except (httpx.UnsupportedProtocol, httpx.InvalidURL, httpx.TooManyRedirects) as exc:
+                raise ProviderError(f"{prefix}: {_describe(exc, self.timeout)} ({shown})") from None
+            except httpx.DecodingError as exc:
+                raise ProviderError(f"{prefix}: undecodable response body ({exc}) ({shown})") from None
+            except httpx.TransportError as exc:
+                what = _describe(exc, self.timeout)
+            else:
+                status = response.status_code
+                if 200 <= status < 300:
+                    return self._complete(response, prefix, shown)
+                reason = response.reason_phrase or ""
+                if status == 429 or status >= 500:
+                    what = f"HTTP {status} {reason}".strip()
+                    waited = retry_after_seconds(response.headers.get("retry-after"), cap=self.max_retry_after)
+                    if waited is not None:
+                        delay = waited
+                else:
+                    detail = _safe_detail(error_detail, response.content)
+                    extra = f": {detail}" if detail else ""
+                    raise ProviderError(f"{prefix}: HTTP {status} {reason}{extra}, not retried ({shown})")
+            if attempt < self.retries:
+                self.sleep(delay)
+        attempts = "attempt" if self.retries == 1 else "attempts"
+        raise ProviderError(f"{prefix}: {what} after {self.retries} {attempts} ({shown})")
+
+    def _send(self, url: str, params: Mapping[str, str | int] | None) -> httpx.Response:
+        if self.client is None:  # one pooled client per provider (building TLS contexts is slow)
+            self.client = httpx.Client(timeout=self.timeout, follow_redirects=True)
+        return self.client.get(url, params=params, headers=self.headers, timeout=self.timeout,
+                               follow_redirects=True)
+
+    def _complete(self, response: httpx.Response, prefix: str, shown: str) -> Fetched:
+        """Reject a body shorter than its Content-Length (a cut connection that the transport let through)."""
+        content = response.content
+        declared = response.headers.get("content-length")
+        encoded = response.headers.get("content-encoding", "identity").lower() not in {"", "identity"}
+        if declared and declared.isdigit() and not encoded and len(content) < int(declared):
+            raise ProviderError(f"{prefix}: truncated body ({len(content)} of {declared} bytes) ({shown})")
+        return Fetched(url=shown, status=response.status_code, content=content,
+                       headers={k.lower(): v for k, v in response.headers.items()})
+
+
+def _safe_detail(extract: Callable[[bytes], str | None] | None, body: bytes) -> str | None:
+    """A provider's explanation from an error body, or a short plain-text excerpt; never raises."""
+    try:
+        if extract is not None:
+            found = extract(body)
+            if found:
+                return " ".join(found.split())[:200]
+    except Exception:  # an unparseable error body must not hide the HTTP status
+        pass
+    text = body[:300].decode("utf-8", "replace").strip()
+    if not text or text.startswith("<"):
+        return None
+    return " ".join(text.split())[:200]
+
+
+def check_body(fetched: Fetched, prefix: str) -> bytes:
+    """The body if it can be data; an empty body or an HTML page (error page with status 200) is an error."""
+    body = fetched.content
+    if not body.strip():
+        raise ProviderError(f"{prefix}: empty response body ({fetched.url})")
+    if fetched.content_type in {"text/html", "application/xhtml+xml"} or body.lstrip()[:1] == b"<":
+        match = re.search(rb"<title[^>]*>(.*?)</title>", body[:4096], re.IGNORECASE | re.DOTALL)
+        title = match.group(1).decode("utf-8", "replace").strip()[:80] if match else ""
+        page = f" ({title!r})" if title else ""
+        raise ProviderError(f"{prefix}: got an HTML page{page} instead of data ({fetched.url})")
+    return body
+
+
+class HttpProvider:
+    """Shared constructor of the live providers: service root, timeouts, retries and test injection points."""
+
+    name = "http"
+    default_url = ""
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: int = DEFAULT_RETRIES,
+        backoff: float = DEFAULT_BACKOFF,
+        client: httpx.Client | None = None,
+        sleep: Callable[[float], None] | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.base_url = base_url_for(self.name, base_url, self.default_url)
+        self.http = HttpClient(self.name, timeout=timeout, retries=retries, backoff=backoff, client=client,
+                               sleep=sleep, rng=rng)
+
+    def source_label(self, symbol: str) -> str:
+        """Where a symbol is fetched from, for provenance (the service root, without secrets)."""
+        return redact(f"{self.base_url} {symbol}")
+
+
+def within(frame: pd.DataFrame, start: pd.Timestamp | None, end: pd.Timestamp | None) -> pd.DataFrame:
+    """Rows of an observation frame dated in [start, end] (either bound optional), index reset."""
+    mask = pd.Series(True, index=frame.index)
+    if start is not None:
+        mask &= frame["date"] >= pd.Timestamp(start)
+    if end is not None:
+        mask &= frame["date"] <= pd.Timestamp(end)
+    return frame.loc[mask].reset_index(drop=True)
