@@ -108,7 +108,7 @@ def test_2008_switch_to_range_is_a_75bp_cut(targets) -> None:
 def test_zero_lower_bound_has_no_moves(targets) -> None:
     moves = policy_moves(*targets)
     inside = [m.effective for m in moves if pd.Timestamp("2008-12-17") <= m.effective <= pd.Timestamp("2015-12-31")]
-    assert inside == [pd.Timestamp("2015-12-17")]  # the lift-off is the first move after the 2008 switch
+    assert inside == [pd.Timestamp("2015-12-16")]  # the lift-off is the first move after the 2008 switch
 
 
 def test_max_gap_default_splits_2002_and_keeps_2025(ds) -> None:
