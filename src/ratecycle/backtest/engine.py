@@ -1,0 +1,240 @@
+"""The daily backtest engine: point-in-time phases -> lagged target weights -> net returns after costs.
+
+Timing: the phase known at the close of trading day t sets the weights held over the return of day
+t + lag (default lag 1, so a label never trades on its own day's return). Positions drift with prices and are
+traded back to target only when the target changes (or on the benchmark's schedule); each trade costs
+``cost_bps`` basis points of the traded fraction of equity, taken from that day's return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, RatecycleError
+from .metrics import Metrics, summarize
+from .strategies import Strategy, weights_for_phases
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Arrays of one simulated portfolio: net and gross returns, weights held each day, fraction traded."""
+
+    net: np.ndarray
+    gross: np.ndarray
+    held: np.ndarray
+    traded: np.ndarray
+
+
+def simulate(asset_returns: np.ndarray, targets: np.ndarray, rebalance: np.ndarray,
+             cost_bps: float = 0.0) -> Simulation:
+    """Vectorised drift-and-rebalance simulation.
+
+    ``asset_returns`` and ``targets`` are (days, assets); on days where ``rebalance`` is true (always on day 0)
+    holdings are traded to ``targets`` before that day's return; in between they drift with prices. The
+    remainder of equity (1 - sum of weights) is cash earning nothing.
+    """
+    r = np.asarray(asset_returns, dtype="float64")
+    w_target = np.asarray(targets, dtype="float64")
+    n, k = r.shape
+    if w_target.shape != (n, k):
+        raise RatecycleError(f"targets shape {w_target.shape} does not match returns shape {(n, k)}")
+    if n == 0:
+        empty = np.zeros(0)
+        return Simulation(empty, empty, np.zeros((0, k)), empty)
+    flags = np.asarray(rebalance, dtype=bool).copy()
+    flags[0] = True
+    segment = np.cumsum(flags) - 1
+    seg_start = np.flatnonzero(flags)[segment]
+    growth = np.vstack([np.ones((1, k)), np.cumprod(1.0 + r, axis=0)[:-1]])  # growth before day t
+    seg_weights = w_target[seg_start]
+    positions = seg_weights * growth / growth[seg_start]
+    cash = 1.0 - seg_weights.sum(axis=1)
+    value = cash + positions.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        held = positions / value[:, None]
+    gross = np.sum(held * r, axis=1)
+    drifted = np.zeros_like(held)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        drifted[1:] = held[:-1] * (1.0 + r[:-1]) / (1.0 + gross[:-1])[:, None]
+    traded = np.where(flags, np.abs(w_target - drifted).sum(axis=1), 0.0)
+    net = gross - traded * cost_bps / 10_000.0
+    return Simulation(net=net, gross=gross, held=held, traded=traded)
+
+
+def align_prices(prices_a: pd.Series, prices_b: pd.Series) -> pd.DataFrame:
+    """Both closes on the dates they share (inner join), columns ``a`` and ``b``; no filling."""
+    frame = pd.concat([prices_a.rename("a"), prices_b.rename("b")], axis=1, join="inner").dropna()
+    if (frame <= 0).to_numpy().any():
+        bad = frame.index[(frame <= 0).any(axis=1)][0]
+        raise DataError(f"non-positive close on {bad.date()} ({prices_a.name} / {prices_b.name})")
+    return frame
+
+
+def positions(phases: pd.Series, trading_days: pd.DatetimeIndex, strategy: Strategy, lag: int = 1) -> pd.DataFrame:
+    """Target weights held over each trading day's return: the weights of the phase known ``lag`` trading
+    days earlier (NaN where no phase was known yet)."""
+    if lag < 0:
+        raise RatecycleError(f"--lag must be >= 0, got {lag}")
+    days = pd.DatetimeIndex(trading_days)
+    known = phases.sort_index()
+    # a trading day's phase is the last label dated on or before it (labels are point in time)
+    pos = np.searchsorted(known.index.to_numpy(dtype="datetime64[ns]"), days.to_numpy(dtype="datetime64[ns]"),
+                          side="right") - 1
+    phase_names = np.where(pos >= 0, known.to_numpy(dtype=object)[np.maximum(pos, 0)], None)
+    day_phase = pd.Series(phase_names, index=days, dtype=object)
+    targets = weights_for_phases(day_phase.fillna("none"), strategy)
+    targets[day_phase.isna().to_numpy()] = np.nan
+    shifted = targets.shift(lag)
+    shifted["phase"] = day_phase.shift(lag)
+    return shifted
+
+
+def _month_starts(index: pd.DatetimeIndex) -> np.ndarray:
+    """True on the first trading day of each calendar month."""
+    periods = index.to_period("M")
+    first = np.ones(len(index), dtype=bool)
+    first[1:] = periods[1:] != periods[:-1]
+    return first
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Daily returns, weights and metrics of a phase-rotation strategy and its three benchmarks."""
+
+    strategy: Strategy
+    pair: tuple[str, str]
+    lag: int
+    cost_bps: float
+    base_date: pd.Timestamp
+    returns: pd.DataFrame
+    """Net daily returns, columns: strategy, buy_hold_a, buy_hold_b, fifty_fifty."""
+    weights: pd.DataFrame
+    """Weights of A and B held over each day's return by the strategy (after drift), plus the phase used."""
+    metrics: tuple[Metrics, ...]
+    total_return_series: tuple[bool, bool]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def start(self) -> pd.Timestamp:
+        """The base close (first returns are measured from it)."""
+        return self.base_date
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """The last return date."""
+        return pd.Timestamp(self.returns.index[-1])
+
+    def equity(self) -> pd.DataFrame:
+        """Growth of 1 for each stream, starting at 1 on the base date."""
+        curve = (1.0 + self.returns).cumprod()
+        base = pd.DataFrame([[1.0] * curve.shape[1]], columns=curve.columns, index=[self.base_date])
+        return pd.concat([base, curve])
+
+    def metrics_table(self) -> pd.DataFrame:
+        """One row per stream with every metric."""
+        return pd.DataFrame([m.to_dict() for m in self.metrics]).set_index("name")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary: parameters, metrics per stream, notes (no daily series)."""
+        phase_share = self.weights["phase"].value_counts(normalize=True).sort_index()
+        return {
+            "strategy": self.strategy.to_dict(),
+            "pair": {"a": self.pair[0], "b": self.pair[1]},
+            "total_return_series": {"a": self.total_return_series[0], "b": self.total_return_series[1]},
+            "lag_days": self.lag,
+            "cost_bps": self.cost_bps,
+            "start": self.base_date.date().isoformat(),
+            "end": self.end.date().isoformat(),
+            "trading_days": len(self.returns),
+            "rebalances": int((self.weights["traded"] > 0).sum()),
+            "phase_share": {str(k): float(v) for k, v in phase_share.items()},
+            "metrics": [m.to_dict() for m in self.metrics],
+            "notes": list(self.notes),
+        }
+
+
+def run_backtest(
+    prices_a: pd.Series,
+    prices_b: pd.Series,
+    phases: pd.Series,
+    strategy: Strategy,
+    *,
+    lag: int = 1,
+    cost_bps: float = 5.0,
+    start: pd.Timestamp | None = None,
+    end: pd.Timestamp | None = None,
+    pair: tuple[str, str] = ("A", "B"),
+    total_return_series: tuple[bool, bool] = (False, False),
+) -> BacktestResult:
+    """Backtest ``strategy`` on the pair's closes using point-in-time ``phases`` (one label per date).
+
+    The evaluation runs from the first common close on or after ``start`` that already has a lagged phase
+    (the base date) to ``end``; it stops at the last phase date, never carrying a label past its data.
+    """
+    if cost_bps < 0:
+        raise RatecycleError(f"--cost-bps must be >= 0, got {cost_bps}")
+    closes = align_prices(prices_a, prices_b)
+    if len(phases):
+        closes = closes[closes.index <= phases.index.max()]
+    if end is not None:
+        closes = closes[closes.index <= pd.Timestamp(end)]
+    target = positions(phases, pd.DatetimeIndex(closes.index), strategy, lag)
+    has_target = target["a"].notna().to_numpy()
+    # candidate base closes: on/after start, with a known target for the next day's return
+    candidate = np.zeros(len(closes), dtype=bool)
+    candidate[:-1] = has_target[1:]
+    if start is not None:
+        candidate &= closes.index >= pd.Timestamp(start)
+    base = int(np.argmax(candidate)) if candidate.any() else len(closes)
+    closes = closes.iloc[base:]
+    target = target.iloc[base:]
+    if len(closes) < 3:
+        raise DataError(f"fewer than 3 common closes for {pair[0]} and {pair[1]} with a known phase in the period")
+    asset_r = closes.pct_change().iloc[1:]
+    target = target.iloc[1:]
+    r = asset_r[["a", "b"]].to_numpy()
+    w = target[["a", "b"]].to_numpy()
+    changed = np.ones(len(w), dtype=bool)
+    changed[1:] = np.any(w[1:] != w[:-1], axis=1)
+    strat = simulate(r, w, changed, cost_bps)
+    n = len(r)
+    bh_a = simulate(r, np.tile([1.0, 0.0], (n, 1)), np.zeros(n, dtype=bool), cost_bps)
+    bh_b = simulate(r, np.tile([0.0, 1.0], (n, 1)), np.zeros(n, dtype=bool), cost_bps)
+    index = pd.DatetimeIndex(asset_r.index)
+    mix = simulate(r, np.tile([0.5, 0.5], (n, 1)), _month_starts(index), cost_bps)
+    returns = pd.DataFrame({"strategy": strat.net, "buy_hold_a": bh_a.net, "buy_hold_b": bh_b.net,
+                            "fifty_fifty": mix.net}, index=index)
+    held = pd.DataFrame({"a": strat.held[:, 0], "b": strat.held[:, 1], "traded": strat.traded,
+                         "phase": target["phase"].to_numpy()}, index=index)
+    base_date = pd.Timestamp(closes.index[0])
+    sims = {"strategy": strat, "buy_hold_a": bh_a, "buy_hold_b": bh_b, "fifty_fifty": mix}
+    metrics = tuple(summarize(name, returns[name], sim.held, sim.traded, base_date, returns["buy_hold_b"])
+                    for name, sim in sims.items())
+    return BacktestResult(strategy=strategy, pair=pair, lag=lag, cost_bps=float(cost_bps), base_date=base_date,
+                          returns=returns, weights=held, metrics=metrics, total_return_series=total_return_series,
+                          notes=_notes(pair, total_return_series, lag, cost_bps))
+
+
+def _notes(pair: tuple[str, str], total: tuple[bool, bool], lag: int, cost_bps: float) -> tuple[str, ...]:
+    notes = [f"Signal lag {lag} trading day(s): the phase known at the close of day t sets the position for "
+             f"day t+{lag}'s return.",
+             f"Costs: {cost_bps:g} bp per unit of equity traded, charged on the trade day.",
+             "fifty_fifty holds 50% A / 50% B, rebalanced on the first trading day of each month.",
+             "Sharpe and Sortino use a zero risk-free rate; CAGR uses calendar days / 365.25."]
+    for name, is_total in zip(pair, total, strict=True):
+        if not is_total:
+            notes.append(f"{name} is a price index: dividends are not included, so its return is understated "
+                         "by roughly its dividend yield.")
+    return tuple(notes)
+
+
+TOTAL_RETURN_SERIES = frozenset({"iwm", "spy", "iwn", "iwo", "vtwo", "vtwg", "vtwv", "sp500_tr"})
+
+
+def is_total_return(name: str) -> bool:
+    """True for catalog series that include reinvested dividends (adjusted ETF closes, ^SP500TR)."""
+    return name in TOTAL_RETURN_SERIES
