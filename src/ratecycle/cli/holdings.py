@@ -1,0 +1,142 @@
+"""``ratecycle holdings FILE``: sector weights, top names and concentration of a fund; ``ratecycle momentum``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ..errors import RatecycleError
+from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, parse_pair, print_csv, print_json, print_table, source
+
+if TYPE_CHECKING:
+    from ..data.providers.ishares import Holdings
+
+SUMMARY_FIELDS = ["equity_holdings", "top10_weight", "herfindahl", "effective_holdings", "rotation_sectors_weight",
+                  "largest_sector", "largest_sector_weight", "published_equity_weight"]
+PCT_FIELDS = {"top10_weight", "rotation_sectors_weight", "largest_sector_weight", "published_equity_weight"}
+
+
+def _resolve(file: str, snapshot: Path | None) -> Path:
+    """A holdings path; the word ``snapshot`` means the newest holdings file of the --snapshot directory."""
+    if file != "snapshot":
+        return Path(file)
+    from ..data.providers.ishares import newest_holdings_file
+    from ..data.providers.snapshot import SnapshotProvider
+
+    if snapshot is None:
+        raise RatecycleError("FILE 'snapshot' needs --snapshot DIR (or RATECYCLE_SNAPSHOT)")
+    return newest_holdings_file(SnapshotProvider(snapshot).holdings_files())
+
+
+def _load(path: Path) -> Holdings:
+    from ..data.providers.ishares import read_holdings
+
+    return read_holdings(path)
+
+
+def holdings_command(
+    file: Annotated[str, typer.Argument(help="iShares holdings CSV, or 'snapshot' for the newest in --snapshot.")],
+    top: Annotated[int, typer.Option("--top", help="Number of largest holdings to list.")] = 10,
+    compare_with: Annotated[str | None, typer.Option("--compare", help="A second holdings file to compare.")] = None,
+    snapshot: SnapshotOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Sector weights, top holdings and concentration (top-10 weight, Herfindahl, effective number) of a fund."""
+    from .. import composition as comp
+
+    if as_json and as_csv:
+        raise RatecycleError("choose one of --json and --csv")
+    holdings = _load(_resolve(file, snapshot))
+    conc = comp.concentration(holdings)
+    sectors = comp.sector_weights(holdings)
+    leaders = comp.top_holdings(holdings, top)
+    other = _load(_resolve(compare_with, snapshot)) if compare_with else None
+    comparison = comp.compare(holdings, other) if other is not None else None
+    doc: dict[str, Any] = {"holdings": holdings.to_dict(), "concentration": conc.to_dict(),
+                           "sectors": sectors.to_dict(orient="records"), "top": leaders.to_dict(orient="records")}
+    if comparison is not None and other is not None:
+        doc["compare"] = {"holdings": other.to_dict(), **comparison.to_dict()}
+    if as_json:
+        print_json(doc)
+        return
+    rows = _long_rows(conc.to_dict(), sectors, leaders, comparison)
+    if as_csv:
+        print_csv(rows, ["section", "item", "value", "value_compare", "difference"])
+        return
+    title = f"{holdings.fund}, holdings as of {holdings.as_of.date()}"
+    summary = [{"measure": k, "value": conc.to_dict()[k]} for k in SUMMARY_FIELDS]
+    print_table([{"measure": r["measure"], "value": _show(r["measure"], r["value"])} for r in summary],
+                ["measure", "value"], title=title)
+    if comparison is None:
+        print_table(sectors.to_dict(orient="records"), ["sector", "weight", "published_weight", "holdings"],
+                    title="Sector weights (share of equity market value)", pct_columns=["weight", "published_weight"])
+    else:
+        print_table(comparison.sectors.to_dict(orient="records"),
+                    ["sector", "weight_left", "weight_right", "difference"],
+                    title=f"Sectors: {holdings.fund} ({holdings.as_of.date()}) vs {other.fund} "  # type: ignore[union-attr]
+                          f"({other.as_of.date()})",  # type: ignore[union-attr]
+                    pct_columns=["weight_left", "weight_right", "difference"])
+    print_table(leaders.to_dict(orient="records"),
+                ["rank", "ticker", "name", "sector", "weight_mv", "weight", "cumulative_weight"],
+                title=f"Top {top} holdings", pct_columns=["weight_mv", "weight", "cumulative_weight"],
+                caption="weight_mv: share of equity market value; weight: as published (rounded)")
+
+
+def _show(measure: str, value: Any) -> str:
+    if measure in PCT_FIELDS:
+        return f"{value * 100:.2f}%"
+    if measure == "herfindahl":
+        return f"{value:.6f}"
+    if measure == "effective_holdings":
+        return f"{value:.1f}"
+    return str(value)
+
+
+def _long_rows(summary: dict[str, Any], sectors: Any, leaders: Any, comparison: Any) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    right = comparison.right.to_dict() if comparison is not None else {}
+    for key in SUMMARY_FIELDS:
+        other = right.get(key)
+        diff = other - summary[key] if isinstance(other, float) and isinstance(summary[key], float) else None
+        rows.append({"section": "summary", "item": key, "value": summary[key], "value_compare": other,
+                     "difference": diff})
+    if comparison is not None:
+        for rec in comparison.sectors.to_dict(orient="records"):
+            rows.append({"section": "sector", "item": rec["sector"], "value": rec["weight_left"],
+                         "value_compare": rec["weight_right"], "difference": rec["difference"]})
+    else:
+        for rec in sectors.to_dict(orient="records"):
+            rows.append({"section": "sector", "item": rec["sector"], "value": rec["weight"]})
+    for rec in leaders.to_dict(orient="records"):
+        rows.append({"section": "top", "item": rec["ticker"], "value": rec["weight_mv"]})
+    return rows
+
+
+def momentum_command(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Use closes on or before this date.")] = None,
+    pair: Annotated[str, typer.Option("--pair", help="A,B series names.")] = "russell2000,sp500",
+    snapshot: SnapshotOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Relative momentum of A vs B over 1, 3 and 6 months (A's return relative to B's), point in time."""
+    from ..momentum import relative_momentum
+
+    a, b = parse_pair(pair)
+    ds = source(snapshot, store)
+    result = relative_momentum(ds.load(a, end=as_of), ds.load(b, end=as_of), as_of, a_name=a, b_name=b)
+    rows = [h.to_dict() for h in result.horizons]
+    emit(rows, as_json=as_json, as_csv=as_csv, document=result.to_dict(),
+         columns=["months", "start", "end", "return_a", "return_b", "relative", "sign"],
+         pct_columns=["return_a", "return_b", "relative"],
+         title=f"Relative momentum {a} vs {b} as of {result.as_of.date()} (signal {result.signal:+d})")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``holdings`` and ``momentum`` commands."""
+    app.command("holdings")(holdings_command)
+    app.command("momentum")(momentum_command)
