@@ -1,0 +1,53 @@
+"""``ratecycle inflation``: the core PCE risk monitor (rates, recent low, distance from 2%, pause-pressure flag)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..errors import RatecycleError
+from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, print_csv, print_json, print_table, source
+
+SUMMARY = ["month", "released", "yoy", "mom_ann", "ann3", "ann6", "gap_to_target", "low_month", "low_yoy",
+           "months_since_low", "months_rising_since_low", "flag"]
+RATE_COLUMNS = ["month", "index", "yoy", "mom_ann", "ann3", "ann6"]
+
+
+def inflation_command(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Use only months published by this date.")] = None,
+    months: Annotated[int, typer.Option("--months", help="Recent months to list.")] = 12,
+    target: Annotated[float, typer.Option("--target", help="Inflation target, percent.")] = 2.0,
+    snapshot: SnapshotOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Core PCE: YoY, MoM and 3/6-month annualised rates, the recent YoY low and a plain pause-pressure flag."""
+    from ..inflation import PUBLICATION_LAG_MONTHS, inflation_monitor, inflation_rates
+    from ..valuation import known_at
+
+    if as_json and as_csv:
+        raise RatecycleError("choose one of --json and --csv")
+    ds = source(snapshot, store)
+    series = ds.load("core_pce")
+    reading = inflation_monitor(series, as_of, target=target)
+    rates = inflation_rates(known_at(series, as_of, PUBLICATION_LAG_MONTHS)).iloc[-max(months, 1):]
+    recent = [{"month": ts.strftime("%Y-%m"), **{c: float(row[c]) for c in RATE_COLUMNS[1:]}}
+              for ts, row in rates.iterrows()]
+    doc = reading.to_dict()
+    if as_json:
+        print_json({"reading": doc, "recent": recent, "provenance": ds.meta("core_pce").to_dict()})
+    elif as_csv:
+        print_csv(recent, RATE_COLUMNS)
+    else:
+        print_table([{"measure": k, "value": doc[k]} for k in SUMMARY], ["measure", "value"],
+                    title=f"Core PCE inflation risk (as of {doc['as_of'] or 'latest data'})")
+        typer.echo(f"Flag {reading.flag}: {reading.reason}.")
+        typer.echo(f"Rates in percent; {reading.note}.")
+        print_table(recent, RATE_COLUMNS, title="Recent months (percent)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``inflation`` command."""
+    app.command("inflation")(inflation_command)
