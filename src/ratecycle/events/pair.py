@@ -1,0 +1,126 @@
+"""Two price series measured over the same windows, each with its own closes (the pair alignment rule).
+
+Alignment rule: for every window date each series uses its **own** last close on or before that date.
+When the two series picked different days (a holiday on one exchange, a missing row, a series that ends
+earlier) the row is flagged ``dates_differ``; nothing is shifted silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from .windows import as_days, max_drawdowns, window_returns
+
+
+@dataclass(frozen=True)
+class Prices:
+    """A named price (or wealth-index) series as sorted date and close arrays."""
+
+    name: str
+    dates: np.ndarray
+    closes: np.ndarray
+
+    @classmethod
+    def from_series(cls, series: pd.Series, name: str | None = None) -> Prices:
+        """Build from a pandas Series on a DatetimeIndex; NaN rows are dropped, duplicates are an error."""
+        label = str(name or series.name or "series")
+        clean = series.dropna().sort_index()
+        if clean.empty:
+            raise DataError(f"series {label} has no observations")
+        if clean.index.has_duplicates:
+            dup = clean.index[clean.index.duplicated()][0]
+            raise DataError(f"series {label} has duplicate dates, e.g. {dup.date()}")
+        closes = clean.to_numpy(dtype="float64")
+        if bool(np.any(closes <= 0)):
+            bad = clean.index[closes <= 0][0]
+            raise DataError(f"series {label} has a non-positive price on {bad.date()}; returns need prices > 0")
+        return cls(label, as_days(clean.index), closes)
+
+    @property
+    def first(self) -> np.datetime64:
+        """First observation date."""
+        return self.dates[0]
+
+    @property
+    def last(self) -> np.datetime64:
+        """Last observation date."""
+        return self.dates[-1]
+
+    def series(self) -> pd.Series:
+        """Back to a pandas Series (for charts and reports)."""
+        return pd.Series(self.closes, index=pd.DatetimeIndex(self.dates.astype("datetime64[ns]"), name="date"),
+                         name=self.name)
+
+
+def as_prices(value: pd.Series | Prices, name: str | None = None) -> Prices:
+    """Accept either a pandas Series or a ready Prices object."""
+    return value if isinstance(value, Prices) else Prices.from_series(value, name)
+
+
+PAIR_COLUMNS = (
+    "window_start", "window_end",
+    "start_a", "end_a", "close_start_a", "close_end_a", "return_a",
+    "start_b", "end_b", "close_start_b", "close_end_b", "return_b",
+    "spread", "ratio", "max_drawdown_a", "max_drawdown_b",
+    "incomplete", "last_date_used", "before_data", "dates_differ",
+)
+
+
+def pair_windows(a: Prices, b: Prices, starts: np.ndarray, ends: np.ndarray, *, drawdown: bool = True) -> pd.DataFrame:
+    """One row per window: dates and closes used for both series, returns, spread (A-B) and growth ratio.
+
+    ``incomplete``: a series ends before the window does (``last_date_used`` is the earlier end used);
+    ``before_data``: a series has no close on or before the window start (returns are NaN).
+    """
+    starts, ends = as_days(starts), as_days(ends)
+    wa = window_returns(a.dates, a.closes, starts, ends)
+    wb = window_returns(b.dates, b.closes, starts, ends)
+    incomplete = wa.incomplete | wb.incomplete
+    before = wa.before_data | wb.before_data
+    differ = (wa.start_date != wb.start_date) | (wa.end_date != wb.end_date)
+    last_used = np.where(incomplete, np.minimum(wa.end_date, wb.end_date), np.datetime64("NaT", "D"))
+    nan = np.full(len(wa), np.nan)
+    dd_a = max_drawdowns(a.closes, wa.start_index, wa.end_index) if drawdown else nan
+    dd_b = max_drawdowns(b.closes, wb.start_index, wb.end_index) if drawdown else nan
+    frame = pd.DataFrame({
+        "window_start": _ts(starts), "window_end": _ts(ends),
+        "start_a": _ts(wa.start_date), "end_a": _ts(wa.end_date), "close_start_a": wa.start_close,
+        "close_end_a": wa.end_close, "return_a": wa.returns,
+        "start_b": _ts(wb.start_date), "end_b": _ts(wb.end_date), "close_start_b": wb.start_close,
+        "close_end_b": wb.end_close, "return_b": wb.returns,
+        "spread": wa.returns - wb.returns, "ratio": (1.0 + wa.returns) / (1.0 + wb.returns),
+        "max_drawdown_a": dd_a, "max_drawdown_b": dd_b,
+        "incomplete": incomplete, "last_date_used": _ts(last_used), "before_data": before,
+        "dates_differ": differ & ~before,
+    })
+    return frame
+
+
+def _ts(days: np.ndarray) -> pd.DatetimeIndex:
+    return pd.DatetimeIndex(np.asarray(days).astype("datetime64[ns]"))
+
+
+def row_records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows as plain dicts: dates ISO strings (None for NaT), floats (None for NaN), flags bool."""
+    records: list[dict[str, object]] = []
+    for row in frame.to_dict(orient="records"):
+        clean: dict[str, object] = {}
+        for key, value in row.items():
+            if isinstance(value, pd.Timestamp):
+                clean[key] = None if pd.isna(value) else value.date().isoformat()
+            elif value is pd.NaT:
+                clean[key] = None
+            elif isinstance(value, (bool, np.bool_)):
+                clean[key] = bool(value)
+            elif isinstance(value, (float, np.floating)):
+                clean[key] = None if not np.isfinite(value) else float(value)
+            elif isinstance(value, (int, np.integer)):
+                clean[key] = int(value)
+            else:
+                clean[key] = value
+        records.append(clean)
+    return records

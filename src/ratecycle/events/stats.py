@@ -1,0 +1,135 @@
+"""Statistics over event spreads: hit rate, mean/median with bootstrap intervals, a random-window test.
+
+Intervals use ``arch.bootstrap.IIDBootstrap`` (percentile method, fixed seed); the test is
+``scipy.stats.permutation_test`` of "event spreads are larger than random-window spreads".
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+SMALL_SAMPLE = 10
+"""Below this many events every interval and p-value is flagged as rough."""
+DEFAULT_SEED = 20250917
+DEFAULT_REPS = 2000
+DEFAULT_PERMUTATIONS = 9999
+
+
+@dataclass(frozen=True)
+class RandomWindowTest:
+    """Permutation test: is the mean event spread above the mean of random baseline windows?"""
+
+    name: str
+    statistic: float
+    """Mean event spread minus mean baseline spread."""
+    p_value: float
+    n_events: int
+    n_baseline: int
+    n_resamples: int
+    alternative: str
+    seed: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict form."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SpreadStats:
+    """Summary of the spreads of one study (complete windows only)."""
+
+    n: int
+    n_excluded: int
+    """Windows left out because they were incomplete or started before the data."""
+    hits: int
+    hit_rate: float | None
+    mean: float | None
+    median: float | None
+    mean_ci: tuple[float, float] | None
+    median_ci: tuple[float, float] | None
+    ci_level: float
+    bootstrap_reps: int
+    seed: int
+    small_sample: bool
+    baseline_n: int | None = None
+    baseline_mean: float | None = None
+    baseline_median: float | None = None
+    baseline_hit_rate: float | None = None
+    mean_percentile: float | None = None
+    """Where the mean event spread falls in the baseline distribution (0..1)."""
+    test: RandomWindowTest | None = None
+    warning: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict form (intervals as two-element lists)."""
+        doc = asdict(self)
+        doc["mean_ci"] = list(self.mean_ci) if self.mean_ci else None
+        doc["median_ci"] = list(self.median_ci) if self.median_ci else None
+        doc["test"] = self.test.to_dict() if self.test else None
+        return doc
+
+
+def bootstrap_ci(values: np.ndarray, statistic: str = "mean", *, reps: int = DEFAULT_REPS,
+                 level: float = 0.95, seed: int = DEFAULT_SEED) -> tuple[float, float] | None:
+    """Percentile bootstrap interval of the mean or median (None with fewer than 3 values)."""
+    from arch.bootstrap import IIDBootstrap
+
+    values = np.asarray(values, dtype="float64")
+    if values.size < 3:
+        return None
+    func = np.mean if statistic == "mean" else np.median
+    bs = IIDBootstrap(values, seed=seed)
+    ci = bs.conf_int(lambda x: np.atleast_1d(func(x)), reps=reps, method="percentile", size=level)
+    return float(ci[0, 0]), float(ci[1, 0])
+
+
+def random_window_test(events: np.ndarray, baseline: np.ndarray, *, n_resamples: int = DEFAULT_PERMUTATIONS,
+                       seed: int = DEFAULT_SEED) -> RandomWindowTest | None:
+    """One-sided permutation test of mean(event spreads) - mean(baseline spreads) > 0 (None if too few)."""
+    from scipy.stats import permutation_test
+
+    events = np.asarray(events, dtype="float64")
+    baseline = np.asarray(baseline, dtype="float64")
+    if events.size < 1 or baseline.size < 2:
+        return None
+
+    def diff(x: np.ndarray, y: np.ndarray, axis: int) -> np.ndarray:
+        return np.mean(x, axis=axis) - np.mean(y, axis=axis)
+
+    res = permutation_test((events, baseline), diff, permutation_type="independent", vectorized=True,
+                           n_resamples=n_resamples, alternative="greater", rng=np.random.default_rng(seed))
+    return RandomWindowTest("permutation test, event vs random-window spreads (scipy.stats.permutation_test)",
+                            float(res.statistic), float(res.pvalue), int(events.size), int(baseline.size),
+                            int(n_resamples), "greater", int(seed))
+
+
+def summarize(spreads: np.ndarray, *, excluded: int = 0, baseline: np.ndarray | None = None,
+              reps: int = DEFAULT_REPS, level: float = 0.95, seed: int = DEFAULT_SEED,
+              n_resamples: int = DEFAULT_PERMUTATIONS) -> SpreadStats:
+    """Hit rate (share of spreads > 0), mean and median with bootstrap intervals, baseline comparison."""
+    s = np.asarray(spreads, dtype="float64")
+    s = s[np.isfinite(s)]
+    n = int(s.size)
+    small = n < SMALL_SAMPLE
+    warning = f"small sample: n={n} events (< {SMALL_SAMPLE}); intervals and p-values are rough" if small else ""
+    base_kw: dict[str, Any] = {}
+    if baseline is not None and baseline.size:
+        from scipy.stats import percentileofscore
+
+        base_kw = {
+            "baseline_n": int(baseline.size), "baseline_mean": float(np.mean(baseline)),
+            "baseline_median": float(np.median(baseline)), "baseline_hit_rate": float(np.mean(baseline > 0)),
+            "mean_percentile": float(percentileofscore(baseline, float(np.mean(s)), kind="weak")) / 100.0
+            if n else None,
+            "test": random_window_test(s, baseline, n_resamples=n_resamples, seed=seed) if n else None,
+        }
+    return SpreadStats(
+        n=n, n_excluded=int(excluded), hits=int(np.sum(s > 0)), hit_rate=float(np.mean(s > 0)) if n else None,
+        mean=float(np.mean(s)) if n else None, median=float(np.median(s)) if n else None,
+        mean_ci=bootstrap_ci(s, "mean", reps=reps, level=level, seed=seed),
+        median_ci=bootstrap_ci(s, "median", reps=reps, level=level, seed=seed),
+        ci_level=level, bootstrap_reps=reps, seed=seed, small_sample=small, warning=warning, **base_kw,
+    )
