@@ -1,0 +1,67 @@
+"""``ratecycle curve``: the 10y-2y spread now, its change over the current cutting cycle, and past cycles."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, print_csv, print_json, print_table, source
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..data.source import DataSource
+
+SUMMARY = ["date", "level", "inverted", "cycle_start", "since", "since_basis", "level_then", "change", "steepening"]
+
+
+def load_spread(ds: DataSource, as_of: str | None) -> pd.Series:
+    """The 10y-2y spread up to ``as_of`` from ust10y2y, or ust10y - ust2y when the spread series is absent."""
+    from ..curve import spread_series
+
+    if ds.has("ust10y2y"):
+        return spread_series(ds.load("ust10y2y", end=as_of))
+    return spread_series(ust10y=ds.load("ust10y", end=as_of), ust2y=ds.load("ust2y", end=as_of))
+
+
+def curve_command(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Use only data on or before this date.")] = None,
+    threshold: Annotated[float, typer.Option("--threshold", help="Change (pp) that counts as steepening.")] = 0.10,
+    snapshot: SnapshotOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """10y-2y Treasury spread: level on --as-of, change since the current cutting cycle began, past cycles."""
+    from ..curve import curve_over_cycles, curve_reading
+    from ..cycles import detect_cycles
+    from ..errors import RatecycleError
+
+    if as_json and as_csv:
+        raise RatecycleError("choose one of --json and --csv")
+    ds = source(snapshot, store)
+    cycles = detect_cycles(ds.load("fed_target_upper", end=as_of), ds.load("fed_target_lower", end=as_of),
+                           ds.load("fomc_meetings", end=as_of), direction="cut")
+    current = cycles[-1] if cycles and cycles[-1].ongoing else None
+    spread = load_spread(ds, as_of)
+    reading = curve_reading(spread, as_of, cycle_start=current.start if current else None, threshold=threshold)
+    history = curve_over_cycles(spread, cycles, as_of, threshold)
+    rows = [{k: (v.date().isoformat() if hasattr(v, "date") else v) for k, v in rec.items()}
+            for rec in history.to_dict(orient="records")]
+    doc = reading.to_dict()
+    if as_json:
+        print_json({"reading": doc, "cycles": rows,
+                    "note": "cycles are cutting cycles detected from target data on or before the as-of date"})
+    elif as_csv:
+        print_csv(rows, list(history.columns))
+    else:
+        print_table([{"measure": k, "value": doc.get(k)} for k in SUMMARY], ["measure", "value"],
+                    title=f"10y-2y Treasury spread, percentage points (as of {doc['as_of']})")
+        print_table(rows, ["cycle", "start", "end", "ongoing", "level_start", "level_end", "change", "trend"],
+                    title="Cutting cycles: spread at start and end (trend +1 steepened, -1 flattened)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``curve`` command."""
+    app.command("curve")(curve_command)
