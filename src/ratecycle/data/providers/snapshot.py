@@ -78,6 +78,9 @@ class SnapshotProvider:
             stem = table.get(symbol, symbol.lstrip("^").split(".")[0].upper())
             return self.root / "market" / f"{stem}_daily.csv", "date", field
         if provider == "kenfrench":
+            original = self.root / "market" / f"{symbol}.CSV"
+            if original.exists():  # the library's file exactly as published, parsed by the kenfrench provider
+                return original, "", field
             return self.root / "market" / "ff3_factors_monthly.csv", "date", field
         if provider == "shiller":
             return self.root / "market" / "shiller_ie_data_monthly.csv", "date", field
@@ -91,6 +94,10 @@ class SnapshotProvider:
                             f"({where(path, series)})")
         if segment.provider == "fomc":
             return frames.read_event_dates_csv(path, series=series)
+        if segment.provider == "kenfrench" and not date_col:
+            from .kenfrench import parse_factor_csv
+
+            return parse_factor_csv(path.read_bytes(), source=str(path)).series(value_col, series=series)
         return frames.read_date_value_csv(path, series=series, date_column=date_col, value_column=value_col)
 
     def holdings_files(self) -> list[Path]:
