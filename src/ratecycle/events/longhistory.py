@@ -84,7 +84,7 @@ def smb_study(smb_percent: pd.Series, cycles: Sequence[Cycle], *, anchor: str = 
     starts, ends = horizon_dates(anchors, months, convention)
     win = window_returns(index.dates, index.closes, starts, ends)
     # the baseline: one window per calendar month of the factor history
-    all_months = np.arange(index.dates[1].astype("datetime64[M]"), index.last.astype("datetime64[M]") + 1)
+    all_months = np.arange(index.first.astype("datetime64[M]"), index.last.astype("datetime64[M]") + 1)
     b_starts, b_ends = horizon_dates(all_months.astype("datetime64[D]"), months, convention)
     keep = (b_starts >= index.first) & (b_ends <= index.last)
     base = window_returns(index.dates, index.closes, b_starts[keep], b_ends[keep]).returns
