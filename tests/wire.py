@@ -200,3 +200,37 @@ def raw_server(script: Sequence[bytes]) -> Iterator[tuple[str, list[bytes]]]:
             listener.shutdown(socket.SHUT_RDWR)
         listener.close()
         thread.join(timeout=10)
+
+
+SHILLER_XLS_HEADER = ("Date", "P", "D", "E", "CPI", "Fraction", "Rate GS10", "Price", "Dividend", "Price",
+                      "Earnings", "Earnings", "", "CAPE", "", "TR CAPE")
+_SHILLER_XLS_SOURCE = {"P": "P", "D": "D", "E": "E", "CPI": "CPI", "Fraction": "date_fraction", "Rate GS10": "GS10",
+                       "CAPE": "CAPE", "TR CAPE": "TR_CAPE"}
+
+
+def shiller_xls(rows: Sequence[dict[str, str]]) -> bytes:
+    """An .xls laid out like Shiller's ie_data "Data" sheet (7 title rows, header on row 8, YYYY.MM dates, 'NA')."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    book.add_sheet("Notes").write(0, 0, "Stock market data used in Irrational Exuberance")
+    sheet = book.add_sheet("Data")
+    sheet.write(0, 0, "U.S. Stock Markets 1871-Present and CAPE Ratio")
+    sheet.write(5, 6, "Long")
+    sheet.write(6, 6, "Interest")
+    for col, label in enumerate(SHILLER_XLS_HEADER):
+        if label:
+            sheet.write(7, col, label)
+    for offset, row in enumerate(rows, start=8):
+        year, month = row["date"].split("-")
+        sheet.write(offset, 0, float(f"{year}.{month}"))
+        for col, label in enumerate(SHILLER_XLS_HEADER[1:], start=1):
+            key = _SHILLER_XLS_SOURCE.get(label)
+            if key is None:
+                continue
+            text = row[key]
+            sheet.write(offset, col, float(text) if text else "NA")
+    sheet.write(len(rows) + 10, 0, "Source: Standard & Poor's; CPI from the BLS.")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

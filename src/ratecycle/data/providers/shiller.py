@@ -1,0 +1,192 @@
+"""Robert Shiller's monthly S&P data (``ie_data.xls``) or a CSV export of it, from a URL or a local path.
+
+The workbook's "Data" sheet has a header row starting with ``Date`` (P, D, E, CPI, Fraction, Rate GS10, ...,
+CAPE, TR CAPE, ...) and rows dated ``YYYY.MM`` as a number, so October is written 1871.1. It is read with
+``pandas.read_excel`` and the calamine engine. The CSV export has the snapshot's layout: ``date`` as ``YYYY-MM``
+then one column per field (P, D, E, CPI, GS10, CAPE, TR_CAPE, ...), empty where Shiller has no value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ...errors import DataError, where
+from ..catalog import Segment
+from .http import HttpProvider, check_body, within
+
+SHILLER_URL = "http://www.econ.yale.edu/~shiller/data"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+EXCEL_LABELS = {"P": "P", "D": "D", "E": "E", "CPI": "CPI", "CAPE": "CAPE", "TR CAPE": "TR_CAPE"}
+"""Header cell in the workbook -> field name; the GS10 column is found by its 'GS10' label."""
+_MISSING_TEXT = {"", "na", "n/a", "nan", "#n/a", "."}
+_MONTH = re.compile(r"^(\d{4})-(\d{2})(-01)?$")
+
+
+def parse_ie_data(body: bytes, *, source: str = "ie_data") -> pd.DataFrame:
+    """Parse Shiller's workbook (.xls/.xlsx) or its CSV export into a table: first-of-month index, float columns."""
+    if body.startswith((OLE2_MAGIC, ZIP_MAGIC)):
+        return parse_workbook(body, source=source)
+    return parse_csv_export(body, source=source)
+
+
+def _number(cell: object, *, source: str, row: int, column: str) -> float:
+    """A workbook or CSV cell as float; Shiller's 'NA' and blanks are NaN, other text is an error."""
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return math.nan
+    if isinstance(cell, bool):
+        raise DataError(f"bad value {cell!r} in column {column} ({where(source, None, row)})")
+    if isinstance(cell, (int, float, np.integer, np.floating)):
+        value = float(cell)
+    else:
+        text = str(cell).strip()
+        if text.lower() in _MISSING_TEXT:
+            return math.nan
+        try:
+            value = float(text)
+        except ValueError:
+            raise DataError(f"bad value {text[:40]!r} in column {column} ({where(source, None, row)})") from None
+    if not math.isfinite(value):
+        raise DataError(f"non-finite value in column {column} ({where(source, None, row)})")
+    return value
+
+
+def _decimal_month(cell: object) -> pd.Timestamp | None:
+    """Shiller's ``YYYY.MM`` date number (1871.1 is October) as a first-of-month Timestamp, or None if not a date."""
+    try:
+        number = float(str(cell).strip()) if isinstance(cell, str) else float(cell)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number) or not 1800 <= number < 2200:
+        return None
+    year = int(number)
+    month = round((number - year) * 100)
+    if not 1 <= month <= 12:
+        return None
+    return pd.Timestamp(year=year, month=month, day=1)
+
+
+def parse_workbook(body: bytes, *, source: str = "ie_data.xls") -> pd.DataFrame:
+    """Read the "Data" sheet of ``ie_data.xls``: locate the ``Date`` header row, map fields, read dated rows."""
+    try:
+        sheet = pd.read_excel(io.BytesIO(body), sheet_name="Data", header=None, engine="calamine")
+    except Exception as exc:  # the engine raises its own error types for corrupt or foreign files
+        raise DataError(f"not a readable Shiller workbook with a 'Data' sheet ({type(exc).__name__}) "
+                        f"({where(source)})") from None
+    cells = sheet.to_numpy(dtype=object)
+    header_row = next((r for r in range(min(len(cells), 40))
+                       if isinstance(cells[r][0], str) and cells[r][0].strip().lower() == "date"), None)
+    if header_row is None:
+        raise DataError(f"no header row starting with 'Date' in the Data sheet ({where(source)})")
+    columns: dict[str, int] = {}
+    for col, label in enumerate(cells[header_row]):
+        text = str(label).strip() if isinstance(label, str) else ""
+        if text in EXCEL_LABELS and EXCEL_LABELS[text] not in columns:
+            columns[EXCEL_LABELS[text]] = col
+        above = [str(cells[r][col]) for r in range(max(0, header_row - 2), header_row + 1)
+                 if isinstance(cells[r][col], str)]
+        if "GS10" not in columns and any("GS10" in t for t in above):
+            columns["GS10"] = col
+    missing = [f for f in ("P", "D", "E", "CPI") if f not in columns]
+    if missing:
+        raise DataError(f"Data sheet header lacks {', '.join(missing)} ({where(source, None, header_row + 1)})")
+    dates: list[pd.Timestamp] = []
+    rows: list[list[float]] = []
+    for r in range(header_row + 1, len(cells)):
+        day = _decimal_month(cells[r][0])
+        if day is None:
+            continue  # blank spacer rows and the footnotes under the table
+        if dates and day <= dates[-1]:
+            raise DataError(f"month {day:%Y-%m} out of order or repeated ({where(source, None, r + 1)})")
+        dates.append(day)
+        rows.append([_number(cells[r][c], source=source, row=r + 1, column=name) for name, c in columns.items()])
+    if not dates:
+        raise DataError(f"no dated rows under the header ({where(source, None, header_row + 1)})")
+    return pd.DataFrame(np.asarray(rows, dtype="float64"), columns=list(columns),
+                        index=pd.DatetimeIndex(dates, dtype="datetime64[ns]", name="date"))
+
+
+def parse_csv_export(body: bytes, *, source: str = "ie_data.csv") -> pd.DataFrame:
+    """Read the CSV export (``date`` as YYYY-MM, then one numeric column per field, blanks for no value)."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError(f"not UTF-8 text ({where(source)})") from None
+    try:
+        records = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise DataError(f"malformed CSV: {exc} ({where(source)})") from None
+    records = [r for r in records if any(c.strip() for c in r)]
+    if not records:
+        raise DataError(f"empty file ({where(source)})")
+    header = [h.strip() for h in records[0]]
+    if not header or header[0].lower() != "date" or len(header) < 2 or any(not h for h in header):
+        raise DataError(f"expected a header 'date,P,D,E,...', got {','.join(header)[:60]!r} ({where(source, None, 1)})")
+    dates: list[pd.Timestamp] = []
+    rows: list[list[float]] = []
+    for number, record in enumerate(records[1:], start=2):
+        if len(record) != len(header):
+            raise DataError(f"expected {len(header)} fields, got {len(record)} ({where(source, None, number)})")
+        match = _MONTH.match(record[0].strip())
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise DataError(f"bad month {record[0][:20]!r} (want YYYY-MM) ({where(source, None, number)})")
+        day = pd.Timestamp(year=int(match.group(1)), month=int(match.group(2)), day=1)
+        if dates and day <= dates[-1]:
+            raise DataError(f"month {day:%Y-%m} out of order or repeated ({where(source, None, number)})")
+        dates.append(day)
+        rows.append([_number(c, source=source, row=number, column=h) for h, c in zip(header[1:], record[1:],
+                                                                                   strict=True)])
+    return pd.DataFrame(np.asarray(rows, dtype="float64").reshape(len(rows), len(header) - 1), columns=header[1:],
+                        index=pd.DatetimeIndex(dates, dtype="datetime64[ns]", name="date"))
+
+
+def field_frame(table: pd.DataFrame, field: str, *, series: str, source: str) -> pd.DataFrame:
+    """One column of a Shiller table as an observation frame (months without a value dropped)."""
+    if field not in table.columns:
+        raise DataError(f"no field {field!r} (fields: {', '.join(map(str, table.columns))}) ({where(source, series)})")
+    column = table[field].dropna()
+    return pd.DataFrame({"date": column.index.to_numpy(dtype="datetime64[ns]"),
+                         "value": column.to_numpy(dtype="float64")})
+
+
+class Provider(HttpProvider):
+    """Shiller's data from ``<base_url>/<symbol>.xls``, or from the URL or path given as symbol or base_url."""
+
+    name = "shiller"
+    default_url = SHILLER_URL
+
+    def location(self, symbol: str) -> str:
+        """Where ``symbol`` is read from: an explicit file URL/path, or ``<base_url>/<symbol>.xls``."""
+        suffixes = (".xls", ".xlsx", ".csv")
+        if "/" in symbol or symbol.lower().endswith(suffixes):
+            return symbol
+        if self.base_url.lower().endswith(suffixes):
+            return self.base_url
+        return f"{self.base_url}/{symbol}.xls"
+
+    def table(self, symbol: str) -> pd.DataFrame:
+        """The whole monthly table (all fields found) for ``symbol``."""
+        target = self.location(symbol)
+        if target.startswith(("http://", "https://")):
+            got = self.http.get(target, symbol=symbol)
+            return parse_ie_data(check_body(got, f"shiller {symbol}"), source=got.url)
+        path = Path(target.removeprefix("file://")).expanduser()
+        try:
+            body = path.read_bytes()
+        except OSError as exc:
+            raise DataError(f"cannot read {exc.strerror or exc} ({where(path, symbol)})") from None
+        return parse_ie_data(body, source=str(path))
+
+    def fetch(self, segment: Segment, series: str, start: pd.Timestamp | None = None,
+              end: pd.Timestamp | None = None) -> pd.DataFrame:
+        """Observations of Shiller field ``segment.field`` (P, D, E, CPI, GS10, CAPE, ...) in [start, end]."""
+        table = self.table(segment.symbol)
+        return within(field_frame(table, segment.field, series=series, source=self.location(segment.symbol)),
+                      start, end)
