@@ -1,0 +1,68 @@
+"""``ratecycle report``: the research note as HTML, Markdown and JSON (and PDF), as of any date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import RatecycleError
+from .common import SnapshotOpt, StoreOpt, parse_pair, source
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``report`` command."""
+    app.command("report")(report)
+
+
+def report(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Report date (default: last common date of the pair).")]
+    = None,
+    pair: Annotated[str, typer.Option("--pair", help="Two series: small caps, large caps.")] = "russell2000,sp500",
+    preset: Annotated[str | None, typer.Option("--preset", help="Cycle calendar preset, e.g. note-2025.")] = None,
+    rules: Annotated[str | None, typer.Option("--rules", help="Pause rule: longest or threshold.")] = None,
+    min_pause: Annotated[int | None, typer.Option("--min-pause", help="Minimum pause length in days.")] = None,
+    max_gap: Annotated[int | None, typer.Option("--max-gap", help="Days without a move that end a cycle.")] = None,
+    months: Annotated[int, typer.Option("--months", help="Horizon after an anchor, in months.")] = 12,
+    rotation_start: Annotated[str | None, typer.Option(
+        "--rotation-start", help="Start of the rotation window (default: 1st of the month before --as-of).")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("report"),
+    open_: Annotated[bool, typer.Option("--open", help="Open report.html in a browser when done.")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print report.pdf with headless Chromium.")] = False,
+    snapshot: SnapshotOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Write DIR/report.html, report.md and report.json with the same numbers; --pdf adds report.pdf."""
+    from rich.console import Console
+
+    from ..report import ReportOptions, build_report, write_report
+
+    if preset and (rules or min_pause is not None or max_gap is not None):
+        raise RatecycleError("choose either --preset or --rules/--min-pause/--max-gap, not both")
+    console = Console(stderr=True)
+    options = ReportOptions(as_of=as_of, pair=parse_pair(pair), preset=preset, rules=rules, min_pause=min_pause,
+                            max_gap=max_gap, months=months, rotation_start=rotation_start)
+    with console.status("building report", spinner="dots") as status:
+        def progress(message: str) -> None:
+            status.update(f"building report: {message}")
+            console.print(f"  {message}", style="dim")
+
+        built = build_report(source(snapshot, store), options, progress=progress)
+        status.update("writing files")
+        paths = write_report(built, out)
+        if pdf:
+            from ..report.browser import write_pdf
+
+            status.update("printing PDF with headless Chromium")
+            paths["pdf"] = write_pdf(paths["html"], paths["html"].with_suffix(".pdf"))
+    for kind, path in paths.items():
+        size = path.stat().st_size / 1e6
+        console.print(f"wrote {path} ({size:.1f} MB)" if kind in {"html", "pdf"} else f"wrote {path}")
+    unavailable = [s.title for s in built.sections if not s.available]
+    if unavailable:
+        console.print(f"sections not available: {', '.join(unavailable)}")
+    if open_:
+        import webbrowser
+
+        webbrowser.open(paths["html"].resolve().as_uri())

@@ -1,0 +1,57 @@
+"""Appendix A (methods, definitions, data sources with provenance) and Appendix B (what happened next)."""
+
+from __future__ import annotations
+
+from ..data.catalog import get_spec
+from .context import Context, display
+from .fmt import date_text
+from .model import Column, Section, Table
+
+DEFINITIONS = (
+    "Cutting cycle: an unbroken run of Fed target changes in one direction (here: cuts), read from the FRED target "
+    "series (the single target DFEDTAR until 15 Dec 2008, then the upper bound of the range, DFEDTARU). A cycle ends "
+    "at a move the other way or after a long gap with no move.",
+    "Pause: the longest stretch inside a cycle with no move (or every stretch above a minimum length, depending on "
+    "the rule chosen). Early phase: from the first cut to the last cut before the pause. Later phase: from the first "
+    "cut after the pause to the last cut of the cycle. A cycle without a qualifying pause has no later phase.",
+    "Dates of moves and phases are FOMC announcement days, when markets react; the FRED target changes on the "
+    "effective date, usually the next day.",
+    "Return: the change of a price index between two closes, as a fraction shown in percent. The Russell 2000 and "
+    "S&P 500 series are price indexes (dividends excluded). Spread: return of the first series minus return of the "
+    "second, in percentage points. Rebased: a series divided by its close on the start date, times 100.",
+    "Point in time: a statement as of a date uses only data that existed on that date. Every series in this report "
+    "is cut at the as-of date before any analysis runs; monthly macro data are used only from the day they are "
+    "assumed published (core PCE for month M near the end of month M+1). Only Appendix B looks past the as-of date.",
+)
+
+CONVENTIONS = (
+    "Window conventions: 'daily' runs from the close of the anchor day to the close N months later (or the last "
+    "close before it); 'month_end' from the last close of the anchor's month; 'prior_month_end' from the last close "
+    "of the month before the anchor. Each table states the convention and the exact start and end dates used.",
+    "A window that would run past the as-of date is cut at the last available close and marked incomplete.",
+)
+
+
+def methods_section(ctx: Context) -> Section:
+    """Definitions, window conventions and the provenance of every series the report read."""
+    rows = []
+    for name in ctx.data.loaded():
+        meta = ctx.data.meta(name)
+        spec = get_spec(name)
+        rows.append({"series": name, "description": spec.description, "provider": meta.provider,
+                     "symbol": meta.symbol, "source": meta.source, "fetched_at": meta.fetched_at[:10],
+                     "first": meta.first, "last": meta.last, "rows": meta.rows})
+    table = Table(
+        title="Data sources used in this report (observations up to the as-of date)",
+        columns=(Column("series", "Series"), Column("description", "Description"), Column("provider", "Provider"),
+                 Column("symbol", "Symbol"), Column("source", "Read from"), Column("fetched_at", "Fetched"),
+                 Column("first", "First", "date"), Column("last", "Last used", "date"), Column("rows", "Rows", "int")),
+        rows=tuple(rows),
+        source=f"ratecycle DataSource metadata ({ctx.full.mode}: {ctx.full.snapshot or ctx.full.store_path})",
+        notes=("'Fetched' is when the copy was retrieved (provenance), not an observation date.",
+               f"Rows and last date count only observations on or before {date_text(ctx.as_of)}."))
+    blocks = (*DEFINITIONS, *CONVENTIONS,
+              f"The pair compared is {display(ctx.a)} (first) against {display(ctx.b)} (second). "
+              "Full definitions: docs/report.md, docs/cycles.md and docs/events.md in the project.",
+              table)
+    return Section("methods", "Methods, definitions and data sources", blocks)

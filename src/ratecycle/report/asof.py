@@ -1,0 +1,55 @@
+"""A DataSource view that ends at the as-of date: every series is cut at D before any analysis sees it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from ..data import frames
+from ..data.meta import SeriesMeta
+from ..data.source import DataSource
+
+
+@dataclass
+class AsOfSource(DataSource):
+    """Reads through ``base`` and drops every observation dated after ``as_of`` (the no-look-ahead gate)."""
+
+    base: DataSource = field(default_factory=DataSource)
+    as_of: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.max)
+
+    def __post_init__(self) -> None:
+        self.snapshot = self.base.snapshot
+        self.store_path = self.base.store_path
+        self.as_of = pd.Timestamp(self.as_of).normalize()
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """The base frame with rows after the as-of date removed (cached)."""
+        if name not in self._frames:
+            full = self.base.frame(name)
+            self._frames[name] = full.loc[full["date"] <= self.as_of].reset_index(drop=True)
+        return self._frames[name]
+
+    def meta(self, name: str) -> SeriesMeta:
+        """Provenance of the truncated series: first/last/rows/hash describe what the report used."""
+        if name not in self._meta:
+            cut = self.frame(name)
+            base = self.base.meta(name)
+            self._meta[name] = replace(
+                base,
+                first=None if cut.empty else cut["date"].iloc[0].date().isoformat(),
+                last=None if cut.empty else cut["date"].iloc[-1].date().isoformat(),
+                rows=len(cut), content_hash=frames.content_hash(cut))
+        return self._meta[name]
+
+    def loaded(self) -> list[str]:
+        """Names of the series read so far through this view, in first-use order (for the sources table)."""
+        return list(self._frames)
+
+    def has(self, name: str) -> bool:
+        """True when the base can load the series (even if nothing is left before the as-of date)."""
+        return self.base.has(name)
+
+    def available(self) -> list[SeriesMeta]:
+        """Truncated metadata of every series the base provides."""
+        return [self.meta(m.name) for m in self.base.available()]

@@ -1,0 +1,149 @@
+"""Assemble the report: cut the data at the as-of date, run each section's analysis once, number the blocks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .._typing import DateLike, to_timestamp
+from ..data.source import DataSource
+from ..errors import RatecycleError
+from .appendix import methods_section
+from .asof import AsOfSource
+from .context import Context, Unavailable, display
+from .fmt import date_text
+from .model import Report, Section, number_blocks
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What the user chose: as-of date (default: last common date of the pair), pair, cycle definition, horizon."""
+
+    as_of: DateLike | None = None
+    pair: tuple[str, str] = ("russell2000", "sp500")
+    preset: str | None = None
+    rules: str | None = None
+    min_pause: int | None = None
+    max_gap: int | None = None
+    months: int = 12
+    rotation_start: DateLike | None = None
+
+
+SectionBuilder = tuple[str, str, Callable[[Context], Section]]
+
+
+def _builders() -> list[SectionBuilder]:
+    from . import sections_macro as macro
+    from . import sections_market as market
+
+    return [
+        ("rotation", "The rotation window", market.rotation_section),
+        ("calendar", "Cutting cycles: the calendar", market.calendar_section),
+        ("phases", "Early and later phase returns", market.phases_section),
+        ("history", "The long view, phases shaded", market.history_section),
+        ("significance", "Significance and baseline", market.significance_section),
+        ("rebalancing", "Rebalancing: sectors, concentration, momentum", macro.rebalancing_section),
+        ("valuation", "Valuation", macro.valuation_section),
+        ("inflation", "Inflation risk", macro.inflation_section),
+        ("curve", "Yield curve", macro.curve_section),
+        ("scorecard", "Driver scorecard and overall call", macro.scorecard_section),
+        ("etfs", "Expressing the view: small-cap ETFs", macro.etf_section),
+    ]
+
+
+def _run(key: str, title: str, builder: Callable[[Context], Section], ctx: Context) -> Section:
+    try:
+        return builder(ctx)
+    except RatecycleError as err:
+        reason = str(err) if isinstance(err, Unavailable) else f"could not be computed: {err}"
+        return Section(key, title, available=False, reason=reason)
+
+
+def resolve_as_of(ds: DataSource, pair: tuple[str, str], as_of: DateLike | None) -> pd.Timestamp:
+    """The as-of date: the one given, or the latest date both series of the pair have."""
+    if as_of is None:
+        return ds.last_date(*pair)
+    ts = to_timestamp(as_of)
+    assert ts is not None
+    first = max(ds.frame(n)["date"].iloc[0] for n in pair)
+    if ts < first:
+        raise RatecycleError(f"--as-of {ts.date()} is before the pair's common data start {first.date()}")
+    return ts
+
+
+def make_context(ds: DataSource, options: ReportOptions) -> Context:
+    """Cut the data at the as-of date and resolve the cycle rules."""
+    for name in options.pair:
+        if not ds.has(name):
+            raise RatecycleError(f"series {name} is not available from {ds.snapshot or ds.store_path}")
+    as_of = resolve_as_of(ds, options.pair, options.as_of)
+    view = AsOfSource(base=ds, as_of=as_of)
+    start = (to_timestamp(options.rotation_start) if options.rotation_start
+             else (as_of.to_period("M") - 1).to_timestamp())
+    assert start is not None
+    if start >= as_of:
+        raise RatecycleError(f"rotation window start {start.date()} is not before the as-of date {as_of.date()}")
+    return Context(data=view, full=ds, as_of=as_of, pair=options.pair, months=options.months,
+                   preset=options.preset, rules=_rules(options), rotation_start=start)
+
+
+def _rules(options: ReportOptions) -> object | None:
+    if options.rules is None and options.min_pause is None and options.max_gap is None:
+        return None
+    try:
+        from ..cycles import CycleRules
+    except ImportError:
+        raise RatecycleError("--rules/--min-pause/--max-gap need the cycle engine (ratecycle.cycles)") from None
+    changes = {k: v for k, v in (("rule", options.rules), ("min_pause", options.min_pause),
+                                 ("max_gap", options.max_gap)) if v is not None}
+    from dataclasses import replace
+
+    return replace(CycleRules(), **changes)
+
+
+def build_report(ds: DataSource, options: ReportOptions | None = None, progress: Progress | None = None) -> Report:
+    """Build the whole report from ``ds`` as of ``options.as_of``; ``progress`` receives one line per step."""
+    from .next import what_happened_next
+    from .summary import summary_section
+
+    options = options or ReportOptions()
+    say = progress or (lambda _msg: None)
+    say("reading data")
+    ctx = make_context(ds, options)
+    sections: list[Section] = []
+    for key, title, builder in _builders():
+        say(f"section: {title}")
+        sections.append(_run(key, title, builder, ctx))
+    say("section: executive summary")
+    summary = _run("summary", "Executive summary", summary_section, ctx)
+    say("section: methods")
+    methods = methods_section(ctx)
+    say("appendix: what happened next")
+    next_section, next_data = what_happened_next(ctx)
+    numbered = number_blocks([summary, *sections, methods, *([next_section] if next_section else [])])
+    body, appendix = (numbered[:-1], numbered[-1]) if next_section else (numbered, None)
+    a, b = ctx.names
+    settings = {
+        "as_of_text": date_text(ctx.as_of), "pair_text": f"{a} vs {b}", "months": ctx.months,
+        "preset": ctx.preset, "rules": _rules_dict(ctx.rules), "rotation_start": ctx.rotation_start.date().isoformat(),
+        "cycles_text": f"preset {ctx.preset}" if ctx.preset else "detected from the Fed target"
+        + (f" ({_rules_dict(ctx.rules)})" if ctx.rules is not None else " (default rules)"),
+    }
+    return Report(title=f"Will {a} beat {b} now that the Fed is cutting? Report as of {date_text(ctx.as_of)}",
+                  as_of=ctx.as_of.date().isoformat(), pair=ctx.pair, settings=settings,
+                  sections=tuple(body), what_happened_next=appendix, next_data=next_data)
+
+
+def _rules_dict(rules: object | None) -> dict[str, object] | None:
+    if rules is None:
+        return None
+    from dataclasses import asdict, is_dataclass
+
+    return asdict(rules) if is_dataclass(rules) and not isinstance(rules, type) else {"rules": str(rules)}
+
+
+__all__ = ["ReportOptions", "build_report", "display", "make_context", "resolve_as_of"]

@@ -1,0 +1,94 @@
+"""Self-contained HTML: inline CSS, plotly.js inlined once, one div per figure, print-friendly."""
+
+from __future__ import annotations
+
+import html
+from importlib import resources
+
+from .figures import to_plotly
+from .markdown import section_labels
+from .model import Figure, Report, Section, Table
+
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
+                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _css() -> str:
+    return resources.files(__package__).joinpath("assets/report.css").read_text(encoding="utf-8")
+
+
+def _plotly_js() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def figure_html(figure: Figure) -> str:
+    """One numbered figure: caption, chart div (plotly, no JS), source line and notes."""
+    import plotly.io as pio
+
+    chart = pio.to_html(to_plotly(figure), full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG,
+                        div_id=f"figure-{figure.number}", default_height="380px", default_width="100%")
+    notes = "".join(f'<p class="note">Note: {_esc(n)}</p>' for n in figure.notes)
+    return (f'<figure id="fig-{figure.number}" data-figure="{figure.number}">'
+            f'<figcaption>Figure {figure.number}: {_esc(figure.title)}</figcaption>'
+            f'<div class="chart">{chart}</div>{notes}<p class="source">Source: {_esc(figure.source)}</p></figure>')
+
+
+def table_html(table: Table) -> str:
+    """One numbered table with formatted cells, its source line and notes."""
+    head = "".join(f'<th class="{ "text" if c.kind in {"text", "date"} else "num"}">{_esc(c.label)}</th>'
+                   for c in table.columns)
+    body = "".join("<tr>" + "".join(
+        f'<td class="{"text" if c.kind in {"text", "date"} else "num"}">{_esc(v)}</td>'
+        for c, v in zip(table.columns, row, strict=True)) + "</tr>" for row in table.formatted())
+    notes = "".join(f'<p class="note">Note: {_esc(n)}</p>' for n in table.notes)
+    return (f'<div class="table-block" id="tab-{table.number}" data-table="{table.number}">'
+            f'<div class="caption">Table {table.number}: {_esc(table.title)}</div>'
+            f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+            f'{notes}<p class="source">Source: {_esc(table.source)}</p></div>')
+
+
+def section_html(section: Section, number: str, extra_class: str = "") -> str:
+    """A section with its heading and blocks in order."""
+    classes = " ".join(c for c in (extra_class, "" if section.available else "unavailable",
+                                   "summary" if section.key == "summary" else "") if c)
+    parts = [f'<section id="{section.key}" data-section="{section.key}" class="{classes}">',
+             f"<h2>{_esc(number)} {_esc(section.title)}</h2>"]
+    if not section.available:
+        parts.append(f'<p class="unavailable">{_esc(section.reason)}</p>')
+    for block in section.blocks:
+        if isinstance(block, Figure):
+            parts.append(figure_html(block))
+        elif isinstance(block, Table):
+            parts.append(table_html(block))
+        else:
+            css = ' class="call"' if block.startswith("Overall call") else ""
+            parts.append(f"<p{css}>{_esc(block)}</p>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def render_html(report: Report) -> str:
+    """The complete page as one string (about 5 MB, most of it plotly.js)."""
+    sections = list(report.sections)
+    toc = "".join(f'<li><a href="#{s.key}">{_esc(s.title)}</a></li>' for s in sections)
+    if report.what_happened_next:
+        toc += f'<li><a href="#{report.what_happened_next.key}">{_esc(report.what_happened_next.title)}</a></li>'
+    labels = section_labels(report)
+    body = "".join(section_html(s, labels[s.key], "appendix" if s.key == "methods" else "") for s in sections)
+    if report.what_happened_next:
+        body += section_html(report.what_happened_next, labels[report.what_happened_next.key], "appendix")
+    subtitle = (f"As of {report.settings.get('as_of_text', report.as_of)} &middot; pair "
+                f"{_esc(report.settings.get('pair_text', ', '.join(report.pair)))} &middot; "
+                f"cycles: {_esc(str(report.settings.get('cycles_text', '')))}")
+    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{_esc(report.title)}</title><style>{_css()}</style>"
+            f"<script type=\"text/javascript\">{_plotly_js()}</script></head><body><main>"
+            f'<header class="report-head"><h1>{_esc(report.title)}</h1><p>{subtitle}</p></header>'
+            f'<nav class="toc"><ol>{toc}</ol></nav>{body}</main></body></html>')

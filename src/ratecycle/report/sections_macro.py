@@ -1,0 +1,106 @@
+"""Macro and positioning sections: rebalancing, inflation risk, yield curve, scorecard, ETFs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .context import Context, Unavailable, analysis, api
+from .cyclesview import cutting_cycles
+from .fmt import date_text, pp
+from .model import Column, Section, Table
+from .sections_value import valuation_section
+
+__all__ = ["valuation_section"]
+
+ETFS = (("iwm", "iShares Russell 2000 ETF", "whole index"), ("vtwo", "Vanguard Russell 2000 ETF", "whole index"),
+        ("iwo", "iShares Russell 2000 Growth ETF", "growth"), ("vtwg", "Vanguard Russell 2000 Growth ETF", "growth"),
+        ("iwn", "iShares Russell 2000 Value ETF", "value"), ("vtwv", "Vanguard Russell 2000 Value ETF", "value"))
+
+
+def _not_wired(module: str) -> Unavailable:
+    analysis(module)
+    return Unavailable(f"the {module} analysis is present but not yet shown in the report")
+
+
+def rebalancing_section(ctx: Context) -> Section:
+    """Sector weights and concentration of the small-cap index fund, and relative momentum."""
+    raise _not_wired("composition")
+
+
+def inflation_section(ctx: Context) -> Section:
+    """Core PCE as known on the as-of date: year-on-year, short-run annualised rates, trend since the low."""
+    raise _not_wired("inflation")
+
+
+def curve_section(ctx: Context) -> Section:
+    """The 10-year minus 2-year Treasury spread and its change over the current cycle."""
+    raise _not_wired("curve")
+
+
+def scorecard_section(ctx: Context) -> Section:
+    """One row per driver, then the overall call with its confidence."""
+    raise _not_wired("outlook")
+
+
+def etf_section(ctx: Context) -> Section:
+    """Which small-cap ETFs the data covers, their returns in the rotation window, and value vs the index."""
+    compare_window = api("events", "compare_window")
+    rows = []
+    for name, fund, style in ETFS:
+        row: dict[str, Any] = {"ticker": name.upper(), "fund": fund, "style": style, "available": ctx.data.has(name),
+                               "first": None, "last": None, "return": None}
+        if row["available"]:
+            meta = ctx.data.meta(name)
+            row.update(first=meta.first, last=meta.last)
+            prices = ctx.prices(name)
+            if len(prices) and prices.index[-1] >= ctx.rotation_start and prices.index[0] <= ctx.rotation_start:
+                res = compare_window(prices, ctx.prices(ctx.b), start=ctx.rotation_start, end=ctx.as_of).to_dict()
+                row["return"] = res["return_a"]
+        rows.append(row)
+    missing = [r["ticker"] for r in rows if not r["available"]]
+    present = [r["ticker"] for r in rows if r["available"]]
+    table = Table(
+        title=f"Small-cap ETFs: data coverage and return from {date_text(ctx.rotation_start)} to "
+              f"{date_text(ctx.as_of)}",
+        columns=(Column("ticker", "Ticker"), Column("fund", "Fund"), Column("style", "Segment"),
+                 Column("available", "In the data", "flag"), Column("first", "First", "date"),
+                 Column("last", "Last used", "date"), Column("return", "Rotation-window return", "pct")),
+        rows=tuple(rows), source=ctx.source(*(n for n, _, _ in ETFS if ctx.data.has(n))) or "no ETF data",
+        notes=("Dividend-adjusted closes (total return).",))
+    blocks: list[Any] = [
+        "Funds that express the small-cap view: the whole Russell 2000 (IWM, VTWO), its growth half (IWO, VTWG) and "
+        f"its value half (IWN, VTWV). This data source has {', '.join(present) or 'none of them'}"
+        + (f"; {', '.join(missing)} are missing, so they are not measured." if missing else "."),
+        table]
+    blocks.extend(_value_vs_index(ctx))
+    return Section("etfs", "Expressing the view: small-cap ETFs", tuple(blocks))
+
+
+def _value_vs_index(ctx: Context) -> list[Any]:
+    """Value (IWN) against the whole index (IWM) in each cycle phase, when both exist; growth needs IWO/VTWG."""
+    growth = [t for t in ("iwo", "vtwg") if ctx.data.has(t)]
+    if not (ctx.data.has("iwn") and ctx.data.has("iwm")):
+        return ["Growth against value cannot be measured: the data lacks a value fund and the index fund together."]
+    phase_returns = api("events", "phase_returns")
+    cycles = [c for c in cutting_cycles(ctx) if c.start >= ctx.prices("iwn").index[0]]
+    if not cycles:
+        return ["No cutting cycle falls inside the value fund's history."]
+    res = phase_returns(ctx.prices("iwn"), ctx.prices("iwm"), cycles, convention="daily", months=None)
+    rows = [{"cycle": r["cycle"], "window": r["window"], "start": r["start_a"], "end": r["end_a"],
+             "return_a": r["return_a"], "return_b": r["return_b"], "spread": r["spread"],
+             "incomplete": r["incomplete"]} for r in res.to_dict()["rows"] if not r["before_data"]]
+    table = Table(
+        title="Small-cap value (IWN) against the whole Russell 2000 fund (IWM), by cycle phase",
+        columns=(Column("cycle", "Cycle"), Column("window", "Phase"), Column("start", "From close", "date"),
+                 Column("end", "To close", "date"), Column("return_a", "IWN", "pct"),
+                 Column("return_b", "IWM", "pct"), Column("spread", "Value minus index", "pp"),
+                 Column("incomplete", "Partial", "flag")),
+        rows=tuple(rows), source=ctx.source("iwn", "iwm"),
+        notes=("Value minus the whole index is half of the value-minus-growth gap only if the index is an even "
+               "blend; without growth fund data this is the closest measure.",))
+    later = [r for r in rows if r["window"] == "later" and not r["incomplete"]]
+    text = ("Growth funds " + ("are present" if growth else "(IWO, VTWG) are missing") + "; value against the whole "
+            f"index is shown instead. In {sum(1 for r in later if r['spread'] > 0)} of {len(later)} completed later "
+            "phases the value fund beat the index fund"
+            + (": " + "; ".join(f"{r['cycle']} {pp(r['spread'])}" for r in later) + "." if later else "."))
+    return [text, table]

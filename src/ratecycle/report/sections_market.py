@@ -1,0 +1,240 @@
+"""Market sections: rotation window, cycle calendar, phase returns, long history, significance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .context import Context, Unavailable, analysis, api
+from .cyclesview import cutting_cycles
+from .figures import PALETTE, PHASE_COLORS, line
+from .fmt import date_text, pct, pp
+from .model import Band, Column, Figure, Section, Table, Trace
+
+CONVENTION = "daily"
+"""Window convention used throughout the report (close of the announcement day; see Appendix A)."""
+PHASE_LABELS = {"early": "early phase", "pause": "pause", "later": "later phase"}
+
+
+def _iso(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    return pd.Timestamp(value).date().isoformat()
+
+
+def rotation_section(ctx: Context) -> Section:
+    """Figure: both series rebased to 100 at the rotation window's start; the window's returns."""
+    compare_window = api("events", "compare_window")
+    a_name, b_name = ctx.names
+    result = compare_window(ctx.prices(ctx.a), ctx.prices(ctx.b), start=ctx.rotation_start, end=ctx.as_of)
+    ctx.facts["rotation"] = result
+    doc = result.to_dict()
+    path = result.paths.path.set_index("date")
+    traces = (line(a_name, path["a"], PALETTE["a"], digits=2), line(b_name, path["b"], PALETTE["b"], digits=2))
+    start, end = doc["start_a"], doc["end_a"]
+    figure = Figure(
+        title=f"{a_name} vs {b_name}, {date_text(start)} to {date_text(end)}", traces=traces, y_title="Rebased = 100",
+        hlines=(100.0,), source=ctx.source(ctx.a, ctx.b),
+        notes=(f"Rebased: {date_text(start)} = 100 (close of that day).", "Price indexes, dividends excluded."))
+    table = Table(
+        title="Returns over the rotation window",
+        columns=(Column("series", "Series"), Column("start", "Start close on", "date"),
+                 Column("close_start", "Start close", "num"), Column("end", "End close on", "date"),
+                 Column("close_end", "End close", "num"), Column("return", "Return", "pct")),
+        rows=({"series": a_name, "start": start, "close_start": doc["close_start_a"], "end": end,
+               "close_end": doc["close_end_a"], "return": doc["return_a"]},
+              {"series": b_name, "start": doc["start_b"], "close_start": doc["close_start_b"], "end": doc["end_b"],
+               "close_end": doc["close_end_b"], "return": doc["return_b"]}),
+        source=ctx.source(ctx.a, ctx.b), notes=(f"Spread ({a_name} minus {b_name}): {pp(doc['spread'])}.",))
+    text = (f"From {date_text(start)} to {date_text(end)} the {a_name} returned {pct(doc['return_a'])} and the "
+            f"{b_name} {pct(doc['return_b'])}, a spread of {pp(doc['spread'])} in favour of the "
+            f"{a_name if doc['spread'] > 0 else b_name}.")
+    return Section("rotation", "The rotation window", (text, figure, table))
+
+
+def calendar_section(ctx: Context) -> Section:
+    """Table: every cutting cycle known at the as-of date, with its pause and phases."""
+    cycles = cutting_cycles(ctx)
+    if not cycles:
+        raise Unavailable("no cutting cycle found in the data up to the as-of date")
+    rows = []
+    for cycle in cycles:
+        d = cycle.to_dict()
+        pause, later = d["pause"], d["later_phase"]
+        rows.append({"cycle": cycle.label, "start": d["start"], "pause_start": pause["start"] if pause else None,
+                     "pause_end": pause["end"] if pause else None, "pause_days": pause["days"] if pause else None,
+                     "later_start": later["start"] if later else None, "end": d["end"], "cuts": len(d["moves"]),
+                     "total_bps": d["total_change_bps"], "ongoing": d["ongoing"]})
+    table = Table(
+        title="Cutting cycles, pauses and phases (announcement dates)",
+        columns=(Column("cycle", "Cycle"), Column("start", "First cut", "date"),
+                 Column("pause_start", "Pause from", "date"), Column("pause_end", "Pause to", "date"),
+                 Column("pause_days", "Pause days", "int"), Column("later_start", "Later phase from", "date"),
+                 Column("end", "Last cut", "date"), Column("cuts", "Cuts", "int"),
+                 Column("total_bps", "Total change", "bps"), Column("ongoing", "Ongoing", "flag")),
+        rows=tuple(rows),
+        source=ctx.source("fed_target_upper", "fed_target_lower", "fomc_meetings"),
+        notes=(("Calendar: preset " + ctx.preset + ", clipped at the as-of date.") if ctx.preset else
+               "Detected from the target series with the rules in the report settings.",
+               "A dash under the pause means the cycle had no qualifying pause (so no later phase)."))
+    with_pause = sum(1 for r in rows if r["pause_start"])
+    text = (f"{len(rows)} cutting cycles are known on {date_text(ctx.as_of)}; {with_pause} of them have a pause "
+            "and so an early and a later phase.")
+    return Section("calendar", "Cutting cycles: the calendar", (text, table))
+
+
+def phases_section(ctx: Context) -> Section:
+    """Figure and table: return of each series in the early phase, pause and later phase of each cycle."""
+    phase_returns = api("events", "phase_returns")
+    a_name, b_name = ctx.names
+    cycles = cutting_cycles(ctx)
+    result = phase_returns(ctx.prices(ctx.a), ctx.prices(ctx.b), cycles, convention=CONVENTION,
+                                  months=ctx.months, anchors=("later_start",))
+    ctx.facts["phases"] = result
+    rows = []
+    for r in result.to_dict()["rows"]:
+        if r["before_data"]:
+            continue
+        rows.append({"cycle": r["cycle"], "window": PHASE_LABELS.get(r["window"], r["window"].replace("_", " ")),
+                     "start": r["start_a"], "end": r["end_a"], "return_a": r["return_a"], "return_b": r["return_b"],
+                     "spread": r["spread"], "incomplete": r["incomplete"]})
+    bars = [r for r in rows if r["window"] in ("early phase", "later phase")]
+    x = tuple(f"{r['cycle']} {r['window'].split()[0]}" for r in bars)
+    figure = Figure(
+        title=f"{a_name} and {b_name} returns in the early and later phase of each cutting cycle",
+        traces=(Trace(a_name, x, tuple(r["return_a"] for r in bars), "bar", PALETTE["a"]),
+                Trace(b_name, x, tuple(r["return_b"] for r in bars), "bar", PALETTE["b"])),
+        y_title="Return (fraction)", source=ctx.source(ctx.a, ctx.b),
+        notes=("Each phase runs from the close of its first announcement day to the close of its last one.",
+               "Windows and exact dates are listed in the next table; partial phases are marked there."))
+    table = Table(
+        title=f"Phase returns and the {ctx.months} months after the later phase starts",
+        columns=(Column("cycle", "Cycle"), Column("window", "Window"), Column("start", "From close", "date"),
+                 Column("end", "To close", "date"), Column("return_a", a_name, "pct"),
+                 Column("return_b", b_name, "pct"), Column("spread", "Spread", "pp"),
+                 Column("incomplete", "Partial", "flag")),
+        rows=tuple(rows), source=ctx.source(ctx.a, ctx.b),
+        notes=(f"Convention: {CONVENTION} (close of the announcement day).",
+               f"Partial: the window runs past {date_text(ctx.as_of)} and ends at the last close before it."))
+    later = [r for r in rows if r["window"] == "later phase" and not r["incomplete"]]
+    wins = sum(1 for r in later if r["spread"] > 0)
+    text = (f"Across {len(later)} completed later phases the {a_name} beat the {b_name} in {wins}. "
+            + " ".join(f"{r['cycle']}: {pct(r['return_a'])} vs {pct(r['return_b'])}." for r in later))
+    return Section("phases", "Early and later phase returns", (text.strip(), figure, table))
+
+
+def history_section(ctx: Context) -> Section:
+    """Figure: both series rebased to 100 over the long run, cycle phases shaded."""
+    rebased_paths = api("events", "rebased_paths")
+    a_name, b_name = ctx.names
+    cycles = cutting_cycles(ctx)
+    first = cycles[0].start if cycles else ctx.rotation_start
+    start = max(pd.Timestamp(first) - pd.DateOffset(months=6), ctx.prices(ctx.a).index[0], ctx.prices(ctx.b).index[0])
+    result = rebased_paths(ctx.prices(ctx.a), ctx.prices(ctx.b), start, start=start, cycles=cycles)
+    path = result.path.set_index("date")
+    as_of = ctx.as_of.date().isoformat()
+    bands = tuple(Band(p["start"], p["end"] or as_of, f"{p['cycle']} {p['phase']}",
+                       PHASE_COLORS.get(p["phase"], PHASE_COLORS["pause"]))
+                  for p in result.to_dict()["phases"] if p["start"] >= path.index[0].date().isoformat())
+    base_day = _iso(result.base_a)
+    figure = Figure(
+        title=f"{a_name} and {b_name} since {date_text(base_day)}, cutting-cycle phases shaded",
+        traces=(line(a_name, path["a"], PALETTE["a"], digits=2), line(b_name, path["b"], PALETTE["b"], digits=2)),
+        bands=bands, y_title="Rebased = 100 (log scale)", log_y=True, source=ctx.source(ctx.a, ctx.b),
+        notes=(f"Rebased: {date_text(base_day)} = 100.", "Weekly closes (last close of each week).",
+               "Shading: yellow = early phase, grey = pause, green = later phase."))
+    return Section("history", "The long view, phases shaded", (figure,))
+
+
+def significance_section(ctx: Context) -> Section:
+    """Hit rate, mean spread with its interval, baseline percentile and test; long-history SMB when available."""
+    event_study = api("events", "event_study")
+    events = analysis("events")
+    a_name, b_name = ctx.names
+    cycles = cutting_cycles(ctx)
+    study = event_study(ctx.prices(ctx.a), ctx.prices(ctx.b), cycles, anchor="later_start",
+                               months=ctx.months, convention=CONVENTION)
+    ctx.facts["study"] = study
+    doc = study.to_dict()
+    s = doc["summary"]
+    rows = [{"cycle": r["cycle"], "anchor": r["anchor"], "start": r["start_a"], "end": r["end_a"],
+             "return_a": r["return_a"], "return_b": r["return_b"], "spread": r["spread"],
+             "percentile": None if r["baseline_percentile"] is None else 100 * r["baseline_percentile"],
+             "incomplete": r["incomplete"]} for r in doc["rows"] if not r["before_data"]]
+    per_cycle = Table(
+        title=f"{ctx.months} months after the later phase starts, against all {ctx.months}-month windows",
+        columns=(Column("cycle", "Cycle"), Column("anchor", "Later phase from", "date"),
+                 Column("start", "From close", "date"), Column("end", "To close", "date"),
+                 Column("return_a", a_name, "pct"), Column("return_b", b_name, "pct"),
+                 Column("spread", "Spread", "pp"), Column("percentile", "Baseline percentile", "pctile"),
+                 Column("incomplete", "Partial", "flag")),
+        rows=tuple(rows), source=ctx.source(ctx.a, ctx.b),
+        notes=(f"Convention: {CONVENTION}. Partial windows are left out of every statistic.",
+               *(f"Left out: {x['cycle']} ({x['reason']})." for x in doc["skipped"])))
+    test = s.get("test") or {}
+    base = doc["baseline"] or {}
+    stats_rows = (
+        {"measure": "Cycles with a complete window (n)", "value": s["n"], "kind": "int"},
+        {"measure": f"{a_name} ahead (hits)", "value": s["hits"], "kind": "int"},
+        {"measure": "Hit rate", "value": s["hit_rate"], "kind": "pct0"},
+        {"measure": "Mean spread", "value": s["mean"], "kind": "pp"},
+        {"measure": f"Mean spread, {round(100 * s['ci_level'])}% bootstrap interval",
+         "value": _interval(s["mean_ci"]), "kind": "text"},
+        {"measure": "Median spread", "value": s["median"], "kind": "pp"},
+        {"measure": "Baseline windows (all months, overlapping)", "value": base.get("n"), "kind": "int"},
+        {"measure": "Baseline mean spread", "value": base.get("mean"), "kind": "pp"},
+        {"measure": "Baseline hit rate", "value": base.get("hit_rate"), "kind": "pct0"},
+        {"measure": "Percentile of the mean spread in the baseline",
+         "value": None if s["mean_percentile"] is None else 100 * s["mean_percentile"], "kind": "pctile"},
+        {"measure": "Permutation test p-value (cycle spreads > random windows)", "value": test.get("p_value"),
+         "kind": "p"},
+    )
+    stats = Table(
+        title="Is the later-phase spread unusual? Summary statistics",
+        columns=(Column("measure", "Measure"), Column("display", "Value")),
+        rows=tuple({"measure": r["measure"], "value": r["value"], "display": _stat(r["value"], r["kind"])}
+                   for r in stats_rows),
+        source=ctx.source(ctx.a, ctx.b, extra=f"bootstrap {s['bootstrap_reps']} draws, seed {s['seed']}"),
+        notes=(*((s["warning"] or "Small sample: read the interval and p-value as rough.",) if s["small_sample"]
+                 else ()), f"Baseline: every {ctx.months}-month window starting in each month of the common history."))
+    figure = Figure(
+        title=f"Distribution of all {ctx.months}-month spreads, {a_name} minus {b_name}, with each cycle marked",
+        traces=(Trace("All windows", (), tuple(round(float(v), 4) for v in study.baseline.spreads), "hist",
+                      PALETTE["grey"]),) if study.baseline is not None else (),
+        vlines=tuple((round(float(r["spread"]), 4), str(r["cycle"])) for r in rows if not r["incomplete"]),
+        x_title="Spread (fraction)", y_title="Number of windows", source=ctx.source(ctx.a, ctx.b),
+        notes=("Vertical lines: the spread of each completed later-phase window.",))
+    pctile = None if s["mean_percentile"] is None else 100 * s["mean_percentile"]
+    text = (f"In {s['hits']} of {s['n']} cutting cycles with a completed window, the {a_name} beat the {b_name} "
+            f"over the {ctx.months} months after the later phase began; the mean spread was {pp(s['mean'])} "
+            f"({_interval(s['mean_ci'])}), at the {_stat(pctile, 'pctile')} percentile of all {base.get('n')} "
+            f"{ctx.months}-month windows.")
+    blocks: list[Any] = [text, per_cycle, stats, figure]
+    blocks.extend(_long_history_blocks(ctx, events))
+    return Section("significance", "Significance and baseline", tuple(blocks))
+
+
+def _interval(ci: Any) -> str:
+    return "-" if not ci else f"{pp(ci[0])} to {pp(ci[1])}"
+
+
+def _stat(value: Any, kind: str) -> str:
+    from .fmt import cell, ordinal
+
+    if value is None:
+        return "-"
+    if kind == "pct0":
+        return f"{100 * float(value):.0f}%"
+    if kind == "p":
+        return f"{float(value):.3f}"
+    if kind == "pctile":
+        return ordinal(float(value))
+    return cell(value, kind)  # type: ignore[arg-type]
+
+
+def _long_history_blocks(ctx: Context, events: Any) -> list[Any]:
+    """Fama-French SMB after long-history cycles (a different measure of small vs large), if the API exists."""
+    if not hasattr(events, "long_history_study"):
+        return ["The long-history check with Fama-French SMB is not available in this build."]
+    return []

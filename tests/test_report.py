@@ -1,0 +1,221 @@
+"""The research-note report: structure, numbering, numbers equal across outputs and analyses, as-of discipline."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ratecycle.data.source import DataSource
+from ratecycle.report import ReportOptions, build_report, report_json, write_report
+from ratecycle.report.fmt import cell
+from test_report_helpers import dates_in, parse_report
+
+AS_OF = "2025-09-17"
+ORDER = ["summary", "rotation", "calendar", "phases", "history", "significance", "rebalancing", "valuation",
+         "inflation", "curve", "scorecard", "etfs", "methods"]
+
+
+@dataclass(frozen=True)
+class Built:
+    """One report build and its written files."""
+
+    report: object
+    doc: dict
+    html: str
+    md: str
+    paths: dict[str, Path]
+
+
+@pytest.fixture(scope="session")
+def built(ds: DataSource, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The note's calendar, as of 17 Sep 2025, from the full snapshot (built once per session)."""
+    report = build_report(ds, ReportOptions(as_of=AS_OF, preset="note-2025"))
+    paths = write_report(report, tmp_path_factory.mktemp("report"))
+    return Built(report, json.loads(paths["json"].read_text()), paths["html"].read_text(), paths["md"].read_text(),
+                 paths)
+
+
+def _raw_closes(path: Path, column: str = "close") -> dict[str, float]:
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        return {row["date"]: float(row[column]) for row in csv.DictReader(fh) if row[column]}
+
+
+def _blocks(doc: dict, kind: str) -> list[dict]:
+    out = [b for s in doc["sections"] for b in s["blocks"] if b["type"] == kind]
+    nxt = doc.get("what_happened_next") or {}
+    if "section" in nxt:
+        out += [b for b in nxt["section"]["blocks"] if b["type"] == kind]
+    return out
+
+
+def test_sections_in_order(built: Built) -> None:
+    keys = [s["key"] for s in built.doc["sections"]]
+    assert keys == ORDER
+    parsed = parse_report(built.html)
+    assert parsed.sections[: len(ORDER)] == ORDER
+    headings = [line for line in built.md.splitlines() if line.startswith("## ")]
+    assert len(headings) == len(parsed.sections)
+    assert headings[0] == "## 1. Executive summary" and headings[len(ORDER) - 1].startswith("## Appendix A.")
+    for section in built.doc["sections"]:
+        if not section["available"]:
+            assert section["reason"] and section["blocks"] == [], section["key"]
+
+
+def test_figures_and_tables_numbered(built: Built) -> None:
+    figures, tables = _blocks(built.doc, "figure"), _blocks(built.doc, "table")
+    assert [f["number"] for f in figures] == list(range(1, len(figures) + 1))
+    assert [t["number"] for t in tables] == list(range(1, len(tables) + 1))
+    assert len(figures) >= 2 and len(tables) >= 3
+    parsed = parse_report(built.html)
+    assert parsed.figures == [f["number"] for f in figures]
+    assert sorted(parsed.tables) == [t["number"] for t in tables]
+    for block in figures + tables:
+        assert block["title"] and block["source"], block["label"]
+        caption = f"{block['label']}: {block['title']}"
+        assert caption in parsed.captions
+        assert f"**{caption}**" in built.md
+    for figure in figures:
+        assert figure["traces"] and all(len(t["y"]) > 0 for t in figure["traces"]), figure["label"]
+
+
+def test_html_and_markdown_tables_equal_json(built: Built) -> None:
+    parsed = parse_report(built.html)
+    for table in _blocks(built.doc, "table"):
+        expected = [[cell(row.get(c["key"]), c["format"]) for c in table["columns"]] for row in table["rows"]]
+        header, *body = parsed.tables[table["number"]]
+        assert header == [c["label"] for c in table["columns"]]
+        assert body == expected, table["label"]
+        for row in expected:
+            assert "| " + " | ".join(v.replace("|", "\\|") for v in row) + " |" in built.md
+
+
+def test_paragraphs_identical_in_html_json_md(built: Built) -> None:
+    parsed = parse_report(built.html)
+    paragraphs = _blocks(built.doc, "paragraph")
+    assert paragraphs
+    for block in paragraphs:
+        assert block["text"] in parsed.paragraphs
+        assert block["text"] in built.md
+
+
+def test_size_bound_and_plotly_inlined_once(built: Built) -> None:
+    size = built.paths["html"].stat().st_size
+    assert size < 6_000_000, size
+    assert built.html.count("<script src=") == 0 and "cdn.plot.ly" not in built.html.split("</head>")[1]
+    from plotly.offline import get_plotlyjs
+
+    assert built.html.count(get_plotlyjs()[:200]) == 1
+
+
+def test_rotation_numbers_match_raw_files(built: Built, snapshot_dir: Path) -> None:
+    rut = _raw_closes(snapshot_dir / "market" / "RUT_daily.csv")
+    spx = _raw_closes(snapshot_dir / "market" / "GSPC_daily.csv")
+    section = next(s for s in built.doc["sections"] if s["key"] == "rotation")
+    if not section["available"]:
+        pytest.skip(f"rotation section not available: {section['reason']}")
+    table = next(b for b in section["blocks"] if b["type"] == "table")
+    a, b = table["rows"]
+    assert a["start"] == "2025-08-01" and a["end"] == AS_OF
+    assert a["return"] == pytest.approx(rut[AS_OF] / rut["2025-08-01"] - 1, abs=1e-12)
+    assert b["return"] == pytest.approx(spx[AS_OF] / spx["2025-08-01"] - 1, abs=1e-12)
+
+
+def test_valuation_numbers_match_analysis(built: Built, ds: DataSource) -> None:
+    from ratecycle import valuation as val
+
+    section = next(s for s in built.doc["sections"] if s["key"] == "valuation")
+    table = next(b for b in section["blocks"] if b["type"] == "table")
+    row = next(r for r in table["rows"] if r["series"] == "pe_sp500")
+    direct = val.valuation(ds.load("pe_sp500", end=AS_OF), name="pe_sp500", as_of=AS_OF, years=5, lag_months=3)
+    assert row["value"] == direct.value and row["zscore"] == direct.zscore and row["mean"] == direct.mean
+    # independent: trailing P/E of the month shown = Shiller P / E from the raw file
+    with (Path(ds.snapshot) / "market" / "shiller_ie_data_monthly.csv").open(encoding="utf-8") as fh:
+        raw = {r["date"]: r for r in csv.DictReader(fh)}
+    month = row["observation"][:7]
+    assert row["value"] == pytest.approx(float(raw[month]["P"]) / float(raw[month]["E"]), rel=1e-12)
+    assert pd.Timestamp(row["released"]) <= pd.Timestamp(AS_OF)
+    missing = next(r for r in table["rows"] if r["series"] == "pe_russell2000")
+    assert missing["status"] == "missing" and missing["value"] is None
+    assert "ratecycle data import-series pe_russell2000" in " ".join(
+        b["text"] for b in section["blocks"] if b["type"] == "paragraph")
+
+
+def test_data_sources_table_has_provenance(built: Built) -> None:
+    methods = next(s for s in built.doc["sections"] if s["key"] == "methods")
+    table = next(b for b in methods["blocks"] if b["type"] == "table")
+    names = {r["series"] for r in table["rows"]}
+    assert {"russell2000", "sp500", "fed_target_upper"} <= names
+    for row in table["rows"]:
+        assert row["last"] is None or row["last"] <= AS_OF
+        assert row["fetched_at"] and row["source"]
+
+
+class _CutSource(DataSource):
+    """A DataSource whose frames end at a date: what a user on that date could have had."""
+
+    def __init__(self, base: DataSource, end: str) -> None:
+        super().__init__(snapshot=base.snapshot)
+        self._base, self._end = base, pd.Timestamp(end)
+
+    def frame(self, name: str) -> pd.DataFrame:
+        full = self._base.frame(name)
+        return full.loc[full["date"] <= self._end].reset_index(drop=True)
+
+    def meta(self, name: str):  # type: ignore[no-untyped-def]
+        from dataclasses import replace
+
+        from ratecycle.data import frames
+
+        cut = self.frame(name)
+        return replace(self._base.meta(name), last=cut["date"].iloc[-1].date().isoformat(), rows=len(cut),
+                       content_hash=frames.content_hash(cut))
+
+    def has(self, name: str) -> bool:
+        return self._base.has(name)
+
+
+def test_as_of_uses_nothing_after_the_date(ds: DataSource) -> None:
+    options = ReportOptions(as_of=AS_OF)
+    full = json.loads(report_json(build_report(ds, options)))
+    cut = json.loads(report_json(build_report(_CutSource(ds, AS_OF), options)))
+    assert full["what_happened_next"] is not None and cut["what_happened_next"] is None
+    full.pop("what_happened_next")
+    cut.pop("what_happened_next")
+    assert full == cut
+    late = [(d, where) for d, where in dates_in(full, skip_keys=frozenset({"fetched_at"})) if d > AS_OF]
+    assert late == []
+
+
+def test_what_happened_next_is_ex_post_and_partial(built: Built, snapshot_dir: Path) -> None:
+    nxt = built.doc["what_happened_next"]
+    assert nxt["as_of"] == AS_OF and nxt["horizon"] == "2026-09-17" and nxt["partial"] is True
+    rut = _raw_closes(snapshot_dir / "market" / "RUT_daily.csv")
+    realised = nxt["realised"]
+    assert realised["start_a"] == AS_OF and realised["end_a"] == "2026-08-21"
+    assert realised["return_a"] == pytest.approx(rut["2026-08-21"] / rut[AS_OF] - 1, abs=1e-12)
+    assert "Appendix B." in built.md and "(partial)" in built.md
+    assert [d for d, _ in dates_in(built.doc["sections"], frozenset({"fetched_at"})) if d > AS_OF] == []
+
+
+def test_cli_errors_are_one_line(tmp_path: Path, snapshot_dir: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "ratecycle.cli.main", "report", "--snapshot", str(snapshot_dir),
+                           "--preset", "note-2025", "--min-pause", "40", "--out", str(tmp_path / "r")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip().splitlines() == ["ratecycle: error: choose either --preset or --rules/--min-pause/"
+                                                "--max-gap, not both"]
+    assert not (tmp_path / "r").exists()
+
+
+def test_as_of_before_the_data_is_an_error(ds: DataSource) -> None:
+    from ratecycle.errors import RatecycleError
+
+    with pytest.raises(RatecycleError, match="before the pair's common data start 1987-09-10"):
+        build_report(ds, ReportOptions(as_of="1900-01-01"))
