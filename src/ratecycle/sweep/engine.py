@@ -1,0 +1,155 @@
+"""The sweep kernel: every window of every variant computed at once with numpy.
+
+Cycle detection runs once per rule variant (a handful of milliseconds each); everything after that is
+array arithmetic: the unique anchor dates are turned into window dates for every (convention, months) with
+``ratecycle.events.windows.horizon_dates``, each series' returns for all windows come from one call of
+``ratecycle.events.windows.window_returns`` (the same kernel ``event_study`` uses), and per-variant statistics
+are grouped sums (``np.bincount``) and sorted medians. No Python loop runs over variants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..cycles import Move, cycles_from_moves, filter_cycles
+from ..errors import RatecycleError
+from ..events.pair import Prices, as_prices
+from ..events.study import anchor_date
+from ..events.windows import as_days, horizon_dates, window_returns
+from .grid import SweepGrid
+
+STAT_COLUMNS = ("n_events", "n_excluded", "hits", "hit_rate", "mean_spread", "median_spread", "min_spread",
+                "max_spread", "mean_return_a", "mean_return_b")
+
+
+def anchor_events(moves: Sequence[Move], data_end: pd.Timestamp | None, grid: SweepGrid,
+                  rule_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """One row per (rule variant, anchor, cycle having that anchor): group id, cycle start and anchor date."""
+    rule_variants = grid.rule_variants()
+    ids = range(len(rule_variants)) if rule_ids is None else rule_ids
+    groups: list[int] = []
+    starts: list[pd.Timestamp] = []
+    anchors: list[pd.Timestamp] = []
+    n_anchors = len(grid.anchors)
+    for r in ids:
+        cycles = filter_cycles(cycles_from_moves(moves, rule_variants[r], data_end), grid.direction,  # type: ignore[arg-type]
+                               grid.since)
+        for k, anchor in enumerate(grid.anchors):
+            for cycle in cycles:
+                when = anchor_date(cycle, anchor)
+                if when is not None:
+                    groups.append(r * n_anchors + k)
+                    starts.append(cycle.start)
+                    anchors.append(when)
+    return pd.DataFrame({"group": np.asarray(groups, dtype="int64"),
+                         "cycle_start": pd.DatetimeIndex(starts, dtype="datetime64[ns]"),
+                         "anchor_date": pd.DatetimeIndex(anchors, dtype="datetime64[ns]")})
+
+
+def sweep_windows(prices: Mapping[str, pd.Series | Prices], events: pd.DataFrame, grid: SweepGrid) -> pd.DataFrame:
+    """Every (event, convention, months, pair) window: variant id, dates, returns of A and B, spread, usability."""
+    series = grid.series()
+    missing = [s for s in series if s not in prices]
+    if missing:
+        raise RatecycleError(f"sweep: no prices for {', '.join(missing)}")
+    data = {name: as_prices(prices[name], name) for name in series}
+    n_conv, n_months, n_pairs = len(grid.conventions), len(grid.months), len(grid.pairs)
+    inner = n_conv * n_months * n_pairs
+    anchor_days = as_days(events["anchor_date"]) if len(events) else np.array([], dtype="datetime64[D]")
+    unique_days, u_index = np.unique(anchor_days, return_inverse=True)
+    n_unique = len(unique_days)
+    # window dates for every (convention, months) block over the unique anchors
+    starts = np.empty(n_conv * n_months * n_unique, dtype="datetime64[D]")
+    ends = np.empty_like(starts)
+    for c, convention in enumerate(grid.conventions):
+        for m, months in enumerate(grid.months):
+            block = slice((c * n_months + m) * n_unique, (c * n_months + m + 1) * n_unique)
+            starts[block], ends[block] = horizon_dates(unique_days, int(months), convention)
+    returns = np.empty((len(series), len(starts)))
+    unusable = np.empty((len(series), len(starts)), dtype=bool)
+    for s, name in enumerate(series):
+        if len(starts):
+            w = window_returns(data[name].dates, data[name].closes, starts, ends)
+            returns[s], unusable[s] = w.returns, w.incomplete | w.before_data
+    # expand: events x (convention, months, pair)
+    j = np.arange(inner)
+    cm_index, pair_index = j // n_pairs, j % n_pairs
+    side_a = np.array([series.index(a) for a, _ in grid.pairs])[pair_index]
+    side_b = np.array([series.index(b) for _, b in grid.pairs])[pair_index]
+    window = cm_index[None, :] * n_unique + u_index.reshape(-1)[:, None]
+    return_a = returns[side_a[None, :], window]
+    return_b = returns[side_b[None, :], window]
+    bad = unusable[side_a[None, :], window] | unusable[side_b[None, :], window]
+    variant = events["group"].to_numpy(dtype="int64")[:, None] * inner + j[None, :]
+    n_events = len(events)
+    return pd.DataFrame({
+        "variant": variant.reshape(-1),
+        "cycle_start": np.repeat(events["cycle_start"].to_numpy(dtype="datetime64[ns]"), inner),
+        "anchor_date": np.repeat(events["anchor_date"].to_numpy(dtype="datetime64[ns]"), inner),
+        "window_start": starts[window].reshape(-1).astype("datetime64[ns]"),
+        "window_end": ends[window].reshape(-1).astype("datetime64[ns]"),
+        "return_a": return_a.reshape(-1),
+        "return_b": return_b.reshape(-1),
+        "spread": (return_a - return_b).reshape(-1),
+        "usable": ~bad.reshape(-1),
+    }).sort_values(["variant", "anchor_date"], kind="stable").reset_index(drop=True) if n_events else \
+        pd.DataFrame({c: [] for c in ("variant", "cycle_start", "anchor_date", "window_start", "window_end",
+                                      "return_a", "return_b", "spread", "usable")})
+
+
+def variant_stats(windows: pd.DataFrame, variant_ids: np.ndarray) -> pd.DataFrame:
+    """Per-variant statistics over usable windows (grouped sums and sorted medians, no loop over variants)."""
+    ids = np.asarray(variant_ids, dtype="int64")
+    size = int(ids.max()) + 1 if ids.size else 0
+    vid = windows["variant"].to_numpy(dtype="int64")
+    ok = windows["usable"].to_numpy(dtype=bool)
+    spread = windows["spread"].to_numpy(dtype="float64")
+    ra = windows["return_a"].to_numpy(dtype="float64")
+    rb = windows["return_b"].to_numpy(dtype="float64")
+    v_ok, s_ok = vid[ok], spread[ok]
+    n = np.bincount(v_ok, minlength=size)[:size]
+    excluded = np.bincount(vid[~ok], minlength=size)[:size]
+    hits = np.bincount(v_ok, weights=(s_ok > 0).astype("float64"), minlength=size)[:size]
+    total = np.bincount(v_ok, weights=s_ok, minlength=size)[:size]
+    total_a = np.bincount(v_ok, weights=ra[ok], minlength=size)[:size]
+    total_b = np.bincount(v_ok, weights=rb[ok], minlength=size)[:size]
+    order = np.lexsort((s_ok, v_ok))
+    sorted_spread = s_ok[order]
+    offset = np.concatenate([[0], np.cumsum(n)[:-1]]).astype("int64")
+    has = n > 0
+    lo = np.where(has, offset + (n - 1) // 2, 0)
+    hi = np.where(has, offset + n // 2, 0)
+    last = np.where(has, offset + n - 1, 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stats = {
+            "n_events": n, "n_excluded": excluded, "hits": hits.astype("int64"),
+            "hit_rate": np.where(has, hits / np.maximum(n, 1), np.nan),
+            "mean_spread": np.where(has, total / np.maximum(n, 1), np.nan),
+            "median_spread": np.where(has, (sorted_spread[lo] + sorted_spread[hi]) / 2.0, np.nan)
+            if sorted_spread.size else np.full(size, np.nan),
+            "min_spread": np.where(has, sorted_spread[offset.clip(max=max(sorted_spread.size - 1, 0))], np.nan)
+            if sorted_spread.size else np.full(size, np.nan),
+            "max_spread": np.where(has, sorted_spread[last], np.nan) if sorted_spread.size else np.full(size, np.nan),
+            "mean_return_a": np.where(has, total_a / np.maximum(n, 1), np.nan),
+            "mean_return_b": np.where(has, total_b / np.maximum(n, 1), np.nan),
+        }
+    frame = pd.DataFrame(stats)
+    frame.insert(0, "variant", np.arange(size))
+    frame = frame.set_index("variant").reindex(ids)
+    frame["n_events"] = frame["n_events"].fillna(0).astype("int64")
+    frame["n_excluded"] = frame["n_excluded"].fillna(0).astype("int64")
+    frame["hits"] = frame["hits"].fillna(0).astype("int64")
+    return frame.reset_index()
+
+
+def compute_chunk(prices: Mapping[str, pd.Series | Prices], moves: Sequence[Move], data_end: pd.Timestamp | None,
+                  grid: SweepGrid, rule_ids: Sequence[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Windows and per-variant statistics for the variants of some rule variants (the unit of distribution)."""
+    events = anchor_events(moves, data_end, grid, rule_ids)
+    windows = sweep_windows(prices, events, grid)
+    per_rule = len(grid.anchors) * grid.inner_size
+    ids = (np.asarray(rule_ids, dtype="int64")[:, None] * per_rule + np.arange(per_rule)[None, :]).reshape(-1)
+    return windows, variant_stats(windows, ids)
