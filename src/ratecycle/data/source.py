@@ -132,6 +132,9 @@ class DataSource:
             )
             return exported
         if not spec.segments:
+            stored = self._read_user_series(spec)
+            if stored is not None:
+                return stored
             raise DataError(f"series {spec.name} is not in snapshot {self.snapshot}: {spec.note}")
         parts = [seg.clip(provider.fetch(seg, spec.name)) for seg in spec.segments]
         frame = _splice(parts)
@@ -143,13 +146,22 @@ class DataSource:
         from .store import Store
 
         store = Store(self.store_path or default_store_path())
-        frame = store.read(spec.name)
-        meta = store.metadata(spec.name)
-        if frame is None or meta is None:
+        entry = store.entry(spec.name)
+        if entry is None:
             hint = spec.note if not spec.segments else (
                 f"run 'ratecycle data fetch {spec.name}' or 'ratecycle data import DIR', or pass --snapshot DIR")
             raise DataError(f"series {spec.name} is not in the store {store.path}: {hint}")
-        self._meta[spec.name] = meta
+        frame, self._meta[spec.name] = entry
+        return frame
+
+    def _read_user_series(self, spec: SeriesSpec) -> pd.DataFrame | None:
+        """A user series (no provider segments) from the store, so an imported file also works offline."""
+        from .store import Store
+
+        entry = Store(self.store_path or default_store_path()).entry(spec.name)
+        if entry is None:
+            return None
+        frame, self._meta[spec.name] = entry
         return frame
 
     def _derive(self, spec: SeriesSpec) -> pd.DataFrame:

@@ -1,0 +1,331 @@
+"""The embedded store: one DuckDB file holding every fetched or imported series and its provenance.
+
+Tables: ``observations(series, date, value)``, ``series_meta`` (one row of provenance per series) and
+``update_log`` (one row per write: how many rows were added and how many stored values were revised).
+Every write is one transaction, so a failed write leaves the file exactly as it was. Reads open the file
+read-only, and a store that does not exist yet reads as empty without creating anything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ..errors import DataError
+from . import frames
+from .meta import SeriesMeta
+
+if TYPE_CHECKING:
+    import duckdb
+
+SCHEMA_VERSION = 1
+
+_DDL = (
+    "CREATE TABLE IF NOT EXISTS store_info (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    "CREATE TABLE IF NOT EXISTS observations (series VARCHAR NOT NULL, date DATE NOT NULL, value DOUBLE NOT NULL,"
+    " PRIMARY KEY (series, date))",
+    "CREATE TABLE IF NOT EXISTS series_meta (name VARCHAR PRIMARY KEY, provider VARCHAR, symbol VARCHAR,"
+    " source VARCHAR, fetched_at VARCHAR, first DATE, last DATE, rows BIGINT, content_hash VARCHAR)",
+    "CREATE TABLE IF NOT EXISTS update_log (name VARCHAR, written_at VARCHAR, provider VARCHAR,"
+    " requested_start DATE, rows BIGINT, added BIGINT, revised BIGINT, content_hash VARCHAR)",
+)
+_META_COLUMNS = ("name", "provider", "symbol", "source", "fetched_at", "first", "last", "rows", "content_hash")
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One write to the store: rows added and stored values revised by an update or import."""
+
+    name: str
+    written_at: str
+    provider: str
+    requested_start: str | None
+    rows: int
+    added: int
+    revised: int
+    content_hash: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict form for JSON output."""
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A series to write: its full observation frame, its provenance and an optional log entry."""
+
+    name: str
+    frame: pd.DataFrame
+    meta: SeriesMeta
+    requested_start: str | None = None
+    added: int | None = None
+    revised: int = 0
+
+
+class Store:
+    """A DuckDB file of series; ``read``/``metadata``/``list`` never modify it, ``replace*`` are atomic."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        if path is None:
+            from .source import default_store_path
+
+            path = default_store_path()
+        self.path = Path(path).expanduser()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    def exists(self) -> bool:
+        """True when the store file has been created (by an import, fetch or import-series)."""
+        return self.path.is_file()
+
+    # -- reads ---------------------------------------------------------
+    def read(self, name: str) -> pd.DataFrame | None:
+        """The stored observation frame of ``name`` (sorted by date), or None when it is not stored."""
+        with self._reader() as con:
+            if con is None or not self._has_series(con, name):
+                return None
+            table = con.execute(
+                "SELECT date, value FROM observations WHERE series = ? ORDER BY date", [name]).df()
+        return _to_frame(table)
+
+    def entry(self, name: str) -> tuple[pd.DataFrame, SeriesMeta] | None:
+        """The stored frame and provenance of ``name`` read in one go, or None when it is not stored."""
+        with self._reader() as con:
+            if con is None:
+                return None
+            row = con.execute(f"SELECT {', '.join(_META_COLUMNS)} FROM series_meta WHERE name = ?", [name]).fetchone()
+            if row is None:
+                return None
+            table = con.execute(
+                "SELECT date, value FROM observations WHERE series = ? ORDER BY date", [name]).df()
+        return _to_frame(table), _meta_from_row(row)
+
+    def entries(self, names: Iterable[str] | None = None) -> dict[str, tuple[pd.DataFrame, SeriesMeta]]:
+        """Frames and provenance of several stored series (all when ``names`` is None) over one connection."""
+        with self._reader() as con:
+            if con is None:
+                return {}
+            rows = con.execute(f"SELECT {', '.join(_META_COLUMNS)} FROM series_meta ORDER BY name").fetchall()
+            wanted = None if names is None else set(names)
+            out = {}
+            for row in rows:
+                if wanted is not None and row[0] not in wanted:
+                    continue
+                table = con.execute(
+                    "SELECT date, value FROM observations WHERE series = ? ORDER BY date", [row[0]]).df()
+                out[str(row[0])] = (_to_frame(table), _meta_from_row(row))
+        return out
+
+    def metadata(self, name: str) -> SeriesMeta | None:
+        """Provenance of a stored series, or None when it is not stored."""
+        with self._reader() as con:
+            if con is None:
+                return None
+            row = con.execute(f"SELECT {', '.join(_META_COLUMNS)} FROM series_meta WHERE name = ?", [name]).fetchone()
+        return None if row is None else _meta_from_row(row)
+
+    def list(self) -> list[SeriesMeta]:
+        """Provenance of every stored series, sorted by name (empty for a store not created yet)."""
+        with self._reader() as con:
+            if con is None:
+                return []
+            rows = con.execute(f"SELECT {', '.join(_META_COLUMNS)} FROM series_meta ORDER BY name").fetchall()
+        return [_meta_from_row(row) for row in rows]
+
+    def log(self, name: str | None = None) -> list[LogEntry]:
+        """The update log (oldest first), for one series or all."""
+        with self._reader() as con:
+            if con is None:
+                return []
+            sql = ("SELECT name, written_at, provider, CAST(requested_start AS VARCHAR), rows, added, revised,"
+                   " content_hash FROM update_log")
+            params: list[object] = []
+            if name is not None:
+                sql += " WHERE name = ?"
+                params.append(name)
+            rows = con.execute(sql + " ORDER BY rowid", params).fetchall()
+        return [LogEntry(str(r[0]), str(r[1]), str(r[2]), r[3], int(r[4]), int(r[5]), int(r[6]), str(r[7]))
+                for r in rows]
+
+    # -- writes --------------------------------------------------------
+    def replace(self, name: str, frame: pd.DataFrame, meta: SeriesMeta, *, requested_start: str | None = None,
+                added: int | None = None, revised: int = 0) -> SeriesMeta:
+        """Replace one series (observations and provenance) in one transaction; returns the stored provenance."""
+        stored = self.replace_many([Replacement(name, frame, meta, requested_start, added, revised)])
+        return stored[0]
+
+    def replace_many(self, items: Iterable[Replacement]) -> list[SeriesMeta]:
+        """Replace several series in ONE transaction: all are written, or on any error none is.
+
+        ``first``/``last``/``rows``/``content_hash`` are recomputed from each frame so provenance always
+        describes the stored rows. Frames are validated before the file is opened for writing.
+        """
+        prepared = [(item, _checked(item.name, item.frame)) for item in items]
+        names = [item.name for item, _ in prepared]
+        if len(set(names)) != len(names):
+            twice = sorted({n for n in names if names.count(n) > 1})
+            raise DataError(f"series written twice in one transaction: {', '.join(twice)}")
+        metas = [_finished_meta(item, frame) for item, frame in prepared]
+        if not prepared:
+            return []
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        created = not self.path.exists()
+        con = self._connect(read_only=False)
+        try:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for ddl in _DDL:
+                    con.execute(ddl)
+                con.execute("INSERT OR REPLACE INTO store_info VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+                for (item, frame), meta in zip(prepared, metas, strict=True):
+                    previous = con.execute("SELECT count(*) FROM observations WHERE series = ?",
+                                           [item.name]).fetchone()
+                    con.execute("DELETE FROM observations WHERE series = ?", [item.name])
+                    self._insert_frame(con, item.name, frame)
+                    con.execute("INSERT OR REPLACE INTO series_meta VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                [meta.name, meta.provider, meta.symbol, meta.source, meta.fetched_at, meta.first,
+                                 meta.last, meta.rows, meta.content_hash])
+                    added = item.added if item.added is not None else max(0, meta.rows - int(previous[0]))
+                    con.execute("INSERT INTO update_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                [meta.name, meta.fetched_at, meta.provider, item.requested_start, meta.rows,
+                                 added, item.revised, meta.content_hash])
+                con.execute("COMMIT")
+            except BaseException:
+                _rollback(con)
+                raise
+        except BaseException as exc:
+            con.close()
+            if created:
+                _remove_new_store(self.path)
+            if _is_duckdb_error(exc):
+                raise DataError(f"cannot write store {self.path}: {_first_line(exc)}") from None
+            raise
+        con.close()
+        return metas
+
+    # -- internals -----------------------------------------------------
+    def _insert_frame(self, con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+        """Insert one series' rows (inside the caller's transaction)."""
+        rows = pd.DataFrame({"date": frame["date"].to_numpy(dtype="datetime64[ns]"),
+                             "value": frame["value"].to_numpy(dtype="float64")})
+        con.register("ratecycle_rows", rows)
+        try:
+            con.execute("INSERT INTO observations SELECT ?, CAST(date AS DATE), value FROM ratecycle_rows", [name])
+        finally:
+            con.unregister("ratecycle_rows")
+
+    @contextmanager
+    def _reader(self) -> Iterator[duckdb.DuckDBPyConnection | None]:
+        """A read-only connection, or None when the store does not exist or holds no ratecycle tables."""
+        if not self.path.exists():
+            yield None
+            return
+        con = self._connect(read_only=True)
+        try:
+            tables = {row[0] for row in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+            if not {"observations", "series_meta"} <= tables:
+                yield None
+                return
+            yield con
+        except Exception as exc:
+            if _is_duckdb_error(exc):
+                raise DataError(f"cannot read store {self.path}: {_first_line(exc)}") from None
+            raise
+        finally:
+            con.close()
+
+    def _connect(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+        import duckdb
+
+        if self.path.is_dir():
+            raise DataError(f"store path is a directory, not a DuckDB file: {self.path}")
+        try:
+            return duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise DataError(f"cannot open store {self.path} (not a DuckDB file or in use by another process): "
+                            f"{_first_line(exc)}") from None
+
+    @staticmethod
+    def _has_series(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+        return con.execute("SELECT 1 FROM series_meta WHERE name = ?", [name]).fetchone() is not None
+
+
+def _to_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """DuckDB's result (date as datetime64[us]) to a standard observation frame (datetime64[ns], float64)."""
+    return pd.DataFrame({
+        "date": pd.DatetimeIndex(table["date"]).as_unit("ns"),
+        "value": table["value"].to_numpy(dtype="float64"),
+    })
+
+
+def _checked(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Validate an observation frame before it is written: dates unique, values finite; returns it sorted."""
+    if not name or not isinstance(name, str):
+        raise DataError(f"bad series name {name!r}")
+    if list(frame.columns) != ["date", "value"]:
+        raise DataError(f"series {name}: expected columns ['date', 'value'], got {list(frame.columns)}")
+    dates = pd.DatetimeIndex(frame["date"])
+    if dates.hasnans:
+        raise DataError(f"series {name}: missing date in row {int(dates.isna().argmax())}")
+    if dates.tz is not None:
+        raise DataError(f"series {name}: dates must be naive calendar dates")
+    out = pd.DataFrame({"date": dates.normalize().as_unit("ns"), "value": frame["value"].to_numpy(dtype="float64")})
+    bad = ~out["value"].map(math.isfinite)
+    if bad.any():
+        row = out.loc[bad].iloc[0]
+        raise DataError(f"series {name}: non-finite value {row['value']} on {row['date'].date()}")
+    out = out.sort_values("date", kind="stable").reset_index(drop=True)
+    dup = out["date"].duplicated()
+    if dup.any():
+        raise DataError(f"series {name}: duplicate date {out.loc[dup, 'date'].iloc[0].date()}")
+    return out
+
+
+def _finished_meta(item: Replacement, frame: pd.DataFrame) -> SeriesMeta:
+    def iso(pos: int) -> str | None:
+        return None if frame.empty else frame["date"].iloc[pos].date().isoformat()
+
+    return dataclasses.replace(item.meta, name=item.name, first=iso(0), last=iso(-1), rows=len(frame),
+                               content_hash=frames.content_hash(frame))
+
+
+def _meta_from_row(row: tuple[Any, ...]) -> SeriesMeta:
+    def iso(value: Any) -> str | None:
+        return None if value is None else pd.Timestamp(value).date().isoformat()
+
+    return SeriesMeta(name=str(row[0]), provider=str(row[1]), symbol=str(row[2]), source=str(row[3]),
+                      fetched_at=str(row[4]), first=iso(row[5]), last=iso(row[6]), rows=int(row[7]),
+                      content_hash=str(row[8]))
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction; a connection that already aborted it has nothing to undo."""
+    try:
+        con.execute("ROLLBACK")
+    except Exception as exc:
+        if not _is_duckdb_error(exc):
+            raise
+
+
+def _remove_new_store(path: Path) -> None:
+    """Delete a store file this failed write created, so a failure leaves no trace."""
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def _is_duckdb_error(exc: BaseException) -> bool:
+    return type(exc).__module__.split(".")[0].lstrip("_") == "duckdb"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
