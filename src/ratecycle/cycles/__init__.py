@@ -5,6 +5,7 @@ from .detect import cycles_from_moves, detect_cycles, filter_cycles, find_pauses
 from .loader import cycles_from_source, load_targets, moves_from_source
 from .model import Cycle, Move, Pause, Phase
 from .moves import policy_moves
+from .pit import PointInTimeLabel, ex_post_labels, label_differences, point_in_time, point_in_time_labels
 from .rules import CycleRules
 
 __all__ = [
@@ -14,15 +15,20 @@ __all__ = [
     "Move",
     "Pause",
     "Phase",
+    "PointInTimeLabel",
     "cycles_from_moves",
     "cycles_from_source",
     "detect_cycles",
+    "ex_post_labels",
     "filter_cycles",
     "find_pauses",
     "group_moves",
+    "label_differences",
     "load_calendar",
     "load_targets",
     "moves_from_source",
+    "point_in_time",
+    "point_in_time_labels",
     "policy_moves",
     "preset",
     "preset_names",

@@ -34,8 +34,14 @@ def aligned_targets(upper: pd.Series, lower: pd.Series) -> pd.DataFrame:
         if series.index.has_duplicates:
             dup = series.index[series.index.duplicated()][0]
             raise DataError(f"series {name} has a duplicate date {dup.date()}")
-    frame = pd.concat({"upper": upper.astype("float64"), "lower": lower.astype("float64")}, axis=1, join="inner")
-    return frame.dropna().sort_index()
+    if not upper.index.equals(lower.index):
+        common = upper.index.intersection(lower.index)
+        upper, lower = upper.reindex(common), lower.reindex(common)
+    up = upper.to_numpy(dtype="float64", na_value=np.nan)
+    lo = lower.to_numpy(dtype="float64", na_value=np.nan)
+    keep = ~(np.isnan(up) | np.isnan(lo))
+    frame = pd.DataFrame({"upper": up[keep], "lower": lo[keep]}, index=upper.index[keep])
+    return frame if frame.index.is_monotonic_increasing else frame.sort_index()
 
 
 def policy_moves(
@@ -45,7 +51,12 @@ def policy_moves(
     meeting_window: int = 3,
 ) -> list[Move]:
     """Every change of the target (size from the upper bound, lower bound kept), oldest first."""
-    frame = aligned_targets(upper, lower)
+    return moves_from_frame(aligned_targets(upper, lower), meetings, meeting_window)
+
+
+def moves_from_frame(frame: pd.DataFrame, meetings: pd.Series | pd.DatetimeIndex | None,
+                     meeting_window: int = 3) -> list[Move]:
+    """Policy moves from an ``aligned_targets`` frame (columns upper, lower on a sorted date index)."""
     if len(frame) < 2:
         return []
     meets = meeting_dates(meetings).to_numpy(dtype="datetime64[ns]")
