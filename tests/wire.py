@@ -13,6 +13,7 @@ import json
 import socket
 import struct
 import threading
+import time
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -141,6 +142,9 @@ RESET = b"<reset>"
 """Script entry: accept, read the request, then close with RST (connection reset by peer)."""
 CLOSE = b"<close>"
 """Script entry: accept, read the request, then close cleanly without answering."""
+STALL = b"<stall>"
+"""Script entry: accept, read the request, answer nothing for STALL_SECONDS (longer than a test client's timeout)."""
+STALL_SECONDS = 0.6
 
 
 def http_response(status: int, body: bytes, *, content_type: str = "text/plain", content_length: int | None = None,
@@ -185,7 +189,9 @@ def raw_server(script: Sequence[bytes]) -> Iterator[tuple[str, list[bytes]]]:
                 except OSError:
                     pass
                 received.append(data)
-                if answer == RESET:
+                if answer == STALL:
+                    time.sleep(STALL_SECONDS)
+                elif answer == RESET:
                     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 elif answer != CLOSE:
                     with suppress(OSError):
