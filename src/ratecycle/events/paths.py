@@ -67,7 +67,7 @@ def rebased_paths(prices_a: pd.Series | Prices, prices_b: pd.Series | Prices, ba
     if base_a.empty or base_b.empty:
         missing = a.name if base_a.empty else b.name
         raise RatecycleError(f"series {missing} has no close on or before the base date {base.date()}")
-    joined = pd.concat({"a": sa / base_a.iloc[-1] * 100.0, "b": sb / base_b.iloc[-1] * 100.0}, axis=1)
+    joined = pd.concat({"a": sa / base_a.iloc[-1] * 100.0, "b": sb / base_b.iloc[-1] * 100.0}, axis=1, sort=True)
     joined = joined[joined.index >= lo]
     if hi is not None:
         joined = joined[joined.index <= hi]

@@ -1,0 +1,226 @@
+"""``ratecycle study`` / ``compare`` / ``notecheck``: event studies of a pair of series over rate cycles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ..errors import RatecycleError
+from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, parse_pair, print_table, source
+
+if TYPE_CHECKING:
+    from ..data.source import DataSource
+    from ..events.pair import Prices
+
+PairOpt = Annotated[str, typer.Option("--pair", help="Two series A,B (e.g. russell2000,sp500 or iwm,spy).")]
+ConventionOpt = Annotated[str, typer.Option("--convention",
+                                            help="Window convention: daily, month_end, prior_month_end.")]
+STUDY_COLUMNS = ["cycle", "anchor", "start_a", "end_a", "close_start_a", "close_end_a", "return_a", "start_b", "end_b",
+                 "close_start_b", "close_end_b", "return_b", "spread", "ratio", "max_drawdown_a", "max_drawdown_b",
+                 "incomplete", "dates_differ", "baseline_percentile"]
+PCT = ("return_a", "return_b", "spread", "max_drawdown_a", "max_drawdown_b", "cumulative_smb")
+
+
+def load_prices(ds: DataSource, name: str) -> Prices:
+    """A catalog series as prices; a Fama-French factor (monthly percent) becomes its compounded index."""
+    from ..events import Prices, factor_index
+
+    if name.startswith("ff_factors:"):
+        return factor_index(ds.load(name), name)
+    return Prices.from_series(ds.load(name), name)
+
+
+def load_cycles(ds: DataSource, *, preset: str | None, calendar: Path | None, rule: str | None,
+                min_pause: int | None, max_gap: int | None, direction: str | None) -> list[Any]:
+    """Cycles from a preset, a calendar file, or detection with the given rules (defaults where not given)."""
+    from ..cycles import CycleRules, cycles_from_source
+
+    kwargs: dict[str, Any] = {}
+    if rule is not None:
+        kwargs["rule"] = rule
+    if min_pause is not None:
+        kwargs["min_pause"] = min_pause
+    if max_gap is not None:
+        kwargs["max_gap"] = max_gap
+    cycles = cycles_from_source(ds, CycleRules(**kwargs), direction=direction,  # type: ignore[arg-type]
+                                calendar=calendar, preset=preset)
+    if not cycles:
+        raise RatecycleError("no cycles found with these options")
+    return cycles
+
+
+def study_command(
+    pair: PairOpt = "russell2000,sp500",
+    anchor: Annotated[str, typer.Option("--anchor", help="cycle_start, pause_start or later_start.")] = "later_start",
+    months: Annotated[int, typer.Option("--months", help="Window length after the anchor, in months.")] = 12,
+    convention: ConventionOpt = "month_end",
+    preset: Annotated[str | None, typer.Option("--preset", help="Built-in cycle calendar, e.g. note-2025.")] = None,
+    calendar: Annotated[Path | None, typer.Option("--calendar", help="Cycle calendar file (TOML or CSV).")] = None,
+    rules: Annotated[str | None, typer.Option("--rules", help="Pause rule: longest or threshold.")] = None,
+    min_pause: Annotated[int | None, typer.Option("--min-pause", help="Days without a move that make a pause.")] = None,
+    max_gap: Annotated[int | None, typer.Option("--max-gap", help="Days without a move that end a cycle.")] = None,
+    direction: Annotated[str, typer.Option("--direction", help="cut or hike.")] = "cut",
+    phases: Annotated[bool, typer.Option("--phases", help="Show early/pause/later phase returns.")] = False,
+    long_history: Annotated[bool, typer.Option("--long-history",
+                                               help="Fama-French SMB after FEDFUNDS cycles since 1954.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Error on incomplete windows and missing anchors.")] = False,
+    snapshot: SnapshotOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Returns of A and B over --months after each cycle's --anchor, spreads, hit rate, baseline and test."""
+    from ..events import event_study, phase_returns
+    from ..events.study import check_anchor
+    from ..events.windows import check_convention
+
+    check_convention(convention)
+    check_anchor(anchor)
+    ds = source(snapshot, store)
+    if long_history:
+        _long_history(ds, anchor, months, convention, direction, as_json, as_csv)
+        return
+    name_a, name_b = parse_pair(pair)
+    a, b = load_prices(ds, name_a), load_prices(ds, name_b)
+    cycles = load_cycles(ds, preset=preset, calendar=calendar, rule=rules, min_pause=min_pause, max_gap=max_gap,
+                         direction=direction)
+    if phases:
+        res = phase_returns(a, b, cycles, convention=convention, months=months)
+        doc = res.to_dict()
+        emit(doc["rows"], as_json=as_json, as_csv=as_csv, document=doc, pct_columns=PCT,
+             columns=["cycle", "window", "start_a", "end_a", "return_a", "start_b", "end_b", "return_b", "spread",
+                      "max_drawdown_a", "max_drawdown_b", "incomplete", "open_phase"] if not (as_json or as_csv)
+             else None,
+             title=f"{name_a} vs {name_b}: phase returns ({convention})", caption="ex post; spread = A - B")
+        return
+    result = event_study(a, b, cycles, anchor=anchor, months=months, convention=convention, strict=strict)
+    doc = result.to_dict()
+    emit(doc["rows"], as_json=as_json, as_csv=as_csv, document=doc, pct_columns=(*PCT, "baseline_percentile"),
+         columns=STUDY_COLUMNS if not (as_json or as_csv) else None,
+         title=f"{name_a} (A) vs {name_b} (B): {months} months after {anchor}, convention {convention}",
+         caption="; ".join(result.notes))
+    if not (as_json or as_csv):
+        _print_summary(doc["summary"], doc["skipped"])
+
+
+def _print_summary(summary: dict[str, Any], skipped: list[dict[str, str]]) -> None:
+    test = summary.get("test") or {}
+    rows = [
+        {"statistic": "events (n)", "value": summary["n"]},
+        {"statistic": "excluded (incomplete / before data)", "value": summary["n_excluded"]},
+        {"statistic": "hit rate (A beat B)", "value": summary["hit_rate"]},
+        {"statistic": "mean spread", "value": summary["mean"]},
+        {"statistic": f"mean {summary['ci_level']:.0%} bootstrap CI", "value": summary["mean_ci"]},
+        {"statistic": "median spread", "value": summary["median"]},
+        {"statistic": f"median {summary['ci_level']:.0%} bootstrap CI", "value": summary["median_ci"]},
+        {"statistic": "baseline windows (n)", "value": summary.get("baseline_n")},
+        {"statistic": "baseline mean spread", "value": summary.get("baseline_mean")},
+        {"statistic": "mean spread percentile in baseline", "value": summary.get("mean_percentile")},
+        {"statistic": "p-value, events > random windows", "value": test.get("p_value")},
+    ]
+    for row in rows:
+        value = row["value"]
+        if isinstance(value, list):
+            row["value"] = " to ".join(f"{v * 100:+.1f}%" for v in value)
+        elif isinstance(value, float) and "p-value" not in row["statistic"] and "hit" not in row["statistic"] \
+                and "percentile" not in row["statistic"]:
+            row["value"] = f"{value * 100:+.2f}%"
+        elif isinstance(value, float):
+            row["value"] = f"{value:.3f}"
+    caption = summary.get("warning") or ""
+    if skipped:
+        caption += ("; " if caption else "") + "skipped: " + ", ".join(f"{s['cycle']} ({s['reason']})" for s in skipped)
+    print_table(rows, ["statistic", "value"], title="Summary (complete windows only)", caption=caption or None)
+
+
+def _long_history(ds: DataSource, anchor: str, months: int, convention: str, direction: str, as_json: bool,
+                  as_csv: bool) -> None:
+    from .. import cycles as cyc
+    from ..events import smb_study
+
+    finder = getattr(cyc, "long_history_cycles", None)
+    if finder is None:
+        raise RatecycleError("long-history cycles (ratecycle.cycles.long_history_cycles) are not available")
+    cycles = [c for c in finder(ds) if c.direction == direction]
+    result = smb_study(ds.load("ff_factors:SMB"), cycles, anchor=anchor, months=months, convention=convention)
+    doc = result.to_dict()
+    emit(doc["rows"], as_json=as_json, as_csv=as_csv, document=doc, pct_columns=(*PCT, "baseline_percentile"),
+         columns=["cycle", "anchor", "start", "end", "cumulative_smb", "incomplete", "baseline_percentile"]
+         if not (as_json or as_csv) else None,
+         title=f"Fama-French SMB over {months} months after {anchor} ({direction} cycles from FEDFUNDS)",
+         caption=result.measure)
+    if not (as_json or as_csv):
+        _print_summary(doc["summary"], doc["skipped"])
+
+
+def compare_command(
+    start: Annotated[str, typer.Option("--start", help="First date (YYYY-MM-DD); its close is the base.")],
+    end: Annotated[str, typer.Option("--end", help="Last date (YYYY-MM-DD).")],
+    pair: PairOpt = "russell2000,sp500",
+    convention: ConventionOpt = "daily",
+    strict: Annotated[bool, typer.Option("--strict", help="Error when the window runs past the data.")] = False,
+    snapshot: SnapshotOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """A and B from --start to --end: closes used, returns, spread, and both paths rebased to 100."""
+    from ..events import compare_window
+
+    ds = source(snapshot, store)
+    name_a, name_b = parse_pair(pair)
+    result = compare_window(load_prices(ds, name_a), load_prices(ds, name_b), start, end, convention=convention,
+                            strict=strict)
+    doc = result.to_dict()
+    if as_csv:
+        emit(doc["path"], as_json=False, as_csv=True, columns=["date", "a", "b"])
+        return
+    row = result.row
+    rows = [{"series": name, "start": row[f"start_{k}"], "close_start": row[f"close_start_{k}"],
+             "end": row[f"end_{k}"], "close_end": row[f"close_end_{k}"], "return": row[f"return_{k}"],
+             "max_drawdown": row[f"max_drawdown_{k}"]} for name, k in ((name_a, "a"), (name_b, "b"))]
+    flags = [f for f in ("incomplete", "dates_differ") if row[f]]
+    caption = f"spread (A - B) {row['spread'] * 100:+.2f} pp; growth ratio {row['ratio']:.4f}; convention {convention}"
+    if flags:
+        caption += f"; flags: {', '.join(flags)}" + (f" (last date used {row['last_date_used']})"
+                                                     if row["incomplete"] else "")
+    emit(rows, as_json=as_json, as_csv=False, document=doc, pct_columns=("return", "max_drawdown"),
+         title=f"{name_a} (A) vs {name_b} (B), {start} to {end}", caption=caption)
+
+
+def notecheck_command(
+    pair: PairOpt = "russell2000,sp500",
+    preset: Annotated[str, typer.Option("--preset", help="Cycle calendar the note uses.")] = "note-2025",
+    snapshot: SnapshotOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Each figure the 2025 note states, our value under every convention, and which window reproduces it."""
+    from ..cycles import preset as load_preset
+    from ..events import note_check
+
+    ds = source(snapshot, store)
+    name_a, name_b = parse_pair(pair)
+    result = note_check(load_prices(ds, name_a), load_prices(ds, name_b), load_preset(preset))
+    doc = result.to_dict()
+    emit(result.table(), as_json=as_json, as_csv=as_csv, document=doc,
+         pct_columns=("daily", "month_end", "prior_month_end"),
+         title=f"Note check: {name_a} (A) vs {name_b} (B), calendar {preset}",
+         caption=f"reproduced = within {result.tolerance_pp:.1f} pp (or the rounding of a figure stated without "
+                 "decimals); each series uses its own last close on or before each date")
+    if not (as_json or as_csv):
+        print_table([{"claim": c.key, "verdict": c.verdict} for c in result.claims], ["claim", "verdict"],
+                    title="Verdicts")
+        best = result.convention_pairs()[0]
+        typer.echo(f"best convention pair: A {best['convention_a']}, B {best['convention_b']} reproduces "
+                   f"{best['reproduced']} of {best['claims']} claims ({', '.join(best['which'])})")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``study``, ``compare`` and ``notecheck`` commands."""
+    app.command("study")(study_command)
+    app.command("compare")(compare_command)
+    app.command("notecheck")(notecheck_command)

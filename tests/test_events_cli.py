@@ -1,0 +1,97 @@
+"""``ratecycle study``: JSON rows and summary checked against hand computations, and one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ratecycle.cli.main import app, run
+
+ROW_KEYS = {"cycle_start", "anchor", "window_start", "window_end", "start_a", "end_a", "start_b", "end_b", "return_a",
+            "return_b", "spread", "close_start_a", "close_end_a", "close_start_b", "close_end_b", "incomplete",
+            "convention"}
+
+
+@pytest.fixture
+def cached_source(ds, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands read the session's snapshot DataSource instead of re-reading the files for every call."""
+    import ratecycle.cli.study as study_cli
+
+    monkeypatch.setattr(study_cli, "source", lambda snapshot, store: ds)
+
+
+def month_last(snapshot_dir: Path, ticker: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    with (snapshot_dir / "market" / f"{ticker}_daily.csv").open(newline="") as fh:
+        for r in csv.DictReader(fh):
+            out[r["date"][:7]] = float(r["close"])
+    return out
+
+
+def test_study_json_preset(snapshot_dir: Path, cached_source: None) -> None:
+    out = CliRunner().invoke(app, ["study", "--preset", "note-2025", "--convention", "month_end", "--snapshot",
+                                   str(snapshot_dir), "--json"])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.output)
+    assert doc["series_a"] == "russell2000" and doc["series_b"] == "sp500" and doc["ex_post"] is True
+    rows = doc["rows"]
+    assert all(set(r) >= ROW_KEYS for r in rows)
+    rut, spx = month_last(snapshot_dir, "RUT"), month_last(snapshot_dir, "GSPC")
+    by_anchor = {r["anchor"]: r for r in rows}
+    r2020 = by_anchor["2020-03-03"]
+    assert r2020["return_a"] == pytest.approx(rut["2021-03"] / rut["2020-03"] - 1, abs=1e-12)
+    assert r2020["return_b"] == pytest.approx(spx["2021-03"] / spx["2020-03"] - 1, abs=1e-12)
+    r2008 = by_anchor["2008-10-08"]
+    assert r2008["window_start"] == "2008-10-31" and r2008["window_end"] == "2009-10-31"
+    assert r2008["end_a"] == "2009-10-30" and r2008["close_end_a"] == rut["2009-10"]
+    assert by_anchor["2025-09-17"]["incomplete"] is True and by_anchor["2025-09-17"]["last_date_used"] == "2026-08-21"
+    summary = doc["summary"]
+    complete = [r["spread"] for r in rows if not r["incomplete"]]
+    assert summary["n"] == len(complete) == 4 and summary["small_sample"] is True
+    assert summary["hit_rate"] == pytest.approx(sum(s > 0 for s in complete) / 4)
+    assert 0 < summary["test"]["p_value"] <= 1 and summary["baseline_n"] == doc["baseline"]["n"]
+
+
+def test_study_table_csv_and_phases(snapshot_dir: Path, cached_source: None) -> None:
+    runner = CliRunner()
+    out = runner.invoke(app, ["study", "--preset", "note-2025", "--snapshot", str(snapshot_dir)])
+    assert out.exit_code == 0, out.output
+    assert "Summary (complete windows only)" in out.output and "small sample" in out.output
+    out = runner.invoke(app, ["study", "--preset", "note-2025", "--pair", "iwm,spy", "--anchor", "cycle_start",
+                              "--months", "6", "--convention", "daily", "--snapshot", str(snapshot_dir), "--csv"])
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    assert lines[0].startswith("cycle,cycle_start,anchor,window_start,window_end") and len(lines) == 6
+    out = runner.invoke(app, ["study", "--preset", "note-2025", "--phases", "--snapshot", str(snapshot_dir), "--json"])
+    assert out.exit_code == 0, out.output
+    windows = {r["window"] for r in json.loads(out.output)["rows"]}
+    assert {"early", "pause", "later", "12m_after_later_start"} <= windows
+
+
+def test_study_detected_cycles(snapshot_dir: Path, cached_source: None) -> None:
+    out = CliRunner().invoke(app, ["study", "--anchor", "cycle_start", "--snapshot", str(snapshot_dir), "--json"])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.output)
+    assert doc["summary"]["n"] >= 4
+    assert all(r["cycle"].startswith("cut") for r in doc["rows"])
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["study", "--pair", "russell2000,nosuch"], "unknown series 'nosuch'"),
+    (["study", "--preset", "note-2025", "--strict"], "runs past the data (last date used 2026-08-21)"),
+    (["study", "--preset", "note-2025", "--convention", "weekly"], "unknown window convention 'weekly'"),
+])
+def test_cli_errors_are_one_line(snapshot_dir: Path, args: list[str], message: str,
+                                 monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "argv", ["ratecycle", *args, "--snapshot", str(snapshot_dir)])
+    with pytest.raises(SystemExit) as exit_info:
+        run()
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in err
