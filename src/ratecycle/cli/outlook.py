@@ -1,0 +1,46 @@
+"""``ratecycle outlook``: the driver scorecard for a pair on a date, with past-cycle evidence and a hedged call."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, parse_pair, source
+
+COLUMNS = ["rank", "driver", "reading", "direction", "weight", "n", "hit_rate", "mean_spread", "baseline_percentile",
+           "note"]
+
+
+def outlook_command(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date of the outlook (default: last common close).")]
+    = None,
+    pair: Annotated[str, typer.Option("--pair", help="A,B series names.")] = "russell2000,sp500",
+    weights: Annotated[str | None, typer.Option("--weights", help="e.g. policy=0.5,valuation=0 (others default).")]
+    = None,
+    months: Annotated[int, typer.Option("--months", help="Horizon of the evidence windows, months.")] = 12,
+    convention: Annotated[str, typer.Option("--convention", help="daily, month_end or prior_month_end.")]
+    = "month_end",
+    snapshot: SnapshotOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Score each driver (policy phase, momentum, valuation, inflation, curve) for A vs B on --as-of."""
+    from ..outlook import inputs_from_source, scorecard
+
+    a, b = parse_pair(pair)
+    ds = source(snapshot, store)
+    when = as_of or ds.last_date(a, b).date().isoformat()
+    card = scorecard(inputs_from_source(ds, when, (a, b)), weights=weights, months=months, convention=convention)
+    rows = [r.to_dict() for r in card.rows]
+    caption = (f"Score {card.score:+.2f} -> {card.call}; confidence {card.confidence} ({card.confidence_reason}). "
+               f"Phase: {card.phase}. " + " ".join(f"Note: {n}." for n in card.notes))
+    emit(rows, as_json=as_json, as_csv=as_csv, document=card.to_dict(), columns=COLUMNS,
+         pct_columns=["hit_rate", "mean_spread", "baseline_percentile"],
+         title=f"Outlook {a} vs {b}, {months} months, as of {card.as_of.date()}", caption=caption)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``outlook`` command."""
+    app.command("outlook")(outlook_command)

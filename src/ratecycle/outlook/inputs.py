@@ -1,0 +1,78 @@
+"""Everything the outlook reads, cut at the as-of date: the only place the scorecard touches a DataSource.
+
+Each series is loaded with ``end=as_of``, so nothing dated after the as-of date can reach the scorecard.
+Publication lags (core PCE one month, Shiller earnings one quarter) are applied on top of that by the
+analyses. The policy target is dated by the day a change takes effect (usually the day after the FOMC
+announcement), so an outlook dated on a decision day does not include that day's decision yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from .._typing import DateLike, to_timestamp
+from ..errors import DataError
+
+if TYPE_CHECKING:
+    from ..data.source import DataSource
+
+DEFAULT_PAIR = ("russell2000", "sp500")
+DEFAULT_VALUATION_PAIR = ("pe_russell2000", "pe_sp500")
+"""Relative valuation uses A's P/E over B's; without ``pe_russell2000`` the S&P 500 P/E alone is a proxy."""
+
+
+@dataclass(frozen=True)
+class OutlookInputs:
+    """The pandas objects behind one outlook, all cut at ``as_of``."""
+
+    as_of: pd.Timestamp
+    a: str
+    b: str
+    prices_a: pd.Series
+    prices_b: pd.Series
+    target_upper: pd.Series
+    target_lower: pd.Series
+    meetings: pd.Series
+    core_pce: pd.Series | None
+    curve_spread: pd.Series | None
+    pe_a_name: str
+    pe_b_name: str
+    pe_a: pd.Series | None
+    pe_b: pd.Series | None
+    missing: tuple[str, ...] = ()
+    """Series that could not be loaded (their drivers say so instead of guessing)."""
+
+
+def _optional(ds: DataSource, name: str, end: pd.Timestamp, missing: list[str]) -> pd.Series | None:
+    if not ds.has(name):
+        missing.append(name)
+        return None
+    return ds.load(name, end=end)
+
+
+def inputs_from_source(ds: DataSource, as_of: DateLike, pair: tuple[str, str] = DEFAULT_PAIR,
+                       valuation_pair: tuple[str, str] = DEFAULT_VALUATION_PAIR) -> OutlookInputs:
+    """Load every input of the outlook from ``ds`` with nothing after ``as_of``."""
+    when = to_timestamp(as_of)
+    if when is None:
+        raise DataError("the outlook needs an as-of date")
+    a, b = pair
+    missing: list[str] = []
+    spread = _optional(ds, "ust10y2y", when, missing)
+    if spread is None:
+        ten, two = _optional(ds, "ust10y", when, missing), _optional(ds, "ust2y", when, missing)
+        if ten is not None and two is not None:
+            from ..curve import spread_series
+
+            spread = spread_series(ust10y=ten, ust2y=two)
+    return OutlookInputs(
+        as_of=when, a=a, b=b, prices_a=ds.load(a, end=when), prices_b=ds.load(b, end=when),
+        target_upper=ds.load("fed_target_upper", end=when), target_lower=ds.load("fed_target_lower", end=when),
+        meetings=ds.load("fomc_meetings", end=when), core_pce=_optional(ds, "core_pce", when, missing),
+        curve_spread=spread, pe_a_name=valuation_pair[0], pe_b_name=valuation_pair[1],
+        pe_a=_optional(ds, valuation_pair[0], when, missing), pe_b=_optional(ds, valuation_pair[1], when, missing),
+        missing=tuple(missing),
+    )
