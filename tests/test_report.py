@@ -219,3 +219,65 @@ def test_as_of_before_the_data_is_an_error(ds: DataSource) -> None:
 
     with pytest.raises(RatecycleError, match="before the pair's common data start 1987-09-10"):
         build_report(ds, ReportOptions(as_of="1900-01-01"))
+
+
+def _chromium_or_skip() -> str:
+    import os
+
+    from ratecycle.report.browser import chromium_path
+
+    exe = chromium_path()
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but no Chromium was found (/usr/bin/chromium): the browser test must run in CI")
+        pytest.skip("no Chromium at /usr/bin/chromium (and CI is not set): browser rendering not checked")
+    return exe
+
+
+@pytest.mark.browser
+def test_report_renders_in_headless_chromium(built: Built) -> None:
+    exe = _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    from ratecycle.report.browser import CHARTS_READY, CHROMIUM_ARGS
+
+    artifacts = Path(__file__).resolve().parents[1] / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    errors: list[str] = []
+    requests: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("request", lambda req: requests.append(req.url))
+            page.goto(built.paths["html"].resolve().as_uri(), wait_until="load")
+            page.wait_for_function(CHARTS_READY, timeout=60_000)
+            charts = page.evaluate("""() => Array.from(document.querySelectorAll('.plotly-graph-div')).map(d => ({
+                id: d.id, svg: d.querySelectorAll('svg.main-svg').length,
+                traces: d.querySelectorAll('g.trace, g.barlayer path, g.scatterlayer path.js-line').length,
+                width: d.getBoundingClientRect().width, height: d.getBoundingClientRect().height}))""")
+            page.screenshot(path=str(artifacts / "report-full.png"), full_page=True)
+        finally:
+            browser.close()
+    assert errors == []
+    assert [r for r in requests if not r.startswith(("file:", "data:", "about:"))] == []
+    expected = [f["number"] for f in _blocks(built.doc, "figure")]
+    assert [c["id"] for c in charts] == [f"figure-{n}" for n in expected]
+    for chart in charts:
+        assert chart["svg"] >= 1 and chart["traces"] >= 1 and chart["width"] > 300 and chart["height"] > 200, chart
+    assert (artifacts / "report-full.png").stat().st_size > 50_000
+
+
+@pytest.mark.browser
+def test_pdf_prints(built: Built, tmp_path: Path) -> None:
+    _chromium_or_skip()
+    from ratecycle.report.browser import write_pdf
+
+    pdf = write_pdf(built.paths["html"], tmp_path / "report.pdf")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-") and len(data) > 100_000
+    import re
+
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", data)) >= 3

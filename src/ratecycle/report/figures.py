@@ -67,6 +67,8 @@ def to_plotly(figure: Figure) -> go.Figure:
         yaxis_title=figure.y_title or None, xaxis_title=figure.x_title or None,
         font={"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12},
         yaxis_type="log" if figure.log_y else None,
+        yaxis_tickformat=".0%" if figure.y_percent else None,
+        xaxis_tickformat=".0%" if figure.x_percent else None,
         hovermode="x unified" if all(t.kind == "line" for t in figure.traces) else "closest",
     )
     return fig

@@ -92,6 +92,9 @@ class Figure:
     hlines: tuple[float, ...] = ()
     barmode: str = "group"
     log_y: bool = False
+    y_percent: bool = False
+    x_percent: bool = False
+    """Axis values are fractions shown as percentages."""
     vlines: tuple[tuple[float, str], ...] = ()
     """Vertical reference lines (x value, label), e.g. each cycle's spread on a histogram."""
     number: int = 0

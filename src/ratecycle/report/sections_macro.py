@@ -8,9 +8,10 @@ from .context import Context, Unavailable, analysis, api
 from .cyclesview import cutting_cycles
 from .fmt import date_text, pp
 from .model import Column, Section, Table
+from .sections_macro_parts import curve_section, inflation_section, rebalancing_section
 from .sections_value import valuation_section
 
-__all__ = ["valuation_section"]
+__all__ = ["curve_section", "inflation_section", "rebalancing_section", "valuation_section"]
 
 ETFS = (("iwm", "iShares Russell 2000 ETF", "whole index"), ("vtwo", "Vanguard Russell 2000 ETF", "whole index"),
         ("iwo", "iShares Russell 2000 Growth ETF", "growth"), ("vtwg", "Vanguard Russell 2000 Growth ETF", "growth"),
@@ -20,21 +21,6 @@ ETFS = (("iwm", "iShares Russell 2000 ETF", "whole index"), ("vtwo", "Vanguard R
 def _not_wired(module: str) -> Unavailable:
     analysis(module)
     return Unavailable(f"the {module} analysis is present but not yet shown in the report")
-
-
-def rebalancing_section(ctx: Context) -> Section:
-    """Sector weights and concentration of the small-cap index fund, and relative momentum."""
-    raise _not_wired("composition")
-
-
-def inflation_section(ctx: Context) -> Section:
-    """Core PCE as known on the as-of date: year-on-year, short-run annualised rates, trend since the low."""
-    raise _not_wired("inflation")
-
-
-def curve_section(ctx: Context) -> Section:
-    """The 10-year minus 2-year Treasury spread and its change over the current cycle."""
-    raise _not_wired("curve")
 
 
 def scorecard_section(ctx: Context) -> Section:

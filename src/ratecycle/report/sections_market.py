@@ -105,7 +105,7 @@ def phases_section(ctx: Context) -> Section:
         title=f"{a_name} and {b_name} returns in the early and later phase of each cutting cycle",
         traces=(Trace(a_name, x, tuple(r["return_a"] for r in bars), "bar", PALETTE["a"]),
                 Trace(b_name, x, tuple(r["return_b"] for r in bars), "bar", PALETTE["b"])),
-        y_title="Return (fraction)", source=ctx.source(ctx.a, ctx.b),
+        y_title="Return", y_percent=True, source=ctx.source(ctx.a, ctx.b),
         notes=("Each phase runs from the close of its first announcement day to the close of its last one.",
                "Windows and exact dates are listed in the next table; partial phases are marked there."))
     table = Table(
@@ -141,7 +141,7 @@ def history_section(ctx: Context) -> Section:
     figure = Figure(
         title=f"{a_name} and {b_name} since {date_text(base_day)}, cutting-cycle phases shaded",
         traces=(line(a_name, path["a"], PALETTE["a"], digits=2), line(b_name, path["b"], PALETTE["b"], digits=2)),
-        bands=bands, y_title="Rebased = 100 (log scale)", log_y=True, source=ctx.source(ctx.a, ctx.b),
+        bands=bands, y_title="Rebased = 100", source=ctx.source(ctx.a, ctx.b),
         notes=(f"Rebased: {date_text(base_day)} = 100.", "Weekly closes (last close of each week).",
                "Shading: yellow = early phase, grey = pause, green = later phase."))
     return Section("history", "The long view, phases shaded", (figure,))
@@ -203,7 +203,7 @@ def significance_section(ctx: Context) -> Section:
         traces=(Trace("All windows", (), tuple(round(float(v), 4) for v in study.baseline.spreads), "hist",
                       PALETTE["grey"]),) if study.baseline is not None else (),
         vlines=tuple((round(float(r["spread"]), 4), str(r["cycle"])) for r in rows if not r["incomplete"]),
-        x_title="Spread (fraction)", y_title="Number of windows", source=ctx.source(ctx.a, ctx.b),
+        x_title="Spread", x_percent=True, y_title="Number of windows", source=ctx.source(ctx.a, ctx.b),
         notes=("Vertical lines: the spread of each completed later-phase window.",))
     pctile = None if s["mean_percentile"] is None else 100 * s["mean_percentile"]
     text = (f"In {s['hits']} of {s['n']} cutting cycles with a completed window, the {a_name} beat the {b_name} "
@@ -234,7 +234,43 @@ def _stat(value: Any, kind: str) -> str:
 
 
 def _long_history_blocks(ctx: Context, events: Any) -> list[Any]:
-    """Fama-French SMB after long-history cycles (a different measure of small vs large), if the API exists."""
-    if not hasattr(events, "long_history_study"):
-        return ["The long-history check with Fama-French SMB is not available in this build."]
-    return []
+    """Fama-French SMB after each cutting cycle's later phase began: a different, longer measure of small vs large."""
+    if not hasattr(events, "smb_study") or not ctx.data.has("ff_factors:SMB"):
+        return ["The long-history check with Fama-French SMB is not available in this build or data source."]
+    known_at = api("valuation", "known_at")
+    smb = known_at(ctx.prices("ff_factors:SMB"), ctx.as_of, 1)
+    cycles_mod = analysis("cycles")
+    if hasattr(cycles_mod, "long_history_cycles") and ctx.data.has("fed_funds_monthly"):
+        fedfunds = known_at(ctx.prices("fed_funds_monthly"), ctx.as_of, 0)
+        cycles = [c for c in cycles_mod.long_history_cycles(fedfunds) if c.direction == "cut"]
+        basis = ("cutting cycles found in the monthly effective fed funds rate since 1954 (low confidence: a "
+                 "smoothed monthly average, not the target)")
+        names = ("ff_factors:SMB", "fed_funds_monthly")
+    else:
+        cycles = cutting_cycles(ctx)
+        basis = "the same cutting cycles as above (the long-history cycle finder is not in this build)"
+        names = ("ff_factors:SMB",)
+    result = events.smb_study(smb, cycles, anchor="later_start", months=ctx.months, convention="month_end")
+    ctx.facts["smb"] = result
+    doc = result.to_dict()
+    s = doc["summary"]
+    rows = tuple({"cycle": r["cycle"], "anchor": r["anchor"], "start": r["start"], "end": r["end"],
+                  "smb": r["cumulative_smb"],
+                  "percentile": None if r["baseline_percentile"] is None or r["incomplete"]
+                  else 100 * r["baseline_percentile"],
+                  "incomplete": r["incomplete"]} for r in doc["rows"] if not r["before_data"])
+    table = Table(
+        title=f"Fama-French SMB (small minus big) over the {ctx.months} months after each later phase began",
+        columns=(Column("cycle", "Cycle"), Column("anchor", "Later phase from", "date"),
+                 Column("start", "From month end", "date"), Column("end", "To month end", "date"),
+                 Column("smb", "Cumulative SMB", "pct"), Column("percentile", "Baseline percentile", "pctile"),
+                 Column("incomplete", "Partial", "flag")),
+        rows=rows, source=ctx.source(*names, extra="Kenneth French data library, 3-factor file"),
+        notes=("SMB is a long-short factor of US stocks sorted by size, not the Russell 2000 against the S&P 500.",
+               "Month M of SMB is used only from the end of month M+1 (publication lag).",
+               f"Cycles: {basis}."))
+    text = (f"Long history: with Fama-French SMB as the measure, small beat big in {s['hits']} of {s['n']} "
+            f"completed windows after a later phase began (mean cumulative SMB {pct(s['mean'])}, "
+            f"baseline of {doc['baseline_n']} windows"
+            + (f", p-value {s['test']['p_value']:.3f}" if s.get("test") else "") + ").")
+    return [text, table]

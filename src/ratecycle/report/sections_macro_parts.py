@@ -1,0 +1,167 @@
+"""Rebalancing (holdings and momentum), inflation risk and yield curve sections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .context import Context, analysis
+from .cyclesview import cutting_cycles
+from .figures import PALETTE, line
+from .fmt import cell, date_text, month_text, pct
+from .model import Column, Figure, Section, Table, Trace
+
+HOLDINGS_FUND = "IWM"
+
+
+def _holdings(ctx: Context) -> tuple[Any | None, str]:
+    """The newest holdings download of the small-cap fund dated on or before the as-of date."""
+    if ctx.full.snapshot is None:
+        return None, "holdings downloads are read from a snapshot directory (--snapshot); none was given"
+    from ..data.providers.ishares import read_holdings
+    from ..data.providers.snapshot import SnapshotProvider
+
+    files = [f for f in SnapshotProvider(ctx.full.snapshot).holdings_files()
+             if f.name.upper().startswith(f"{HOLDINGS_FUND}_")]
+    usable = [h for h in (read_holdings(f) for f in files) if h.as_of <= ctx.as_of]
+    if not usable:
+        return None, (f"the data holds no {HOLDINGS_FUND} holdings download dated on or before "
+                      f"{date_text(ctx.as_of)}" + (" (the ones it has are later, so they are not used)"
+                                                   if files else ""))
+    return max(usable, key=lambda h: h.as_of), ""
+
+
+def rebalancing_section(ctx: Context) -> Section:
+    """Sector weights and concentration of the small-cap fund (when a holdings file fits the date) and momentum."""
+    comp = analysis("composition")
+    mom = analysis("momentum")
+    a_name, b_name = ctx.names
+    momentum = mom.relative_momentum(ctx.prices(ctx.a), ctx.prices(ctx.b), ctx.as_of, a_name=a_name, b_name=b_name)
+    ctx.facts["momentum"] = momentum
+    md = momentum.to_dict()
+    table_m = Table(
+        title=f"Relative momentum, {a_name} against {b_name}",
+        columns=(Column("months", "Look-back (months)", "int"), Column("start", "From close", "date"),
+                 Column("end", "To close", "date"), Column("return_a", a_name, "pct"),
+                 Column("return_b", b_name, "pct"), Column("relative", "Relative return", "pct")),
+        rows=tuple({k: h[k] for k in ("months", "start", "end", "return_a", "return_b", "relative")}
+                   for h in md["horizons"]),
+        source=ctx.source(ctx.a, ctx.b),
+        notes=("Relative return = (1 + return of the first) / (1 + return of the second) - 1, common closes only.",))
+    lead = {1: "leads", -1: "lags", 0: "is level with"}[md["signal"]]
+    blocks: list[Any] = [
+        f"Momentum: the {a_name} {lead} the {b_name} on most look-backs "
+        + "(" + ", ".join(f"{h['months']} m {pct(h['relative'])}" for h in md["horizons"]) + ").", table_m]
+    holdings, why = _holdings(ctx)
+    if holdings is None:
+        blocks.insert(0, f"Sector weights and concentration are not shown: {why}.")
+        ctx.facts["rebalancing_text"] = blocks[1]
+        return Section("rebalancing", "Rebalancing: sectors, concentration, momentum", tuple(blocks))
+    conc = comp.concentration(holdings)
+    sectors = comp.sector_weights(holdings)
+    top = comp.top_holdings(holdings, 10)
+    source = f"iShares {holdings.fund} holdings download as of {date_text(holdings.as_of)} ({holdings.source})"
+    figure = Figure(
+        title=f"{HOLDINGS_FUND} sector weights (share of equity market value)",
+        traces=(Trace("Weight", tuple(sectors["sector"]), tuple(round(float(v), 5) for v in sectors["weight"]),
+                      "bar", PALETTE["a"]),),
+        y_title="Share of equity value", y_percent=True, source=source,
+        notes=("Weights from market values of equity lines; cash and futures excluded.",))
+    c = conc.to_dict()
+    table_c = Table(
+        title=f"{HOLDINGS_FUND} concentration",
+        columns=(Column("measure", "Measure"), Column("display", "Value")),
+        rows=tuple({"measure": m, "value": v, "display": cell(v, k) if k != "share" else pct(v).lstrip("+")}
+                   for m, v, k in (("Equity holdings", c["equity_holdings"], "int"),
+                                   ("Top-10 weight", c["top10_weight"], "share"),
+                                   ("Herfindahl index", c["herfindahl"], "ratio"),
+                                   ("Effective number of holdings (1/Herfindahl)", c["effective_holdings"], "int"),
+                                   ("Financials + Health Care weight", c["rotation_sectors_weight"], "share"),
+                                   (f"Largest sector ({c['largest_sector']})", c["largest_sector_weight"], "share"))),
+        source=source)
+    table_t = Table(
+        title=f"{HOLDINGS_FUND} ten largest holdings",
+        columns=(Column("rank", "Rank", "int"), Column("ticker", "Ticker"), Column("name", "Name"),
+                 Column("sector", "Sector"), Column("weight", "Weight", "share")),
+        rows=tuple({"rank": int(r["rank"]), "ticker": r["ticker"], "name": r["name"], "sector": r["sector"],
+                    "weight": float(r["weight_mv"])} for _, r in top.iterrows()),
+        source=source)
+    text = (f"Holdings ({date_text(holdings.as_of)}): Financials and Health Care make up "
+            f"{pct(c['rotation_sectors_weight']).lstrip('+')} of the fund's equity value; the ten largest names "
+            f"{pct(c['top10_weight']).lstrip('+')}, an effective number of holdings of "
+            f"{cell(c['effective_holdings'], 'int')}.")
+    ctx.facts["rebalancing_text"] = f"{blocks[0]} {text}"
+    return Section("rebalancing", "Rebalancing: sectors, concentration, momentum",
+                   (text, figure, table_c, table_t, *blocks))
+
+
+def inflation_section(ctx: Context) -> Section:
+    """Core PCE as known on the as-of date: YoY and short-run annualised rates, the recent low, the flag."""
+    infl = analysis("inflation")
+    reading = infl.inflation_monitor(ctx.prices("core_pce"), ctx.as_of)
+    d = reading.to_dict()
+    known = analysis("valuation").known_at(ctx.prices("core_pce"), ctx.as_of, infl.PUBLICATION_LAG_MONTHS)
+    rates = infl.inflation_rates(known)
+    rates = rates[rates.index >= rates.index[-1] - pd.DateOffset(years=8)]
+    figure = Figure(
+        title="Core PCE inflation: year on year and 3- and 6-month annualised (percent)",
+        traces=(line("Year on year", rates["yoy"], PALETTE["b"], digits=3),
+                line("3-month annualised", rates["ann3"], PALETTE["a"], dash="dot", digits=3),
+                line("6-month annualised", rates["ann6"], PALETTE["c"], dash="dash", digits=3)),
+        hlines=(reading.target,), y_title="Percent", source=ctx.source("core_pce"),
+        notes=(f"Monthly, as published by {date_text(ctx.as_of)}: {reading.note}.",
+               f"Dotted line: the {reading.target:g}% target."))
+    rows = (("Latest month published", month_text(d["month"] + "-01"),
+             f"assumed published {date_text(d['released'])}"),
+            ("Year on year", f"{d['yoy']:.2f}%", f"{d['gap_to_target']:+.2f} pp from the target"),
+            ("Month on month, annualised", f"{d['mom_ann']:.2f}%", ""),
+            ("3-month annualised", f"{d['ann3']:.2f}%", ""), ("6-month annualised", f"{d['ann6']:.2f}%", ""),
+            ("Recent low of year on year", f"{d['low_yoy']:.2f}%", month_text(d["low_month"] + "-01")),
+            ("Months since the low / months it rose", f"{d['months_since_low']} / {d['months_rising_since_low']}", ""),
+            ("Flag", d["flag"], d["reason"]))
+    table = Table(title="Inflation risk reading", columns=(Column("measure", "Measure"), Column("value", "Value"),
+                                                            Column("detail", "Detail")),
+                  rows=tuple({"measure": m, "value": v, "detail": x} for m, v, x in rows),
+                  source=ctx.source("core_pce"))
+    text = (f"Core PCE for {month_text(d['month'] + '-01')} (the latest month published by {date_text(ctx.as_of)}) "
+            f"ran at {d['yoy']:.2f}% year on year, {d['ann3']:.2f}% annualised over three months; the year-on-year "
+            f"rate rose in {d['months_rising_since_low']} of {d['months_since_low']} months since its low of "
+            f"{d['low_yoy']:.2f}% in {month_text(d['low_month'] + '-01')}. Flag: {d['flag']}.")
+    ctx.facts["inflation"] = reading
+    ctx.facts["inflation_text"] = f"Inflation risk: {text}"
+    return Section("inflation", "Inflation risk", (text, figure, table))
+
+
+def curve_section(ctx: Context) -> Section:
+    """The 10-year minus 2-year spread now, its change since the current cycle began, and over past cycles."""
+    crv = analysis("curve")
+    spread = crv.spread_series(ctx.prices("ust10y2y"))
+    cycles = cutting_cycles(ctx)
+    current = cycles[-1] if cycles and (cycles[-1].ongoing or cycles[-1].end >= ctx.as_of) else None
+    reading = crv.curve_reading(spread, ctx.as_of, cycle_start=current.start if current else None)
+    d = reading.to_dict()
+    past = crv.curve_over_cycles(spread, cycles, ctx.as_of)
+    rows = tuple({"cycle": r["cycle"], "start": r["start"].date().isoformat(), "end": r["end"].date().isoformat(),
+                  "level_start": r["level_start"], "level_end": r["level_end"], "change": r["change"],
+                  "trend": {1: "steeper", -1: "flatter", 0: "little changed"}[int(r["trend"])]}
+                 for _, r in past.iterrows())
+    table = Table(
+        title="10-year minus 2-year Treasury spread over each cutting cycle (percentage points)",
+        columns=(Column("cycle", "Cycle"), Column("start", "From", "date"), Column("end", "To", "date"),
+                 Column("level_start", "Spread at start", "num"), Column("level_end", "Spread at end", "num"),
+                 Column("change", "Change", "num"), Column("trend", "Trend")),
+        rows=rows, source=ctx.source("ust10y2y"),
+        notes=(f"Steeper / flatter: a change beyond {reading.threshold:g} percentage points.",))
+    recent = spread[spread.index >= ctx.as_of - pd.DateOffset(years=10)]
+    figure = Figure(title="10-year minus 2-year Treasury spread (percentage points)",
+                    traces=(line("10y - 2y", recent, PALETTE["b"], digits=3),), hlines=(0.0,),
+                    y_title="Percentage points", source=ctx.source("ust10y2y"),
+                    notes=("Weekly (last value of each week); below zero = inverted curve.",))
+    move = {1: "steepened", -1: "flattened", 0: "barely moved"}[d["direction"]]
+    text = (f"On {date_text(d['date'])} the 10y-2y spread stood at {d['level']:.2f} percentage points"
+            f"{' (inverted)' if d['inverted'] else ''}; since {date_text(d['since'])} ({d['since_basis']}) it "
+            f"{move} by {d['change']:+.2f} percentage points.")
+    ctx.facts["curve"] = reading
+    ctx.facts["curve_text"] = f"Curve: {text}"
+    return Section("curve", "Yield curve", (text, figure, table))
