@@ -35,7 +35,18 @@ def load_prices(ds: DataSource, name: str) -> Prices:
 def load_cycles(ds: DataSource, *, preset: str | None, calendar: Path | None, rule: str | None,
                 min_pause: int | None, max_gap: int | None, direction: str | None) -> list[Any]:
     """Cycles from a preset, a calendar file, or detection with the given rules (defaults where not given)."""
-    from ..cycles import CycleRules, cycles_from_source
+    from ..cycles import cycles_from_source
+
+    cycles = cycles_from_source(ds, _rules(rule, min_pause, max_gap), direction=direction,  # type: ignore[arg-type]
+                                calendar=calendar, preset=preset)
+    if not cycles:
+        raise RatecycleError("no cycles found with these options")
+    return cycles
+
+
+def _rules(rule: str | None, min_pause: int | None, max_gap: int | None) -> Any:
+    """CycleRules from the options given (the engine's defaults for the rest)."""
+    from ..cycles import CycleRules
 
     kwargs: dict[str, Any] = {}
     if rule is not None:
@@ -44,11 +55,7 @@ def load_cycles(ds: DataSource, *, preset: str | None, calendar: Path | None, ru
         kwargs["min_pause"] = min_pause
     if max_gap is not None:
         kwargs["max_gap"] = max_gap
-    cycles = cycles_from_source(ds, CycleRules(**kwargs), direction=direction,  # type: ignore[arg-type]
-                                calendar=calendar, preset=preset)
-    if not cycles:
-        raise RatecycleError("no cycles found with these options")
-    return cycles
+    return CycleRules(**kwargs)
 
 
 def study_command(
@@ -80,7 +87,10 @@ def study_command(
     check_anchor(anchor)
     ds = source(snapshot, store)
     if long_history:
-        _long_history(ds, anchor, months, convention, direction, as_json, as_csv)
+        if preset is not None or calendar is not None:
+            raise RatecycleError("--long-history uses cycles from FEDFUNDS; it cannot take --preset or --calendar")
+        _long_history(ds, anchor, months, convention, direction, as_json, as_csv,
+                      rules=_rules(rules, min_pause, max_gap))
         return
     name_a, name_b = parse_pair(pair)
     a, b = load_prices(ds, name_a), load_prices(ds, name_b)
@@ -97,7 +107,7 @@ def study_command(
         return
     result = event_study(a, b, cycles, anchor=anchor, months=months, convention=convention, strict=strict)
     doc = result.to_dict()
-    emit(doc["rows"], as_json=as_json, as_csv=as_csv, document=doc, pct_columns=(*PCT, "baseline_percentile"),
+    emit(doc["rows"], as_json=as_json, as_csv=as_csv, document=doc, pct_columns=PCT,
          columns=STUDY_COLUMNS if not (as_json or as_csv) else None,
          title=f"{name_a} (A) vs {name_b} (B): {months} months after {anchor}, convention {convention}",
          caption="; ".join(result.notes))
@@ -110,7 +120,7 @@ def _print_summary(summary: dict[str, Any], skipped: list[dict[str, str]]) -> No
     rows = [
         {"statistic": "events (n)", "value": summary["n"]},
         {"statistic": "excluded (incomplete / before data)", "value": summary["n_excluded"]},
-        {"statistic": "hit rate (A beat B)", "value": summary["hit_rate"]},
+        {"statistic": "hit rate (share of spreads > 0)", "value": summary["hit_rate"]},
         {"statistic": "mean spread", "value": summary["mean"]},
         {"statistic": f"mean {summary['ci_level']:.0%} bootstrap CI", "value": summary["mean_ci"]},
         {"statistic": "median spread", "value": summary["median"]},
@@ -135,18 +145,33 @@ def _print_summary(summary: dict[str, Any], skipped: list[dict[str, str]]) -> No
     print_table(rows, ["statistic", "value"], title="Summary (complete windows only)", caption=caption or None)
 
 
-def _long_history(ds: DataSource, anchor: str, months: int, convention: str, direction: str, as_json: bool,
-                  as_csv: bool) -> None:
+def _long_history_finder() -> Any:
+    """``long_history_cycles`` from the cycle engine (exported by ``ratecycle.cycles`` or its ``history`` module)."""
+    import importlib
+
     from .. import cycles as cyc
-    from ..events import smb_study
 
     finder = getattr(cyc, "long_history_cycles", None)
     if finder is None:
-        raise RatecycleError("long-history cycles (ratecycle.cycles.long_history_cycles) are not available")
-    cycles = [c for c in finder(ds) if c.direction == direction]
+        try:
+            finder = importlib.import_module("ratecycle.cycles.history").long_history_cycles
+        except (ImportError, AttributeError):
+            raise RatecycleError("long-history cycles (ratecycle.cycles.long_history_cycles) are not available") \
+                from None
+    return finder
+
+
+def _long_history(ds: DataSource, anchor: str, months: int, convention: str, direction: str, as_json: bool,
+                  as_csv: bool, rules: Any = None) -> None:
+    from ..events import smb_study
+
+    finder = _long_history_finder()
+    cycles = [c for c in finder(ds.load("fed_funds_monthly"), rules) if c.direction == direction]
+    if not cycles:
+        raise RatecycleError(f"no {direction} cycles found in the long history")
     result = smb_study(ds.load("ff_factors:SMB"), cycles, anchor=anchor, months=months, convention=convention)
     doc = result.to_dict()
-    emit(doc["rows"], as_json=as_json, as_csv=as_csv, document=doc, pct_columns=(*PCT, "baseline_percentile"),
+    emit(doc["rows"], as_json=as_json, as_csv=as_csv, document=doc, pct_columns=PCT,
          columns=["cycle", "anchor", "start", "end", "cumulative_smb", "incomplete", "baseline_percentile"]
          if not (as_json or as_csv) else None,
          title=f"Fama-French SMB over {months} months after {anchor} ({direction} cycles from FEDFUNDS)",
