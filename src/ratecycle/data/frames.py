@@ -52,6 +52,8 @@ def build(
         if ts.tzinfo is not None:
             ts = ts.tz_localize(None)
         ts = ts.normalize()
+        if not pd.Timestamp.min <= ts <= pd.Timestamp.max:  # parses, but does not fit datetime64[ns]
+            raise DataError(f"date out of range {str(raw_date)[:40]!r} ({loc})")
         text = "" if raw_value is None else str(raw_value).strip()
         if text in {"", ".", "NA", "NaN", "nan", "null", "None", "#N/A"}:
             if skip_missing:

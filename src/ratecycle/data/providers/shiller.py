@@ -80,6 +80,10 @@ def parse_workbook(body: bytes, *, source: str = "ie_data.xls") -> pd.DataFrame:
     except Exception as exc:  # the engine raises its own error types for corrupt or foreign files
         raise DataError(f"not a readable Shiller workbook with a 'Data' sheet ({type(exc).__name__}) "
                         f"({where(source)})") from None
+    except BaseException as exc:  # a panic inside the Rust reader surfaces as a BaseException subclass
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise DataError(f"not a readable Shiller workbook (reader panicked) ({where(source)})") from None
     cells = sheet.to_numpy(dtype=object)
     header_row = next((r for r in range(min(len(cells), 40))
                        if isinstance(cells[r][0], str) and cells[r][0].strip().lower() == "date"), None)
