@@ -140,3 +140,10 @@ def test_vintage_rows_are_validated() -> None:
         fred.parse_vintages_json(dup, series="X")
     with pytest.raises(DataError, match="no 'observations' list"):
         fred.parse_observations_json(json.dumps({"x": 1}).encode(), series="X")
+
+
+def test_source_label_names_interface_not_key() -> None:
+    plain = fred.Provider(base_url="http://127.0.0.1:9")
+    assert plain.source_label("DFF") == "http://127.0.0.1:9/graph/fredgraph.csv?id=DFF"
+    keyed = fred.Provider(api_url="http://127.0.0.1:9", api_key="secret123")
+    assert keyed.source_label("DFF") == "http://127.0.0.1:9/fred/series/observations?series_id=DFF"

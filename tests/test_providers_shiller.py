@@ -101,3 +101,12 @@ def test_csv_export_errors() -> None:
     with pytest.raises(DataError, match=r"no field 'CAPE' \(fields: P, E\)"):
         shiller.field_frame(table, "CAPE", series="s", source="c")
     assert shiller.field_frame(table, "E", series="s", source="c")["value"].tolist() == [0.4]
+
+
+def test_location_rules(tmp_path: Path) -> None:
+    assert shiller.Provider().location("ie_data") == "http://www.econ.yale.edu/~shiller/data/ie_data.xls"
+    assert shiller.Provider(base_url="http://127.0.0.1:9/x/ie.csv").location("ie_data") == "http://127.0.0.1:9/x/ie.csv"
+    local = tmp_path / "ie_data.csv"
+    assert shiller.Provider().source_label(str(local)) == str(local)
+    with pytest.raises(DataError, match=r"cannot read: No such file or directory \(file .*ie_data\.csv\)"):
+        shiller.Provider().table(str(local))

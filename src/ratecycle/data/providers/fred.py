@@ -170,6 +170,12 @@ class Provider(HttpProvider):
         self.api_url = base_url_for("fred_api", api_url, API_URL, env="RATECYCLE_FRED_API_URL")
         self.api_key = api_key if api_key is not None else (os.environ.get(KEY_ENV, "").strip() or None)
 
+    def source_label(self, symbol: str) -> str:
+        """Which FRED interface a symbol is read from (never the key), for provenance."""
+        if self.api_key:
+            return f"{self.api_url}/fred/series/observations?series_id={symbol}"
+        return f"{self.base_url}/graph/fredgraph.csv?id={symbol}"
+
     def fetch(self, segment: Segment, series: str, start: pd.Timestamp | None = None,
               end: pd.Timestamp | None = None) -> pd.DataFrame:
         """Observations of FRED series ``segment.symbol`` in [start, end]."""

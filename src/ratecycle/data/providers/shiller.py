@@ -19,7 +19,7 @@ import pandas as pd
 
 from ...errors import DataError, where
 from ..catalog import Segment
-from .http import HttpProvider, check_body, within
+from .http import HttpProvider, check_body, redact, within
 
 SHILLER_URL = "http://www.econ.yale.edu/~shiller/data"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -175,6 +175,10 @@ class Provider(HttpProvider):
             return self.base_url
         return f"{self.base_url}/{symbol}.xls"
 
+    def source_label(self, symbol: str) -> str:
+        """The file URL or path a symbol is read from, for provenance."""
+        return redact(self.location(symbol))
+
     def table(self, symbol: str) -> pd.DataFrame:
         """The whole monthly table (all fields found) for ``symbol``."""
         target = self.location(symbol)
@@ -185,7 +189,7 @@ class Provider(HttpProvider):
         try:
             body = path.read_bytes()
         except OSError as exc:
-            raise DataError(f"cannot read {exc.strerror or exc} ({where(path, symbol)})") from None
+            raise DataError(f"cannot read: {exc.strerror or exc} ({where(path)})") from None
         return parse_ie_data(body, source=str(path))
 
     def fetch(self, segment: Segment, series: str, start: pd.Timestamp | None = None,
