@@ -198,3 +198,11 @@ def test_smb_long_history_by_hand(snapshot_dir: Path, ds) -> None:
     assert "different measure" in res.measure
     with pytest.raises(RatecycleError, match="SMB is monthly"):
         smb_study(ds.load("ff_factors:SMB"), preset("note-2025"), convention="daily")
+
+
+def test_fast_mode_skips_resampling(pair) -> None:
+    res = event_study(*pair, preset("note-2025"), reps=0, permutations=0)
+    assert res.summary.mean_ci is None and res.summary.test is None and res.summary.baseline_n
+    full = event_study(*pair, preset("note-2025"), reps=200, permutations=199)
+    assert full.summary.mean == res.summary.mean and full.summary.test is not None
+    assert any("ex post" in note for note in res.notes)

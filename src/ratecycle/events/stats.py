@@ -74,11 +74,11 @@ class SpreadStats:
 
 def bootstrap_ci(values: np.ndarray, statistic: str = "mean", *, reps: int = DEFAULT_REPS,
                  level: float = 0.95, seed: int = DEFAULT_SEED) -> tuple[float, float] | None:
-    """Percentile bootstrap interval of the mean or median (None with fewer than 3 values)."""
+    """Percentile bootstrap interval of the mean or median (None with fewer than 3 values or ``reps`` <= 0)."""
     from arch.bootstrap import IIDBootstrap
 
     values = np.asarray(values, dtype="float64")
-    if values.size < 3:
+    if values.size < 3 or reps <= 0:
         return None
     func = np.mean if statistic == "mean" else np.median
     bs = IIDBootstrap(values, seed=seed)
@@ -93,7 +93,7 @@ def random_window_test(events: np.ndarray, baseline: np.ndarray, *, n_resamples:
 
     events = np.asarray(events, dtype="float64")
     baseline = np.asarray(baseline, dtype="float64")
-    if events.size < 1 or baseline.size < 2:
+    if events.size < 1 or baseline.size < 2 or n_resamples <= 0:
         return None
 
     def diff(x: np.ndarray, y: np.ndarray, axis: int) -> np.ndarray:

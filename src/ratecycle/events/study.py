@@ -20,7 +20,7 @@ from ..cycles.model import Cycle
 from ..errors import RatecycleError
 from .baseline import Baseline, baseline
 from .pair import PAIR_COLUMNS, Prices, as_prices, pair_windows, row_records
-from .stats import DEFAULT_REPS, DEFAULT_SEED, SpreadStats, summarize
+from .stats import DEFAULT_PERMUTATIONS, DEFAULT_REPS, DEFAULT_SEED, SpreadStats, summarize
 from .windows import as_days, check_convention, horizon_dates, reference_dates
 
 ANCHORS: tuple[str, ...] = get_args(Anchor)
@@ -91,11 +91,12 @@ ROW_COLUMNS = ("cycle", "cycle_start", "anchor", *PAIR_COLUMNS, "baseline_percen
 def event_study(prices_a: pd.Series | Prices, prices_b: pd.Series | Prices, cycles: Sequence[Cycle], *,
                 anchor: str = "later_start", months: int = 12, convention: str = "month_end",
                 strict: bool = False, with_baseline: bool = True, reps: int = DEFAULT_REPS,
-                seed: int = DEFAULT_SEED) -> EventStudyResult:
+                seed: int = DEFAULT_SEED, permutations: int = DEFAULT_PERMUTATIONS) -> EventStudyResult:
     """Return of A and B over ``months`` after each cycle's ``anchor``, spreads and their statistics.
 
     Incomplete windows (past the data) and windows starting before a series begins are kept as flagged
     rows but left out of the statistics; with ``strict`` they, and cycles lacking the anchor, are errors.
+    ``reps=0`` / ``permutations=0`` skip the bootstrap intervals / the random-window test (for fast sweeps).
     """
     check_anchor(anchor)
     check_convention(convention)
@@ -126,8 +127,9 @@ def event_study(prices_a: pd.Series | Prices, prices_b: pd.Series | Prices, cycl
         if base is not None and kept else np.nan
     frame["convention"] = convention
     summary = summarize(spreads, excluded=int((~usable).sum()), baseline=base.spreads if base is not None else None,
-                        reps=reps, seed=seed)
-    notes = [f"window: {_describe(convention, months)}; each series uses its own last close on or before a date"]
+                        reps=reps, seed=seed, n_resamples=permutations)
+    notes = [f"window: {_describe(convention, months)}; each series uses its own last close on or before a date",
+             "ex post: each window uses prices after its anchor"]
     if kept and bool(frame["dates_differ"].any()):
         notes.append("some rows use different dates for the two series (see dates_differ)")
     return EventStudyResult(a.name, b.name, anchor, int(months), convention, frame[list(ROW_COLUMNS)],
