@@ -1,0 +1,216 @@
+"""``ratecycle cycles``, ``ratecycle phase DATE`` and ``ratecycle pit-diff``: the cycle engine on the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ..errors import RatecycleError
+from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, source
+
+if TYPE_CHECKING:
+    from ..cycles import Cycle, CycleRules
+
+DirectionOpt = Annotated[str | None, typer.Option("--direction", help="Only 'cut' or 'hike' cycles.")]
+RulesOpt = Annotated[str, typer.Option("--rules", help="Pause rule: 'longest' gap or every gap over a 'threshold'.")]
+MinPauseOpt = Annotated[int | None, typer.Option("--min-pause", help="Days without a move that make a pause.")]
+MaxGapOpt = Annotated[int | None, typer.Option("--max-gap", help="Days without a move that end a cycle.")]
+WindowOpt = Annotated[int | None, typer.Option(
+    "--meeting-window", help="A move belongs to an FOMC meeting at most this many days before it takes effect.")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="Only cycles starting in or after this year (or date).")]
+
+TABLE_COLUMNS = ["cycle", "start", "end", "moves", "bps", "pause", "later_start", "status", "note"]
+
+
+def make_rules(rules: str, min_pause: int | None, max_gap: int | None, meeting_window: int | None) -> CycleRules:
+    """CycleRules from command-line options (defaults where an option is not given)."""
+    from ..cycles import CycleRules
+
+    base = CycleRules()
+    return CycleRules(rule=rules,  # type: ignore[arg-type]
+                      min_pause=base.min_pause if min_pause is None else min_pause,
+                      max_gap=base.max_gap if max_gap is None else max_gap,
+                      meeting_window=base.meeting_window if meeting_window is None else meeting_window)
+
+
+def _direction(value: str | None) -> Any:
+    if value is None:
+        return None
+    value = value.strip().lower()
+    if value not in ("cut", "hike"):
+        raise RatecycleError(f"--direction must be cut or hike, got {value!r}")
+    return value
+
+
+def cycle_note(cycle: Cycle, rules: CycleRules) -> str:
+    """Plain words on the pause status of a cycle (why there is no later phase, an open pause, the source)."""
+    parts = []
+    if cycle.pause is None:
+        if cycle.source == "detected" or cycle.source == "fedfunds":
+            parts.append(f"no pause (no gap of {rules.min_pause}+ d), no later phase")
+        else:
+            parts.append("no pause in calendar, no later phase")
+    elif len(cycle.pauses) > 1:
+        parts.append(f"{len(cycle.pauses)} pauses; phases use the first")
+    open_pause = cycle.extra.get("open_pause")
+    if open_pause:
+        parts.append(f"no move in the last {open_pause['days_so_far']} d of data")
+    if cycle.confidence == "low":
+        parts.append("low confidence (monthly FEDFUNDS)")
+    if cycle.source != "detected" and cycle.source != "fedfunds" and not cycle.extra.get("moves_known", True):
+        parts.append("no target data: moves unknown")
+    return "; ".join(parts)
+
+
+def cycle_row(cycle: Cycle, rules: CycleRules) -> dict[str, Any]:
+    """One table/CSV row for a cycle."""
+    later = cycle.later_phase
+    status = "ongoing" if cycle.ongoing else "ended"
+    return {"cycle": cycle.extra.get("name") or cycle.label, "direction": cycle.direction,
+            "start": cycle.start.date().isoformat(), "end": cycle.end.date().isoformat(), "moves": len(cycle.moves),
+            "change_bps": round(cycle.total_change_bps, 2),
+            "pause_start": cycle.pause.start.date().isoformat() if cycle.pause else None,
+            "pause_end": cycle.pause.end.date().isoformat() if cycle.pause else None,
+            "pause_days": cycle.pause.days if cycle.pause else None,
+            "later_start": later.start.date().isoformat() if later else None, "status": status,
+            "note": cycle_note(cycle, rules), "source": cycle.source, "confidence": cycle.confidence}
+
+
+def _display(row: dict[str, Any]) -> dict[str, Any]:
+    """A compact table row: pause as 'start..end (N d)'."""
+    pause = f"{row['pause_start']}..{row['pause_end']} ({row['pause_days']} d)" if row["pause_start"] else None
+    return row | {"pause": pause, "bps": row["change_bps"]}
+
+
+def cycles_command(
+    direction: DirectionOpt = None,
+    rules: RulesOpt = "longest",
+    min_pause: MinPauseOpt = None,
+    max_gap: MaxGapOpt = None,
+    meeting_window: WindowOpt = None,
+    calendar: Annotated[Path | None, typer.Option("--calendar", help="Cycle calendar file (TOML or CSV).")] = None,
+    preset: Annotated[str | None, typer.Option("--preset", help="Built-in calendar, e.g. note-2025.")] = None,
+    since: SinceOpt = None,
+    long_history: Annotated[bool, typer.Option(
+        "--long-history", help="Add cycles before 1982 from the monthly effective rate (low confidence).")] = False,
+    snapshot: SnapshotOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """List cutting and hiking cycles with their pauses and early/later phases."""
+    from ..cycles import cycles_from_source, filter_cycles
+    from ..cycles.history import long_history_cycles
+
+    ds = source(snapshot, store)
+    cycle_rules = make_rules(rules, min_pause, max_gap, meeting_window)
+    way = _direction(direction)
+    cycles = cycles_from_source(ds, rules=cycle_rules, direction=way, since=since, calendar=calendar, preset=preset)
+    agreement = None
+    if long_history:
+        from ..cycles import cycles_from_moves, moves_from_source
+        from ..cycles.history import compare_with_target
+
+        first_target = ds.load("fed_target_upper").index[0]
+        monthly = long_history_cycles(ds.load("fed_funds_monthly"), rules=cycle_rules)
+        moves, data_end = moves_from_source(ds, cycle_rules)
+        agreement = compare_with_target(monthly, cycles_from_moves(moves, cycle_rules, data_end)).to_dict()
+        cycles = filter_cycles([c for c in monthly if c.end < first_target], way, since) + cycles
+    rows = [cycle_row(c, cycle_rules) for c in cycles]
+    if not (as_json or as_csv):
+        rows = [_display(r) for r in rows]
+    origin = f"preset {preset}" if preset else (f"calendar {calendar}" if calendar else "detected from the target")
+    doc = {"rules": cycle_rules.to_dict(), "cycles_from": origin, "long_history": long_history,
+           "long_history_agreement": agreement,
+           "cycles": [c.to_dict() | {"note": cycle_note(c, cycle_rules)} for c in cycles]}
+    caption = (f"rule {cycle_rules.rule}, min pause {cycle_rules.min_pause} d, max gap {cycle_rules.max_gap} d; "
+               "dates are announcement dates; ex post (a cycle's end is known only max gap days later)")
+    if agreement:
+        caption += (f"; before 1982 from monthly FEDFUNDS: {agreement['matched']} of {agreement['target_cycles']} "
+                    f"target cycles since 1982 matched, same label in {agreement['month_agreement']:.0%} of months")
+    emit(rows, as_json=as_json, as_csv=as_csv, document=doc,
+         columns=None if as_csv else TABLE_COLUMNS, title=f"Fed rate cycles ({origin})", caption=caption)
+
+
+def phase_command(
+    date: Annotated[str, typer.Argument(help="Day to label (YYYY-MM-DD).")],
+    rules: RulesOpt = "longest",
+    min_pause: MinPauseOpt = None,
+    max_gap: MaxGapOpt = None,
+    meeting_window: WindowOpt = None,
+    snapshot: SnapshotOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """The cycle phase on DATE as known that day (moves announced by DATE only), next to the hindsight view."""
+    from ..cycles import cycles_from_moves, load_targets, point_in_time
+    from ..cycles.moves import policy_moves
+
+    ds = source(snapshot, store)
+    cycle_rules = make_rules(rules, min_pause, max_gap, meeting_window)
+    upper, lower, meetings = load_targets(ds)
+    label = point_in_time(date, upper, lower, meetings, cycle_rules)
+    moves = policy_moves(upper, lower, meetings, cycle_rules.meeting_window)
+    data_end = min(upper.index[-1], lower.index[-1])
+    hindsight = next((c for c in cycles_from_moves(moves, cycle_rules, data_end)
+                      if c.start <= label.date <= (data_end if c.ongoing else c.end)), None)
+    doc = {"point_in_time": label.to_dict(), "rules": cycle_rules.to_dict(),
+           "ex_post_cycle": hindsight.to_dict() if hindsight else None,
+           "data_end": data_end.date().isoformat()}
+    rows = [{"field": k, "value": v} for k, v in label.to_dict().items()]
+    hint = (f"hindsight (data to {data_end.date()}): " + (f"inside {hindsight.label}" if hindsight else "no cycle"))
+    emit(rows, as_json=as_json, as_csv=as_csv, document=doc, columns=["field", "value"],
+         title=f"Cycle phase on {label.date.date()} as known that day", caption=hint)
+
+
+def pit_diff_command(
+    direction: DirectionOpt = None,
+    since: SinceOpt = None,
+    rules: RulesOpt = "longest",
+    min_pause: MinPauseOpt = None,
+    max_gap: MaxGapOpt = None,
+    meeting_window: WindowOpt = None,
+    snapshot: SnapshotOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Where the real-time label of each cycle differed from the hindsight label, and for how many days."""
+    from ..cycles import label_differences, load_targets
+    from ..cycles.detect import since_timestamp
+
+    ds = source(snapshot, store)
+    cycle_rules = make_rules(rules, min_pause, max_gap, meeting_window)
+    frame = label_differences(*load_targets(ds), cycle_rules)
+    way = _direction(direction)
+    if way is not None:
+        frame = frame[frame["direction"] == way]
+    lo = since_timestamp(since)
+    if lo is not None:
+        frame = frame[frame["cycle_start"] >= lo]
+    rows = [{k: _plain(v) for k, v in rec.items()} for rec in frame.to_dict(orient="records")]
+    doc = {"rules": cycle_rules.to_dict(), "differences": rows}
+    emit(rows, as_json=as_json, as_csv=as_csv, document=doc,
+         columns=["cycle", "field", "start", "end", "days", "point_in_time", "ex_post"],
+         title="Point-in-time vs hindsight cycle labels",
+         caption="point_in_time uses moves announced by each day; ex_post uses the whole history")
+
+
+def _plain(value: Any) -> Any:
+    import pandas as pd
+
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if value is None or value is pd.NaT:
+        return None
+    return value
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``cycles``, ``phase`` and ``pit-diff`` commands."""
+    app.command("cycles")(cycles_command)
+    app.command("phase")(phase_command)
+    app.command("pit-diff")(pit_diff_command)
