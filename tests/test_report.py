@@ -181,10 +181,9 @@ class _CutSource(DataSource):
         return self._base.has(name)
 
 
-def test_as_of_uses_nothing_after_the_date(ds: DataSource) -> None:
-    options = ReportOptions(as_of=AS_OF)
-    full = json.loads(report_json(build_report(ds, options)))
-    cut = json.loads(report_json(build_report(_CutSource(ds, AS_OF), options)))
+def test_as_of_uses_nothing_after_the_date(built: Built, ds: DataSource) -> None:
+    full = json.loads(json.dumps(built.doc))
+    cut = json.loads(report_json(build_report(_CutSource(ds, AS_OF), ReportOptions(as_of=AS_OF, preset="note-2025"))))
     assert full["what_happened_next"] is not None and cut["what_happened_next"] is None
     full.pop("what_happened_next")
     cut.pop("what_happened_next")
@@ -258,7 +257,9 @@ def test_report_renders_in_headless_chromium(built: Built) -> None:
                 id: d.id, svg: d.querySelectorAll('svg.main-svg').length,
                 traces: d.querySelectorAll('g.trace, g.barlayer path, g.scatterlayer path.js-line').length,
                 width: d.getBoundingClientRect().width, height: d.getBoundingClientRect().height}))""")
-            page.screenshot(path=str(artifacts / "report-full.png"), full_page=True)
+            page.screenshot(path=str(artifacts / "report-top.png"))
+            page.emulate_media(media="print")
+            page.pdf(path=str(artifacts / "report.pdf"), format="A4", print_background=True)
         finally:
             browser.close()
     assert errors == []
@@ -267,17 +268,19 @@ def test_report_renders_in_headless_chromium(built: Built) -> None:
     assert [c["id"] for c in charts] == [f"figure-{n}" for n in expected]
     for chart in charts:
         assert chart["svg"] >= 1 and chart["traces"] >= 1 and chart["width"] > 300 and chart["height"] > 200, chart
-    assert (artifacts / "report-full.png").stat().st_size > 50_000
+    assert (artifacts / "report-top.png").stat().st_size > 50_000
+    import re
+
+    pdf = (artifacts / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) >= 5
 
 
 @pytest.mark.browser
-def test_pdf_prints(built: Built, tmp_path: Path) -> None:
+def test_write_pdf_prints_a_page(tmp_path: Path) -> None:
     _chromium_or_skip()
     from ratecycle.report.browser import write_pdf
 
-    pdf = write_pdf(built.paths["html"], tmp_path / "report.pdf")
-    data = pdf.read_bytes()
-    assert data.startswith(b"%PDF-") and len(data) > 100_000
-    import re
-
-    assert len(re.findall(rb"/Type\s*/Page(?!s)", data)) >= 3
+    page = tmp_path / "mini.html"
+    page.write_text("<!DOCTYPE html><html><body><h1>Figure 1</h1><p>print check</p></body></html>")
+    data = write_pdf(page, tmp_path / "mini.pdf").read_bytes()
+    assert data.startswith(b"%PDF-") and b"%%EOF" in data[-64:]

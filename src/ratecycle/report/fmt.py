@@ -7,7 +7,7 @@ import math
 from typing import Any, Literal, TypeAlias
 
 Format: TypeAlias = Literal["text", "month", "pct", "pp", "num", "num1", "int", "date", "bps", "ratio", "flag",
-                            "pctile"]
+                            "pctile", "share"]
 
 
 def _number(value: Any) -> float | None:
@@ -62,6 +62,9 @@ def cell(value: Any, kind: Format = "text") -> str:
         return pct(value)
     if kind == "pp":
         return pp(value)
+    if kind == "share":
+        number = _number(value)
+        return "-" if number is None else f"{number * 100:.1f}%"
     if kind == "flag":
         return "-" if value is None else ("yes" if value else "no")
     number = _number(value)

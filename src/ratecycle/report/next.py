@@ -13,13 +13,11 @@ from .model import Column, Section, Table
 
 
 def _call_text(ctx: Context) -> tuple[str, int | None]:
-    outlook = ctx.facts.get("outlook")
-    if outlook is not None:
-        d = outlook.to_dict()
-        call = d.get("call") or d.get("overall") or {}
-        direction = call.get("direction") if isinstance(call, dict) else None
-        label = call.get("label") if isinstance(call, dict) else str(call)
-        return str(label or direction), (int(direction) if isinstance(direction, (int, float)) else None)
+    card = ctx.facts.get("outlook")
+    if card is not None:
+        from .sections_macro import call_direction, call_text
+
+        return f"{call_text(ctx, card)} (confidence {card.confidence})", call_direction(card)
     study = ctx.facts.get("study")
     if study is not None and study.summary.n:
         s = study.summary

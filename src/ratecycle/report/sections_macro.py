@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .context import Context, Unavailable, analysis, api
+from .context import Context, analysis, api
 from .cyclesview import cutting_cycles
 from .fmt import date_text, pp
 from .model import Column, Section, Table
@@ -18,14 +18,51 @@ ETFS = (("iwm", "iShares Russell 2000 ETF", "whole index"), ("vtwo", "Vanguard R
         ("iwn", "iShares Russell 2000 Value ETF", "value"), ("vtwv", "Vanguard Russell 2000 Value ETF", "value"))
 
 
-def _not_wired(module: str) -> Unavailable:
-    analysis(module)
-    return Unavailable(f"the {module} analysis is present but not yet shown in the report")
+def call_direction(card: Any) -> int:
+    """+1 when the scorecard calls the first series ahead, -1 the second, 0 for no clear edge."""
+    if card.call == f"{card.a} ahead of {card.b}":
+        return 1
+    if card.call == f"{card.b} ahead of {card.a}":
+        return -1
+    return 0
+
+
+def call_text(ctx: Context, card: Any) -> str:
+    """The call in reader-facing names."""
+    a, b = ctx.names
+    return {1: f"{a} ahead of {b}", -1: f"{b} ahead of {a}", 0: "no clear edge"}[call_direction(card)]
 
 
 def scorecard_section(ctx: Context) -> Section:
-    """One row per driver, then the overall call with its confidence."""
-    raise _not_wired("outlook")
+    """One row per driver (reading, past-cycle evidence, direction, weight, rank), then the overall call."""
+    outlook = analysis("outlook")
+    inputs = outlook.inputs_from_source(ctx.data, ctx.as_of, pair=ctx.pair)
+    card = outlook.scorecard(inputs, months=ctx.months)
+    ctx.facts["outlook"] = card
+    d = card.to_dict()
+    rows = tuple({"rank": r["rank"], "driver": r["driver"], "reading": r["reading"],
+                  "direction": {1: "+1 (first)", -1: "-1 (second)", 0: "0"}.get(int(r["direction"]),
+                                                                                   str(r["direction"])),
+                  "weight": r["weight"], "contribution": r["contribution"], "n": r["n"], "hit_rate": r["hit_rate"],
+                  "mean_spread": r["mean_spread"],
+                  "percentile": None if r["baseline_percentile"] is None else 100 * r["baseline_percentile"],
+                  "note": r["note"]} for r in sorted(d["rows"], key=lambda r: r["rank"]))
+    a, b = ctx.names
+    table = Table(
+        title=f"Driver scorecard: {a} against {b} over the next {ctx.months} months",
+        columns=(Column("rank", "Rank", "int"), Column("driver", "Driver"), Column("reading", "Reading now"),
+                 Column("direction", "Direction"), Column("weight", "Weight", "ratio"),
+                 Column("contribution", "Contribution", "ratio"), Column("n", "Past cases", "int"),
+                 Column("hit_rate", "Hit rate", "share"), Column("mean_spread", "Mean spread", "pp"),
+                 Column("percentile", "Baseline percentile", "pctile"), Column("note", "Note")),
+        rows=rows, source=ctx.source(ctx.a, ctx.b, "fed_target_upper", "core_pce", "ust10y2y"),
+        notes=("Direction +1 favours the first series, -1 the second; contribution = weight x direction.",
+               "Evidence: past cutting cycles in the same state, measured after the fact; cycles detected from the "
+               "target with the default rules.", *d["notes"]))
+    call = (f"Overall call: {call_text(ctx, card)} (weighted score {d['score']:+.2f}; confidence {d['confidence']}: "
+            f"{d['confidence_reason']}).")
+    ctx.facts["outlook_text"] = call
+    return Section("scorecard", "Driver scorecard and overall call", (call, table))
 
 
 def etf_section(ctx: Context) -> Section:

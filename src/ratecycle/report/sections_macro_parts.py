@@ -72,7 +72,7 @@ def rebalancing_section(ctx: Context) -> Section:
     table_c = Table(
         title=f"{HOLDINGS_FUND} concentration",
         columns=(Column("measure", "Measure"), Column("display", "Value")),
-        rows=tuple({"measure": m, "value": v, "display": cell(v, k) if k != "share" else pct(v).lstrip("+")}
+        rows=tuple({"measure": m, "value": v, "display": cell(v, k)}
                    for m, v, k in (("Equity holdings", c["equity_holdings"], "int"),
                                    ("Top-10 weight", c["top10_weight"], "share"),
                                    ("Herfindahl index", c["herfindahl"], "ratio"),
@@ -88,8 +88,8 @@ def rebalancing_section(ctx: Context) -> Section:
                     "weight": float(r["weight_mv"])} for _, r in top.iterrows()),
         source=source)
     text = (f"Holdings ({date_text(holdings.as_of)}): Financials and Health Care make up "
-            f"{pct(c['rotation_sectors_weight']).lstrip('+')} of the fund's equity value; the ten largest names "
-            f"{pct(c['top10_weight']).lstrip('+')}, an effective number of holdings of "
+            f"{cell(c['rotation_sectors_weight'], 'share')} of the fund's equity value; the ten largest names "
+            f"{cell(c['top10_weight'], 'share')}, an effective number of holdings of "
             f"{cell(c['effective_holdings'], 'int')}.")
     ctx.facts["rebalancing_text"] = f"{blocks[0]} {text}"
     return Section("rebalancing", "Rebalancing: sectors, concentration, momentum",
