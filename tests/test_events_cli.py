@@ -86,7 +86,7 @@ def test_study_detected_cycles(snapshot_dir: Path, cached_source: None) -> None:
     (["study", "--preset", "note-2025", "--strict"], "runs past the data (last date used 2026-08-21)"),
     (["study", "--preset", "note-2025", "--convention", "weekly"], "unknown window convention 'weekly'"),
 ])
-def test_cli_errors_are_one_line(snapshot_dir: Path, args: list[str], message: str,
+def test_cli_errors_are_one_line(snapshot_dir: Path, args: list[str], message: str, cached_source: None,
                                  monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(sys, "argv", ["ratecycle", *args, "--snapshot", str(snapshot_dir)])
     with pytest.raises(SystemExit) as exit_info:
