@@ -174,3 +174,25 @@ def test_redact_and_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_retries_must_be_positive() -> None:
     with pytest.raises(ProviderError, match="retries must be at least 1"):
         HttpClient("test", retries=0)
+
+
+def test_body_shorter_than_content_length_is_retried_then_fails() -> None:
+    import httpx
+
+    calls: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        if len(calls) == 1:
+            return httpx.Response(200, headers={"Content-Length": "100"}, content=b"date,value\n")
+        return httpx.Response(200, content=b"date,value\n2020-01-01,1\n")
+
+    sleeps: list[float] = []
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    got = _client(sleeps, client=client).get("http://test.invalid/a", symbol="S")
+    assert got.content == b"date,value\n2020-01-01,1\n" and len(calls) == 2 and len(sleeps) == 1
+
+    always_short = httpx.Client(transport=httpx.MockTransport(
+        lambda _: httpx.Response(200, headers={"Content-Length": "100"}, content=b"date,value\n")))
+    with pytest.raises(ProviderError, match=r"test S: truncated body \(11 of 100 bytes\) after 3 attempts"):
+        _client([], client=always_short).get("http://test.invalid/a", symbol="S")

@@ -159,17 +159,21 @@ class HttpClient:
             else:
                 status = response.status_code
                 if 200 <= status < 300:
-                    return self._complete(response, prefix, shown)
-                reason = response.reason_phrase or ""
-                if status == 429 or status >= 500:
-                    what = f"HTTP {status} {reason}".strip()
+                    short = _shortfall(response)
+                    if short is None:
+                        return Fetched(url=shown, status=status, content=response.content,
+                                       headers={k.lower(): v for k, v in response.headers.items()})
+                    what = short
+                elif status == 429 or status >= 500:
+                    what = f"HTTP {status} {response.reason_phrase or ''}".strip()
                     waited = retry_after_seconds(response.headers.get("retry-after"), cap=self.max_retry_after)
                     if waited is not None:
                         delay = waited
                 else:
                     detail = _safe_detail(error_detail, response.content)
                     extra = f": {detail}" if detail else ""
-                    raise ProviderError(f"{prefix}: HTTP {status} {reason}{extra}, not retried ({shown})")
+                    raise ProviderError(f"{prefix}: HTTP {status} {response.reason_phrase or ''}{extra}, "
+                                        f"not retried ({shown})")
             if attempt < self.retries:
                 self.sleep(delay)
         attempts = "attempt" if self.retries == 1 else "attempts"
@@ -181,15 +185,14 @@ class HttpClient:
         return self.client.get(url, params=params, headers=self.headers, timeout=self.timeout,
                                follow_redirects=True)
 
-    def _complete(self, response: httpx.Response, prefix: str, shown: str) -> Fetched:
-        """Reject a body shorter than its Content-Length (a cut connection that the transport let through)."""
-        content = response.content
-        declared = response.headers.get("content-length")
-        encoded = response.headers.get("content-encoding", "identity").lower() not in {"", "identity"}
-        if declared and declared.isdigit() and not encoded and len(content) < int(declared):
-            raise ProviderError(f"{prefix}: truncated body ({len(content)} of {declared} bytes) ({shown})")
-        return Fetched(url=shown, status=response.status_code, content=content,
-                       headers={k.lower(): v for k, v in response.headers.items()})
+
+def _shortfall(response: httpx.Response) -> str | None:
+    """'truncated body (n of m bytes)' when a body is shorter than its Content-Length (a cut connection), else None."""
+    declared = response.headers.get("content-length", "")
+    encoded = response.headers.get("content-encoding", "identity").lower() not in {"", "identity"}
+    if declared.isdigit() and not encoded and len(response.content) < int(declared):
+        return f"truncated body ({len(response.content)} of {declared} bytes)"
+    return None
 
 
 def _safe_detail(extract: Callable[[bytes], str | None] | None, body: bytes) -> str | None:
