@@ -6,13 +6,13 @@ A state is a short category (a phase, a sign, a flag) so that past cycles in the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from ..cycles.model import Cycle
+from ..cycles.pit import PointInTimeLabel
+from ..cycles.rules import CycleRules
 from ..errors import DataError
 from .inputs import OutlookInputs
 
@@ -38,40 +38,55 @@ class DriverState:
 
 @dataclass(frozen=True)
 class PolicyPhase:
-    """The cutting-cycle phase on a date from the cycles detected in data up to it."""
+    """The cutting-cycle phase on a date, from the cycle engine's point-in-time label."""
 
     phase: str
-    """'none', 'early', 'pause' or 'later'."""
-    cycle: Cycle | None
+    """'none', 'early', 'pause' or 'later' (a later phase that is pausing again stays 'later')."""
+    label: PointInTimeLabel | None
 
     @property
     def anchor(self) -> str:
         """The event-study anchor matching the phase (cycle start when no cycle is running)."""
         return PHASE_ANCHOR.get(self.phase, "cycle_start")
 
-
-def policy_phase(cut_cycles: Sequence[Cycle]) -> PolicyPhase:
-    """Phase from cutting cycles detected on data cut at the as-of date: the last one if still ongoing."""
-    if not cut_cycles or not cut_cycles[-1].ongoing:
-        return PolicyPhase("none", None)
-    cycle = cut_cycles[-1]
-    if "open_pause" in cycle.extra:
-        return PolicyPhase("pause", cycle)
-    return PolicyPhase("later" if cycle.pause is not None else "early", cycle)
+    @property
+    def cycle_start(self) -> pd.Timestamp | None:
+        """Announcement date of the current cycle's first cut, if a cutting cycle is running."""
+        return self.label.cycle_start if self.label is not None and self.phase != "none" else None
 
 
-def policy_state(phase: PolicyPhase, as_of: pd.Timestamp) -> DriverState:
+def policy_phase(inputs: OutlookInputs, rules: CycleRules | None = None) -> PolicyPhase:
+    """Phase on the as-of date from the moves in the target data up to it (``cycles.walk_labels``)."""
+    from ..cycles.moves import policy_moves
+    from ..cycles.pit import walk_labels
+
+    rules = rules or CycleRules()
+    moves = policy_moves(inputs.target_upper, inputs.target_lower, inputs.meetings, rules.meeting_window)
+    label = walk_labels(moves, [inputs.as_of], rules)[0]
+    if not label.in_cycle or label.direction != "cut":
+        return PolicyPhase("none", label)
+    return PolicyPhase(label.phase.split(",")[0], label)
+
+
+def policy_state(phase: PolicyPhase) -> DriverState:
     """The policy driver's reading (its evidence is the event study at the phase's anchor)."""
-    cycle = phase.cycle
-    if cycle is None:
-        return DriverState("policy", "none", "no cutting cycle under way", 0, {"phase": "none"})
-    days = int((as_of - cycle.end).days)
-    text = {"early": f"early phase of the cut cycle begun {cycle.start.date()} ({len(cycle.moves)} cuts)",
-            "pause": f"pause: no move for {days} days since {cycle.end.date()} (cycle begun {cycle.start.date()})",
-            "later": f"later phase: cuts resumed {cycle.pause.end.date() if cycle.pause else ''} after a pause"}
-    return DriverState("policy", phase.phase, text[phase.phase], 1 if phase.phase == "later" else 0,
-                       {"phase": phase.phase, "cycle_start": cycle.start.date().isoformat(),
-                        "last_move": cycle.end.date().isoformat(), "moves": len(cycle.moves)})
+    label = phase.label
+    if phase.phase == "none" or label is None:
+        hiking = label is not None and label.in_cycle and label.direction == "hike"
+        return DriverState("policy", "none", "a hiking cycle is under way" if hiking else
+                           "no cutting cycle under way", 0, {"phase": "none"})
+    start = label.cycle_start.date() if label.cycle_start is not None else None
+    last = label.last_move.date() if label.last_move is not None else None
+    if phase.phase == "early":
+        text = f"early phase of the cut cycle begun {start} ({label.moves_in_cycle} cuts)"
+    elif phase.phase == "pause":
+        text = f"pause: no move for {label.days_since_last_move} days since {last} (cycle begun {start})"
+    else:
+        resumed = label.later_phase_start.date() if label.later_phase_start is not None else None
+        again = f"; pausing again, {label.days_since_last_move} days since {last}" if label.pause_underway else ""
+        text = f"later phase: cuts resumed {resumed} after a pause (cycle begun {start}){again}"
+    return DriverState("policy", phase.phase, text, 1 if phase.phase == "later" else 0,
+                       {"phase": phase.phase, "label": label.to_dict()})
 
 
 def momentum_state(inputs: OutlookInputs, when: pd.Timestamp) -> DriverState:

@@ -150,21 +150,22 @@ def _past_state(driver: str, inputs: OutlookInputs, when: pd.Timestamp, cycle_st
 
 
 def scorecard(inputs: OutlookInputs, *, weights: str | Mapping[str, float] | None = None, months: int = 12,
-              convention: str = "month_end", min_cases: int = MIN_CASES, reps: int = 1000) -> Scorecard:
+              convention: str = "month_end", min_cases: int = MIN_CASES, reps: int = 200) -> Scorecard:
     """Build the scorecard from inputs already cut at the as-of date (see ``inputs_from_source``)."""
     from ..cycles import detect_cycles
-    from ..events import event_study
+    from ..events import baseline, event_study
 
     w = parse_weights(weights)
     as_of = inputs.as_of
     cycles = detect_cycles(inputs.target_upper, inputs.target_lower, inputs.meetings, direction="cut")
-    phase: PolicyPhase = policy_phase(cycles)
+    phase: PolicyPhase = policy_phase(inputs)
+    # The scorecard uses the study's windows, not its intervals or tests: skip the costly permutation test.
     study = event_study(inputs.prices_a, inputs.prices_b, cycles, anchor=phase.anchor, months=months,
-                        convention=convention, reps=reps)
+                        convention=convention, with_baseline=False, reps=reps)
     rows = study.rows
     usable = rows[~rows["incomplete"].astype(bool) & ~rows["before_data"].astype(bool) & rows["spread"].notna()]
     by_label = {c.label: c for c in cycles}
-    base = study.baseline
+    base = baseline(inputs.prices_a, inputs.prices_b, months=months, convention=convention)
 
     def percentile(mean: float | None) -> float | None:
         if mean is None or base is None or base.n == 0:
@@ -172,11 +173,11 @@ def scorecard(inputs: OutlookInputs, *, weights: str | Mapping[str, float] | Non
         return float(base.percentile(mean)[0])
 
     current = {
-        "policy": policy_state(phase, as_of),
+        "policy": policy_state(phase),
         "momentum": momentum_state(inputs, as_of),
         "valuation": valuation_state(inputs, as_of),
         "inflation": inflation_state(inputs, as_of),
-        "curve": curve_state(inputs, as_of, phase.cycle.start if phase.cycle is not None else None),
+        "curve": curve_state(inputs, as_of, phase.cycle_start),
     }
     draft: list[dict[str, Any]] = []
     for driver in DRIVERS:
