@@ -171,3 +171,13 @@ def test_parse_from_text_without_bom() -> None:
     assert result.herfindahl == pytest.approx(0.75 ** 2 + 0.25 ** 2)
     assert result.effective_holdings == pytest.approx(1 / 0.625)
     assert result.top10_weight == pytest.approx(1.0)
+
+
+def test_cli_downloads_with_ishares_prefix(httpserver, iwm_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    httpserver.expect_request("/239710/ishares-russell-2000-etf/1467271812596.ajax").respond_with_data(
+        iwm_path.read_bytes(), content_type="text/csv")
+    monkeypatch.setenv("RATECYCLE_ISHARES_URL", httpserver.url_for("/"))
+    result = CliRunner().invoke(app, ["holdings", "ishares:IWM", "--top", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["holdings"]["equity_rows"] == 1924 and doc["top"][0]["ticker"] == "BE"

@@ -18,8 +18,10 @@ SUMMARY_FIELDS = ["equity_holdings", "top10_weight", "herfindahl", "effective_ho
 PCT_FIELDS = {"top10_weight", "rotation_sectors_weight", "largest_sector_weight", "published_equity_weight"}
 
 
-def _resolve(file: str, snapshot: Path | None) -> Path:
-    """A holdings path; the word ``snapshot`` means the newest holdings file of the --snapshot directory."""
+def _resolve(file: str, snapshot: Path | None) -> Path | str:
+    """A holdings path; ``snapshot`` means the newest holdings file of --snapshot; ``ishares:FUND`` a download."""
+    if file.lower().startswith("ishares:"):
+        return file
     if file != "snapshot":
         return Path(file)
     from ..data.providers.ishares import newest_holdings_file
@@ -30,14 +32,17 @@ def _resolve(file: str, snapshot: Path | None) -> Path:
     return newest_holdings_file(SnapshotProvider(snapshot).holdings_files())
 
 
-def _load(path: Path) -> Holdings:
-    from ..data.providers.ishares import read_holdings
+def _load(path: Path | str) -> Holdings:
+    from ..data.providers.ishares import Provider, read_holdings
 
+    if isinstance(path, str):
+        return Provider().fetch_holdings(path.split(":", 1)[1])
     return read_holdings(path)
 
 
 def holdings_command(
-    file: Annotated[str, typer.Argument(help="iShares holdings CSV, or 'snapshot' for the newest in --snapshot.")],
+    file: Annotated[str, typer.Argument(help="iShares holdings CSV; 'snapshot' (newest in --snapshot); "
+                                              "'ishares:IWM' to download today's file.")],
     top: Annotated[int, typer.Option("--top", help="Number of largest holdings to list.")] = 10,
     compare_with: Annotated[str | None, typer.Option("--compare", help="A second holdings file to compare.")] = None,
     snapshot: SnapshotOpt = None,
