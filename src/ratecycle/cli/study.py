@@ -17,9 +17,6 @@ if TYPE_CHECKING:
 PairOpt = Annotated[str, typer.Option("--pair", help="Two series A,B (e.g. russell2000,sp500 or iwm,spy).")]
 ConventionOpt = Annotated[str, typer.Option("--convention",
                                             help="Window convention: daily, month_end, prior_month_end.")]
-STUDY_COLUMNS = ["cycle", "anchor", "start_a", "end_a", "close_start_a", "close_end_a", "return_a", "start_b", "end_b",
-                 "close_start_b", "close_end_b", "return_b", "spread", "ratio", "max_drawdown_a", "max_drawdown_b",
-                 "incomplete", "dates_differ", "baseline_percentile"]
 PCT = ("return_a", "return_b", "spread", "max_drawdown_a", "max_drawdown_b", "cumulative_smb")
 
 
@@ -107,12 +104,31 @@ def study_command(
         return
     result = event_study(a, b, cycles, anchor=anchor, months=months, convention=convention, strict=strict)
     doc = result.to_dict()
-    emit(doc["rows"], as_json=as_json, as_csv=as_csv, document=doc, pct_columns=PCT,
-         columns=STUDY_COLUMNS if not (as_json or as_csv) else None,
-         title=f"{name_a} (A) vs {name_b} (B): {months} months after {anchor}, convention {convention}",
-         caption="; ".join(result.notes))
-    if not (as_json or as_csv):
-        _print_summary(doc["summary"], doc["skipped"])
+    if as_json or as_csv:
+        emit(doc["rows"], as_json=as_json, as_csv=as_csv, document=doc)
+        return
+    print_table([_display_row(r) for r in doc["rows"]], DISPLAY_COLUMNS, pct_columns=("A ret", "B ret", "spread"),
+                title=f"{name_a} (A) vs {name_b} (B): {months} months after {anchor}, convention {convention}",
+                caption="; ".join(["from/to: dates of the closes used; A/B from/to: those closes; pctile: percentile "
+                                   "of the spread among all windows of the same length", *result.notes]))
+    _print_summary(doc["summary"], doc["skipped"])
+
+
+DISPLAY_COLUMNS = ["anchor", "from", "to", "A from", "A to", "A ret", "B from", "B to", "B ret", "spread", "pctile",
+                   "flags"]
+
+
+def _display_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A study row in table form: A's dates (B's too when they differ), closes, returns, flags."""
+    flags = [name for name in ("incomplete", "before_data", "dates_differ") if row.get(name)]
+    if row.get("incomplete"):
+        flags[0] = f"incomplete (last {row['last_date_used']})"
+    if row.get("dates_differ"):
+        flags[-1] = f"B dates {row['start_b']} to {row['end_b']}"
+    return {"anchor": row["anchor"], "from": row["start_a"], "to": row["end_a"],
+            "A from": row["close_start_a"], "A to": row["close_end_a"], "A ret": row["return_a"],
+            "B from": row["close_start_b"], "B to": row["close_end_b"], "B ret": row["return_b"],
+            "spread": row["spread"], "pctile": row["baseline_percentile"], "flags": ", ".join(flags)}
 
 
 def _print_summary(summary: dict[str, Any], skipped: list[dict[str, str]]) -> None:
