@@ -95,3 +95,24 @@ def test_cli_errors_are_one_line(snapshot_dir: Path, args: list[str], message: s
     err = capsys.readouterr().err
     lines = err.strip().splitlines()
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in err
+
+
+def test_study_long_history_smb(snapshot_dir: Path, cached_source: None) -> None:
+    import math
+
+    out = CliRunner().invoke(app, ["study", "--long-history", "--snapshot", str(snapshot_dir), "--json"])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.output)
+    assert "different measure" in doc["measure"] and doc["convention"] == "month_end"
+    with (snapshot_dir / "market" / "ff3_factors_monthly.csv").open(newline="") as fh:
+        smb = {r["date"]: float(r["SMB"]) for r in csv.DictReader(fh)}
+    keys = sorted(smb)
+    rows = [r for r in doc["rows"] if not r["incomplete"]]
+    assert len(rows) == doc["summary"]["n"] >= 5
+    assert min(r["anchor"] for r in rows) < "1960-01-01"  # FEDFUNDS cycles reach back to the 1950s
+    for r in rows:  # month_end: the SMB of the 12 months after the anchor's month, compounded by hand
+        i = keys.index(r["anchor"][:7]) + 1
+        assert r["cumulative_smb"] == pytest.approx(math.prod(1 + smb[k] / 100 for k in keys[i:i + 12]) - 1,
+                                                    abs=1e-12)
+    hits = sum(r["cumulative_smb"] > 0 for r in rows)
+    assert doc["summary"]["hit_rate"] == pytest.approx(hits / len(rows))

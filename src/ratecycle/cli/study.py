@@ -161,28 +161,12 @@ def _print_summary(summary: dict[str, Any], skipped: list[dict[str, str]]) -> No
     print_table(rows, ["statistic", "value"], title="Summary (complete windows only)", caption=caption or None)
 
 
-def _long_history_finder() -> Any:
-    """``long_history_cycles`` from the cycle engine (exported by ``ratecycle.cycles`` or its ``history`` module)."""
-    import importlib
-
-    from .. import cycles as cyc
-
-    finder = getattr(cyc, "long_history_cycles", None)
-    if finder is None:
-        try:
-            finder = importlib.import_module("ratecycle.cycles.history").long_history_cycles
-        except (ImportError, AttributeError):
-            raise RatecycleError("long-history cycles (ratecycle.cycles.long_history_cycles) are not available") \
-                from None
-    return finder
-
-
 def _long_history(ds: DataSource, anchor: str, months: int, convention: str, direction: str, as_json: bool,
                   as_csv: bool, rules: Any = None) -> None:
+    from ..cycles import long_history_cycles
     from ..events import smb_study
 
-    finder = _long_history_finder()
-    cycles = [c for c in finder(ds.load("fed_funds_monthly"), rules) if c.direction == direction]
+    cycles = [c for c in long_history_cycles(ds.load("fed_funds_monthly"), rules) if c.direction == direction]
     if not cycles:
         raise RatecycleError(f"no {direction} cycles found in the long history")
     result = smb_study(ds.load("ff_factors:SMB"), cycles, anchor=anchor, months=months, convention=convention)
