@@ -145,7 +145,8 @@ def calendar_cycles(entries: Sequence[CalendarEntry], moves: Sequence[Move] | No
         extra: dict[str, Any] = {"name": entry.name, "opposite_moves": opposite, "moves_known": moves is not None}
         cycles.append(Cycle(direction=entry.direction, moves=tuple(inside), pause=pause,
                             pauses=(pause,) if pause else (), source=source, confidence="high",
-                            ongoing=entry.end is None, extra=extra | ({"data_end": data_end} if data_end else {}),
+                            ongoing=entry.end is None or (data_end is not None and entry.end > data_end),
+                            extra=extra | ({"data_end": data_end} if data_end else {}),
                             calendar_start=entry.start, calendar_end=end))
     return cycles
 

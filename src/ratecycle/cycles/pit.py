@@ -163,24 +163,25 @@ def point_in_time_labels(
 def ex_post_labels(cycles: Sequence[Cycle], days: pd.DatetimeIndex, rules: CycleRules) -> pd.DataFrame:
     """The same labels judged with hindsight from detected cycles (cycle, pause and later phase as known later)."""
     n = len(days)
-    in_cycle = [False] * n
-    direction: list[str | None] = [None] * n
-    cycle_start: list[pd.Timestamp | None] = [None] * n
-    pause_underway = [False] * n
-    later = [False] * n
+    stamps = days.to_numpy(dtype="datetime64[ns]")
+    in_cycle = np.zeros(n, dtype=bool)
+    direction = np.full(n, None, dtype=object)
+    cycle_start = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    pause_underway = np.zeros(n, dtype=bool)
+    later = np.zeros(n, dtype=bool)
     for cycle in cycles:
         stop = days[-1] if cycle.ongoing else cycle.end
         lo, hi = days.searchsorted(cycle.start), days.searchsorted(stop, side="right")
-        for i in range(lo, hi):
-            t = days[i]
-            in_cycle[i], direction[i], cycle_start[i] = True, cycle.direction, cycle.start
-            pause_underway[i] = any(p.start < t < p.end for p in cycle.pauses) or (
-                t > cycle.end and (t - cycle.end).days >= 1 and "open_pause" in cycle.extra)
-            later[i] = cycle.pause is not None and t >= cycle.pause.end
-    return pd.DataFrame({"in_cycle": in_cycle, "direction": pd.Series(direction, dtype="object").to_numpy(),
-                         "pause_underway": pause_underway, "later_phase_started": later,
-                         "cycle_start": pd.to_datetime(pd.Series(cycle_start, dtype="object")).to_numpy()},
-                        index=days)
+        part = stamps[lo:hi]
+        in_cycle[lo:hi], direction[lo:hi], cycle_start[lo:hi] = True, cycle.direction, cycle.start.to_datetime64()
+        for pause in cycle.pauses:
+            pause_underway[lo:hi] |= (part > pause.start.to_datetime64()) & (part < pause.end.to_datetime64())
+        if "open_pause" in cycle.extra:
+            pause_underway[lo:hi] |= part > cycle.end.to_datetime64()
+        if cycle.pause is not None:
+            later[lo:hi] = part >= cycle.pause.end.to_datetime64()
+    return pd.DataFrame({"in_cycle": in_cycle, "direction": direction, "pause_underway": pause_underway,
+                         "later_phase_started": later, "cycle_start": cycle_start}, index=days)
 
 
 def label_differences(
@@ -198,6 +199,7 @@ def label_differences(
     pit = labels_frame(walk_labels(moves, list(days), rules))
     post = ex_post_labels(cycles, days, rules)
     owner = _owners(cycles, days)
+    stamps = days.to_numpy(dtype="datetime64[ns]")
     rows: list[dict[str, Any]] = []
     for fld in LABEL_FIELDS:
         a, b = _comparable(pit[fld]), _comparable(post[fld])
@@ -206,20 +208,21 @@ def label_differences(
             differ = both & (a != b)
         else:
             differ = a != b
-        run: dict[str, Any] | None = None
-        for i in np.flatnonzero(differ):
-            if owner[i] < 0:
-                continue
-            t = days[i]
-            key = (owner[i], a[i], b[i])
-            if run is not None and run["_key"] == key and run["end"] == t - pd.Timedelta(days=1):
-                run["end"], run["days"] = t, run["days"] + 1
-                continue
-            cycle = cycles[owner[i]]
-            run = {"_key": key, "cycle": cycle.label, "direction": cycle.direction, "cycle_start": cycle.start,
-                   "cycle_end": cycle.end, "field": fld, "start": t, "end": t, "days": 1,
-                   "point_in_time": _shown(pit[fld].iloc[i]), "ex_post": _shown(post[fld].iloc[i])}
-            rows.append(run)
+        differ &= owner >= 0
+        idx = np.flatnonzero(differ)
+        if not len(idx):
+            continue
+        prev = idx[:-1]
+        cont = (idx[1:] == prev + 1) & (owner[idx[1:]] == owner[prev]) & (a[idx[1:]] == a[prev]) & (
+            b[idx[1:]] == b[prev])
+        starts = np.concatenate(([0], np.flatnonzero(~cont) + 1))
+        stops = np.concatenate((starts[1:], [len(idx)])) - 1
+        for first, last in zip(idx[starts], idx[stops], strict=True):
+            cycle = cycles[owner[first]]
+            rows.append({"cycle": cycle.label, "direction": cycle.direction, "cycle_start": cycle.start,
+                         "cycle_end": cycle.end, "field": fld, "start": pd.Timestamp(stamps[first]),
+                         "end": pd.Timestamp(stamps[last]), "days": int(last - first + 1),
+                         "point_in_time": _shown(pit[fld].iloc[first]), "ex_post": _shown(post[fld].iloc[first])})
     columns = ["cycle", "direction", "cycle_start", "cycle_end", "field", "start", "end", "days",
                "point_in_time", "ex_post"]
     frame = pd.DataFrame([{c: r[c] for c in columns} for r in rows], columns=columns)
