@@ -137,6 +137,8 @@ def test_parse_weights() -> None:
             parse_weights(bad)
     assert evidence_direction(5, 0.8, 0.05) == 1 and evidence_direction(5, 0.2, -0.01) == -1
     assert evidence_direction(5, 0.8, -0.01) == 0 and evidence_direction(2, 1.0, 0.3) == 0
+    assert evidence_direction(7, 4 / 7, 0.02) == 0 and evidence_direction(5, 0.6, 0.01) == 1
+    assert evidence_direction(5, 0.4, -0.01) == -1
 
 
 def test_day_after_the_decision_sees_the_later_phase(ds) -> None:  # type: ignore[no-untyped-def]

@@ -35,6 +35,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {"policy": 0.40, "momentum": 0.20, "inflatio
                                      "valuation": 0.10}
 """Policy first, then the rotation trace, the two macro risks, valuation last (see docs/outlook.md)."""
 MIN_CASES = 3
+HIT_MARGIN = 0.10
+"""A direction needs a hit rate of at least 0.60 (or at most 0.40): 4 wins in 7 is not a lean."""
 CALL_THRESHOLD = 0.20
 """|score| at or above this makes a call; below it the scorecard says 'no clear edge'."""
 SMALL_SAMPLE = 10
@@ -128,10 +130,16 @@ def parse_weights(text: str | Mapping[str, float] | None) -> dict[str, float]:
     return weights
 
 
-def evidence_direction(n: int, hit_rate: float | None, mean: float | None, min_cases: int = MIN_CASES) -> int:
-    """+1 / -1 when at least ``min_cases`` cycles agree in hit rate and mean spread, else 0."""
+def evidence_direction(n: int, hit_rate: float | None, mean: float | None, min_cases: int = MIN_CASES,
+                       margin: float = HIT_MARGIN) -> int:
+    """+1 / -1 when at least ``min_cases`` cycles lean clearly one way in hit rate and in mean spread, else 0."""
     if n < min_cases or hit_rate is None or mean is None:
         return 0
+    if hit_rate >= 0.5 + margin and mean > 0:
+        return 1
+    if hit_rate <= 0.5 - margin and mean < 0:
+        return -1
+    return 0
     if hit_rate > 0.5 and mean > 0:
         return 1
     if hit_rate < 0.5 and mean < 0:
