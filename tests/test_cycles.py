@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +31,8 @@ def _raw_moves(snapshot_dir: Path) -> list[tuple[dt.date, dt.date, float]]:
     return out
 
 
-def _raw_cycles(snapshot_dir: Path, max_gap: int = 300) -> list[tuple[str, str, str]]:
+def _raw_cycles(snapshot_dir: Path, max_gap: int = 300, min_pause: int = 52) -> list[tuple[str, ...]]:
+    """(direction, start, end, pause start or '', pause end or '') with the longest-gap pause rule."""
     cycles: list[list[tuple[dt.date, dt.date, float]]] = []
     for move in _raw_moves(snapshot_dir):
         if cycles:
@@ -39,7 +41,13 @@ def _raw_cycles(snapshot_dir: Path, max_gap: int = 300) -> list[tuple[str, str, 
                 cycles[-1].append(move)
                 continue
         cycles.append([move])
-    return [("cut" if c[0][2] < 0 else "hike", c[0][0].isoformat(), c[-1][0].isoformat()) for c in cycles]
+    out = []
+    for c in cycles:
+        gaps = [((b[0] - a[0]).days, -i, a[0].isoformat(), b[0].isoformat()) for i, (a, b) in enumerate(pairwise(c))]
+        best = max(gaps) if gaps else None
+        pause = best[2:] if best and best[0] >= min_pause else ("", "")
+        out.append(("cut" if c[0][2] < 0 else "hike", c[0][0].isoformat(), c[-1][0].isoformat(), *pause))
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +57,11 @@ def targets(ds):  # type: ignore[no-untyped-def]
 
 def test_every_cycle_since_1982_matches_raw_derivation(ds, snapshot_dir: Path) -> None:
     cycles = cycles_from_source(ds)
-    got = [(c.direction, c.start.date().isoformat(), c.end.date().isoformat()) for c in cycles]
+    got = [(c.direction, c.start.date().isoformat(), c.end.date().isoformat(),
+            c.pause.start.date().isoformat() if c.pause else "", c.pause.end.date().isoformat() if c.pause else "")
+           for c in cycles]
     assert got == _raw_cycles(snapshot_dir)
+    assert sum(bool(row[3]) for row in got) == 18 and sum(row[0] == "cut" for row in got) == 17
     assert len(got) >= 30
     assert sum(len(c.moves) for c in cycles) == len(_raw_moves(snapshot_dir))
 
