@@ -76,10 +76,10 @@ def section_html(section: Section, number: str, extra_class: str = "") -> str:
 def render_html(report: Report) -> str:
     """The complete page as one string (about 5 MB, most of it plotly.js)."""
     sections = list(report.sections)
-    toc = "".join(f'<li><a href="#{s.key}">{_esc(s.title)}</a></li>' for s in sections)
-    if report.what_happened_next:
-        toc += f'<li><a href="#{report.what_happened_next.key}">{_esc(report.what_happened_next.title)}</a></li>'
     labels = section_labels(report)
+    listed = [*sections, *([report.what_happened_next] if report.what_happened_next else [])]
+    toc = "".join(f'<li><span class="toc-num">{_esc(labels[s.key])}</span> <a href="#{s.key}">{_esc(s.title)}</a></li>'
+                  for s in listed)
     body = "".join(section_html(s, labels[s.key], "appendix" if s.key == "methods" else "") for s in sections)
     if report.what_happened_next:
         body += section_html(report.what_happened_next, labels[report.what_happened_next.key], "appendix")
@@ -91,4 +91,4 @@ def render_html(report: Report) -> str:
             f"<title>{_esc(report.title)}</title><style>{_css()}</style>"
             f"<script type=\"text/javascript\">{_plotly_js()}</script></head><body><main>"
             f'<header class="report-head"><h1>{_esc(report.title)}</h1><p>{subtitle}</p></header>'
-            f'<nav class="toc"><ol>{toc}</ol></nav>{body}</main></body></html>')
+            f'<nav class="toc"><ul>{toc}</ul></nav>{body}</main></body></html>')

@@ -37,8 +37,8 @@ def _meeting_sentence(ctx: Context) -> str | None:
     last_move = max((m.announced for c in cycles for m in c.moves), default=None)
     if ctx.as_of in meetings.index and last_move != ctx.as_of:
         return (f"An FOMC announcement fell on {date_text(ctx.as_of)}. FRED dates a target change by the day it "
-                "takes effect, normally the next day, so a decision taken that day is not yet in the target data "
-                "this report reads.")
+                "takes effect, normally the next day, so a decision taken that day is not in the target data this "
+                "report reads: move counts and basis-point totals here exclude it.")
     return None
 
 
