@@ -17,7 +17,7 @@ import pytest
 
 from ratecycle.data.catalog import CATALOG, Segment, get_spec
 from ratecycle.data.store import Store
-from ratecycle.data.update import freshness, merge, update_many, update_series
+from ratecycle.data.update import freshness, has_live_source, merge, update_many, update_series
 from ratecycle.errors import ProviderError
 
 MARKET = {"^RUT": "RUT", "^GSPC": "GSPC", "^rut": "RUT", "IWM": "IWM", "iwm.us": "IWM"}
@@ -195,6 +195,12 @@ def test_missing_provider_is_a_failure(store: Store) -> None:
     assert result.status == "failed" and "no live provider for 'fomc'" in result.message and not store.exists()
     only_given = update_series(get_spec("ust2y"), store, providers={})
     assert only_given.status == "failed" and "provider fred was not supplied" in only_given.message
+
+
+def test_live_sources() -> None:
+    assert has_live_source(get_spec("russell2000")) and has_live_source(get_spec("ff_factors:SMB"))
+    assert not has_live_source(get_spec("fomc_meetings"))  # snapshots or a user file only
+    assert not has_live_source(get_spec("pe_sp500")) and not has_live_source(get_spec("pe_russell2000"))
 
 
 def test_merge_counts() -> None:

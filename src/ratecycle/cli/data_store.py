@@ -27,12 +27,13 @@ def _store(store: Path | None) -> Store:
 
 
 def _expand(names: list[str]) -> list[str]:
-    """Series names to fetch: groups become their fields, derived series their inputs; default all fetchable."""
+    """Series names to fetch: groups become their fields, derived series their inputs; default every series
+    that has a live source (the FOMC meeting list has none and is only named when asked for)."""
     from ..data.catalog import CATALOG, GROUPS, get_spec
-    from ..data.update import fetchable
+    from ..data.update import has_live_source
 
     if not names:
-        return [name for name, spec in CATALOG.items() if fetchable(spec)]
+        return [name for name, spec in CATALOG.items() if has_live_source(spec)]
     out: list[str] = []
     for name in names:
         members = GROUPS.get(name) or (get_spec(name).derived[1:] if get_spec(name).derived else (name,))

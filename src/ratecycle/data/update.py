@@ -120,6 +120,17 @@ def fetchable(spec: SeriesSpec) -> bool:
     return bool(spec.segments) and not spec.derived
 
 
+def has_live_source(spec: SeriesSpec) -> bool:
+    """True when the primary source or a fallback uses only providers with a live implementation.
+
+    The FOMC meeting list, for example, has none: it comes from snapshots or a user file.
+    """
+    from .providers import base
+
+    live = set(base._MODULES)
+    return fetchable(spec) and any(all(s.provider in live for s in alt) for alt in (spec.segments, *spec.fallbacks))
+
+
 def update_series(
     spec: SeriesSpec,
     store: Store,
