@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from ratecycle.cli.main import app
 from ratecycle.errors import DataError
-from ratecycle.inflation import classify, inflation_monitor, inflation_rates
+from ratecycle.inflation import classify, inflation_from_vintages, inflation_monitor, inflation_rates
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +78,48 @@ def test_cli_inflation_json(snapshot_dir: Path, ds) -> None:
     expected = inflation_monitor(ds.load("core_pce"), "2025-09-17").to_dict()
     assert doc["reading"] == json.loads(json.dumps(expected))
     assert doc["recent"][-1]["month"] == "2025-07" and len(doc["recent"]) == 12
+
+
+def _vintages(ds) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """Two synthetic vintages built from the real index: to July 2025 (out 2025-08-29), then to August 2025
+    (out 2025-09-26) with July revised up by 0.2 index points."""
+    base = ds.load("core_pce", end="2025-08-01")
+    first = base[:"2025-07-01"]
+    second = base.copy()
+    second["2025-07-01"] += 0.2
+    rows = [(d, v, "2025-08-29", "2025-09-25") for d, v in first.items()]
+    rows += [(d, v, "2025-09-26", None) for d, v in second.items()]
+    return pd.DataFrame({"date": pd.DatetimeIndex([r[0] for r in rows]), "value": [r[1] for r in rows],
+                         "realtime_start": pd.to_datetime([r[2] for r in rows]),
+                         "realtime_end": pd.to_datetime([r[3] for r in rows])})
+
+
+def test_vintage_reading_uses_values_as_published(ds, raw: dict[str, float]) -> None:
+    history = _vintages(ds)
+    early = inflation_from_vintages(history, "2025-09-17")
+    assert early.month == pd.Timestamp("2025-07-01") and early.released is None
+    assert early.yoy == pytest.approx((raw["2025-07"] / raw["2024-07"] - 1) * 100)
+    assert "ALFRED vintage in force on 2025-09-17" in early.note
+    # On 2025-09-26 August is out (before the end-of-month assumption would allow) and July is revised.
+    late = inflation_from_vintages(history, "2025-09-26")
+    assert late.month == pd.Timestamp("2025-08-01")
+    assert late.mom_ann == pytest.approx(((raw["2025-08"] / (raw["2025-07"] + 0.2)) ** 12 - 1) * 100)
+    with pytest.raises(DataError, match="no core PCE vintage was in force on 2025-01-01"):
+        inflation_from_vintages(history, "2025-01-01")
+
+
+def test_cli_vintages_through_fred_api(httpserver, ds, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    history = _vintages(ds)
+    observations = [{"date": d.date().isoformat(), "value": repr(v), "realtime_start": s.date().isoformat(),
+                     "realtime_end": "9999-12-31" if pd.isna(e) else e.date().isoformat()}
+                    for d, v, s, e in history.itertuples(index=False)]
+    httpserver.expect_request("/fred/series/observations").respond_with_json(
+        {"count": len(observations), "observations": observations})
+    monkeypatch.setenv("RATECYCLE_FRED_API_URL", httpserver.url_for("/").rstrip("/"))
+    monkeypatch.setenv("FRED_API_KEY", "test-key")
+    result = CliRunner().invoke(app, ["inflation", "--vintages", "--as-of", "2025-09-26", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["reading"]["month"] == "2025-08"
+    assert doc["reading"] == json.loads(json.dumps(inflation_from_vintages(history, "2025-09-26").to_dict()))
+    assert doc["provenance"]["source"] == "ALFRED vintages of PCEPILFE"

@@ -46,7 +46,8 @@ class InflationReading:
 
     as_of: pd.Timestamp | None
     month: pd.Timestamp
-    released: pd.Timestamp
+    released: pd.Timestamp | None
+    """Assumed publication day of ``month`` (None for a vintage reading, where publication is exact)."""
     index_level: float
     yoy: float
     mom_ann: float
@@ -109,9 +110,13 @@ def classify(yoy: float, ann3: float, months_since_low: int, rises: int, *, targ
 
 
 def inflation_monitor(core_pce: pd.Series, as_of: DateLike | None = None, *, target: float = TARGET,
-                      margin: float = 0.5, low_lookback: int = 12) -> InflationReading:
-    """The inflation risk reading from the core PCE index as published by ``as_of`` (all data when None)."""
-    known = known_at(core_pce, as_of, PUBLICATION_LAG_MONTHS)
+                      margin: float = 0.5, low_lookback: int = 12, lag_months: int | None = PUBLICATION_LAG_MONTHS,
+                      note: str = VINTAGE_NOTE) -> InflationReading:
+    """The inflation risk reading from the core PCE index as published by ``as_of`` (all data when None).
+
+    ``lag_months=None`` means the series is already exactly what was published on ``as_of`` (a vintage).
+    """
+    known = known_at(core_pce, as_of, lag_months) if lag_months is not None else core_pce.dropna().sort_index()
     if len(known) < 19:
         when = to_timestamp(as_of)
         raise DataError(f"core PCE: need at least 19 published months, have {len(known)}"
@@ -121,11 +126,28 @@ def inflation_monitor(core_pce: pd.Series, as_of: DateLike | None = None, *, tar
     month = pd.Timestamp(rates.index[-1])
     low_month, low_yoy, since, rises = recent_low(rates["yoy"], low_lookback)
     flag, reason = classify(float(last["yoy"]), float(last["ann3"]), since, rises, target=target, margin=margin)
+    released = release_dates(pd.DatetimeIndex([month]), lag_months)[0] if lag_months is not None else None
     return InflationReading(
-        as_of=to_timestamp(as_of), month=month,
-        released=pd.Timestamp(release_dates(pd.DatetimeIndex([month]), PUBLICATION_LAG_MONTHS)[0]),
+        as_of=to_timestamp(as_of), month=month, released=pd.Timestamp(released) if released is not None else None,
         index_level=float(last["index"]), yoy=float(last["yoy"]), mom_ann=float(last["mom_ann"]),
         ann3=float(last["ann3"]), ann6=float(last["ann6"]), target=target,
         gap_to_target=float(last["yoy"]) - target, low_month=low_month, low_yoy=low_yoy,
-        months_since_low=since, months_rising_since_low=rises, flag=flag, reason=reason,
+        months_since_low=since, months_rising_since_low=rises, flag=flag, reason=reason, note=note,
     )
+
+
+def inflation_from_vintages(vintages: pd.DataFrame, as_of: DateLike, **options: float) -> InflationReading:
+    """True point in time: the reading from the core PCE vintage in force on ``as_of`` (ALFRED rows with
+    columns date, value, realtime_start, realtime_end, e.g. from the FRED provider's ``fetch_vintages``)."""
+    from .data.providers.fred import known_on
+
+    when = to_timestamp(as_of)
+    if when is None:
+        raise DataError("a vintage reading needs an as-of date")
+    frame = known_on(vintages, when)
+    if frame.empty:
+        raise DataError(f"no core PCE vintage was in force on {when.date()}")
+    series = pd.Series(frame["value"].to_numpy(dtype="float64"), index=pd.DatetimeIndex(frame["date"]))
+    return inflation_monitor(series, when, lag_months=None,
+                             note=f"ALFRED vintage in force on {when.date()}: values as published that day",
+                             **options)  # type: ignore[arg-type]

@@ -18,6 +18,8 @@ def inflation_command(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Use only months published by this date.")] = None,
     months: Annotated[int, typer.Option("--months", help="Recent months to list.")] = 12,
     target: Annotated[float, typer.Option("--target", help="Inflation target, percent.")] = 2.0,
+    vintages: Annotated[bool, typer.Option("--vintages", help="Use ALFRED vintages (live, needs FRED_API_KEY): "
+                                                              "the data exactly as published on --as-of.")] = False,
     snapshot: SnapshotOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
@@ -29,15 +31,32 @@ def inflation_command(
 
     if as_json and as_csv:
         raise RatecycleError("choose one of --json and --csv")
-    ds = source(snapshot, store)
-    series = ds.load("core_pce")
-    reading = inflation_monitor(series, as_of, target=target)
-    rates = inflation_rates(known_at(series, as_of, PUBLICATION_LAG_MONTHS)).iloc[-max(months, 1):]
+    if vintages:
+        import datetime as dt
+
+        import pandas as pd
+
+        from ..data.providers.fred import Provider, known_on
+        from ..inflation import inflation_from_vintages
+
+        day = as_of or dt.date.today().isoformat()
+        history = Provider().fetch_vintages("PCEPILFE")
+        reading = inflation_from_vintages(history, day, target=target)
+        frame = known_on(history, day)
+        published = pd.Series(frame["value"].to_numpy(dtype="float64"), index=pd.DatetimeIndex(frame["date"]))
+        rates = inflation_rates(published).iloc[-max(months, 1):]
+        provenance: dict[str, object] = {"source": "ALFRED vintages of PCEPILFE", "vintage_in_force_on": day}
+    else:
+        ds = source(snapshot, store)
+        series = ds.load("core_pce")
+        reading = inflation_monitor(series, as_of, target=target)
+        rates = inflation_rates(known_at(series, as_of, PUBLICATION_LAG_MONTHS)).iloc[-max(months, 1):]
+        provenance = ds.meta("core_pce").to_dict()
     recent = [{"month": ts.strftime("%Y-%m"), **{c: float(row[c]) for c in RATE_COLUMNS[1:]}}
               for ts, row in rates.iterrows()]
     doc = reading.to_dict()
     if as_json:
-        print_json({"reading": doc, "recent": recent, "provenance": ds.meta("core_pce").to_dict()})
+        print_json({"reading": doc, "recent": recent, "provenance": provenance})
     elif as_csv:
         print_csv(recent, RATE_COLUMNS)
     else:
