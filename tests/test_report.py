@@ -284,3 +284,68 @@ def test_write_pdf_prints_a_page(tmp_path: Path) -> None:
     page.write_text("<!DOCTYPE html><html><body><h1>Figure 1</h1><p>print check</p></body></html>")
     data = write_pdf(page, tmp_path / "mini.pdf").read_bytes()
     assert data.startswith(b"%PDF-") and b"%%EOF" in data[-64:]
+
+
+def _section(doc: dict, key: str) -> dict:
+    section = next(s for s in doc["sections"] if s["key"] == key)
+    assert section["available"], f"{key}: {section['reason']}"
+    return section
+
+
+def _tables(section: dict) -> list[dict]:
+    return [b for b in section["blocks"] if b["type"] == "table"]
+
+
+def _text(section: dict) -> str:
+    return " ".join(b["text"] for b in section["blocks"] if b["type"] == "paragraph")
+
+
+def test_phase_and_study_numbers_equal_the_analyses(built: Built, ds: DataSource, snapshot_dir: Path) -> None:
+    from ratecycle.cycles import cycles_from_source
+    from ratecycle.events import event_study, phase_returns
+
+    a, b = ds.load("russell2000", end=AS_OF), ds.load("sp500", end=AS_OF)
+    cycles = [c for c in cycles_from_source(ds, direction="cut", preset="note-2025") if c.start <= pd.Timestamp(AS_OF)]
+    direct = phase_returns(a, b, cycles, convention="daily", months=12, anchors=("later_start",)).rows
+    table = _tables(_section(built.doc, "phases"))[0]
+    later = {r["cycle"]: r for r in table["rows"] if r["window"] == "later phase"}
+    for row in direct[direct["window"] == "later"].itertuples():
+        assert later[row.cycle]["return_a"] == row.return_a and later[row.cycle]["spread"] == row.spread
+    # independent: the 2019-20 later phase from the raw closes (3 Mar 2020 to the close before Sunday 15 Mar 2020)
+    rut = _raw_closes(snapshot_dir / "market" / "RUT_daily.csv")
+    assert later["cut 2019-07"]["return_a"] == pytest.approx(rut["2020-03-13"] / rut["2020-03-03"] - 1, abs=1e-12)
+    study = event_study(a, b, cycles, anchor="later_start", months=12, convention="daily").summary
+    stats = {r["measure"]: r["value"] for r in _tables(_section(built.doc, "significance"))[1]["rows"]}
+    assert stats["Cycles with a complete window (n)"] == study.n == 4
+    assert stats["Mean spread"] == study.mean and stats["Hit rate"] == study.hit_rate
+    assert f"In {study.hits} of {study.n} cutting cycles" in _text(_section(built.doc, "significance"))
+
+
+def test_macro_numbers_equal_the_analyses(built: Built, ds: DataSource) -> None:
+    from ratecycle.curve import curve_reading, spread_series
+    from ratecycle.inflation import inflation_monitor
+    from ratecycle.momentum import relative_momentum
+
+    infl = inflation_monitor(ds.load("core_pce", end=AS_OF), AS_OF)
+    text = _text(_section(built.doc, "inflation"))
+    assert f"{infl.yoy:.2f}% year on year" in text and infl.month == pd.Timestamp("2025-07-01")
+    curve = curve_reading(spread_series(ds.load("ust10y2y", end=AS_OF)), AS_OF, cycle_start="2024-09-18")
+    assert f"stood at {curve.level:.2f} percentage points" in _text(_section(built.doc, "curve"))
+    mom = relative_momentum(ds.load("russell2000", end=AS_OF), ds.load("sp500", end=AS_OF), AS_OF)
+    rows = _tables(_section(built.doc, "rebalancing"))[0]["rows"]
+    assert [r["relative"] for r in rows] == [h.relative for h in mom.horizons]
+    assert "no IWM holdings download dated on or before 17 Sep 2025" in _text(_section(built.doc, "rebalancing"))
+
+
+def test_scorecard_and_etf_sections(built: Built, ds: DataSource) -> None:
+    from ratecycle.outlook import inputs_from_source, scorecard
+
+    card = scorecard(inputs_from_source(ds, AS_OF), months=12)
+    section = _section(built.doc, "scorecard")
+    rows = _tables(section)[0]["rows"]
+    assert [r["driver"] for r in rows] == [r.driver for r in sorted(card.rows, key=lambda r: r.rank)]
+    assert f"weighted score {card.score:+.2f}; confidence {card.confidence}" in _text(section)
+    etfs = _section(built.doc, "etfs")
+    coverage = {r["ticker"]: r["available"] for r in _tables(etfs)[0]["rows"]}
+    assert coverage == {"IWM": True, "VTWO": False, "IWO": False, "VTWG": False, "IWN": True, "VTWV": False}
+    assert "VTWO, IWO, VTWG, VTWV are missing" in _text(etfs)
