@@ -99,6 +99,10 @@ def test_pit_diff(snapshot_dir: Path, cached_source: None) -> None:
     assert ("cut 2019-07", "in_cycle", "2020-03-16", "2021-01-09", 300) in rows
     assert ("cut 2019-07", "pause_underway", "2019-10-31", "2019-12-20", 51) in rows
     assert {r[0] for r in rows} == {"cut 2019-07", "cut 2024-09"}
+    by_cycle = {r["cycle"]: r for r in doc["by_cycle"]}
+    assert set(by_cycle) == {"cut 2019-07", "cut 2024-09"}
+    assert by_cycle["cut 2019-07"]["in_cycle_days"] == 300 and by_cycle["cut 2019-07"]["direction_days"] == 0
+    assert by_cycle["cut 2024-09"]["pause_underway_days"] == 51 + 51  # both pauses, hindsight 51 days earlier
 
 
 @pytest.mark.parametrize(("args", "message"), [

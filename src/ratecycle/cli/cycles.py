@@ -179,20 +179,28 @@ def pit_diff_command(
     as_csv: CsvOpt = False,
 ) -> None:
     """Where the real-time label of each cycle differed from the hindsight label, and for how many days."""
-    from ..cycles import label_differences, load_targets
+    from ..cycles import cycles_from_moves, filter_cycles, label_differences, load_targets
     from ..cycles.detect import since_timestamp
+    from ..cycles.moves import policy_moves
+    from ..cycles.pit import difference_summary
 
     ds = source(snapshot, store)
     cycle_rules = make_rules(rules, min_pause, max_gap, meeting_window)
-    frame = label_differences(*load_targets(ds), cycle_rules)
+    upper, lower, meetings = load_targets(ds)
+    frame = label_differences(upper, lower, meetings, cycle_rules)
     way = _direction(direction)
     if way is not None:
         frame = frame[frame["direction"] == way]
     lo = since_timestamp(since)
     if lo is not None:
         frame = frame[frame["cycle_start"] >= lo]
+    data_end = min(upper.index[-1], lower.index[-1])
+    cycles = filter_cycles(cycles_from_moves(policy_moves(upper, lower, meetings, cycle_rules.meeting_window),
+                                             cycle_rules, data_end), way, since)
+    summary = difference_summary(frame, cycles)
     rows = [{k: _plain(v) for k, v in rec.items()} for rec in frame.to_dict(orient="records")]
-    doc = {"rules": cycle_rules.to_dict(), "differences": rows}
+    doc = {"rules": cycle_rules.to_dict(), "differences": rows,
+           "by_cycle": [{k: _plain(v) for k, v in rec.items()} for rec in summary.to_dict(orient="records")]}
     emit(rows, as_json=as_json, as_csv=as_csv, document=doc,
          columns=["cycle", "field", "start", "end", "days", "point_in_time", "ex_post"],
          title="Point-in-time vs hindsight cycle labels",

@@ -6,7 +6,14 @@ from .history import HistoryAgreement, compare_with_target, long_history_cycles,
 from .loader import cycles_from_source, load_targets, moves_from_source
 from .model import Cycle, Move, Pause, Phase
 from .moves import policy_moves
-from .pit import PointInTimeLabel, ex_post_labels, label_differences, point_in_time, point_in_time_labels
+from .pit import (
+    PointInTimeLabel,
+    difference_summary,
+    ex_post_labels,
+    label_differences,
+    point_in_time,
+    point_in_time_labels,
+)
 from .rules import CycleRules
 
 __all__ = [
@@ -22,6 +29,7 @@ __all__ = [
     "cycles_from_moves",
     "cycles_from_source",
     "detect_cycles",
+    "difference_summary",
     "ex_post_labels",
     "filter_cycles",
     "find_pauses",

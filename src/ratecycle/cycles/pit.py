@@ -229,6 +229,19 @@ def label_differences(
     return frame.sort_values(["cycle_start", "start", "field"], kind="stable").reset_index(drop=True)
 
 
+def difference_summary(differences: pd.DataFrame, cycles: Sequence[Cycle]) -> pd.DataFrame:
+    """One row per cycle: days on which each label field differed between real time and hindsight (0 if never)."""
+    totals = differences.groupby(["cycle_start", "field"])["days"].sum() if len(differences) else pd.Series()
+    rows = []
+    for cycle in cycles:
+        row: dict[str, Any] = {"cycle": cycle.label, "direction": cycle.direction, "start": cycle.start,
+                               "end": cycle.end}
+        for fld in LABEL_FIELDS:
+            row[f"{fld}_days"] = int(totals.get((cycle.start, fld), 0))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def _owners(cycles: Sequence[Cycle], days: pd.DatetimeIndex) -> np.ndarray:
     """For each day, the index of the latest cycle started on or before it (-1 before the first)."""
     starts = pd.DatetimeIndex([c.start for c in cycles])
