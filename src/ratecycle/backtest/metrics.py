@@ -104,19 +104,24 @@ def _aggregate(returns: pd.Series, freq: str | None) -> pd.Series:
     """Compound daily returns into calendar periods ('ME' months, 'QE' quarters, 'YE' years); None keeps days."""
     if freq is None:
         return returns
-    index = pd.DatetimeIndex(returns.index)
-    keys: list[Any]
+    ordered = returns.sort_index()
+    index = pd.DatetimeIndex(ordered.index)
+    years = index.year.to_numpy(dtype="int64")
     if freq == "ME":
-        keys = [index.year, index.month]
+        codes = years * 12 + index.month.to_numpy(dtype="int64")
     elif freq == "QE":
-        keys = [index.year, index.quarter]
+        codes = years * 4 + index.quarter.to_numpy(dtype="int64")
     elif freq == "YE":
-        keys = [index.year]
+        codes = years
     else:
         from ..errors import RatecycleError
 
         raise RatecycleError(f"unknown hit-rate period {freq!r} (use ME, QE or YE)")
-    return (1.0 + returns).groupby(keys).prod() - 1.0
+    if codes.size == 0:
+        return pd.Series([], dtype="float64")
+    starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
+    compounded = np.multiply.reduceat(1.0 + _values(ordered), starts) - 1.0
+    return pd.Series(compounded, index=codes[starts])
 
 
 def hit_rate(returns: pd.Series, freq: str | None = None) -> float:

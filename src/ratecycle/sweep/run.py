@@ -50,7 +50,7 @@ def run_sweep(prices: Mapping[str, pd.Series | Prices], moves: Sequence[Move], d
     if client is None:
         parts = [compute_chunk(data, moves, data_end, grid, ids) for ids in parts_ids]
     else:
-        shared = client.scatter(data, broadcast=True)
+        [shared] = client.scatter([data], broadcast=True, hash=False)  # one future for the whole dict
         futures = [client.submit(compute_chunk, shared, list(moves), data_end, grid, ids, pure=False)
                    for ids in parts_ids]
         parts = client.gather(futures)
