@@ -11,8 +11,8 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 PALETTE = {"a": "#c2410c", "b": "#1d4ed8", "c": "#047857", "d": "#7c3aed", "grey": "#6b7280"}
-PHASE_COLORS = {"early": "rgba(234,179,8,0.16)", "pause": "rgba(107,114,128,0.14)",
-                "later": "rgba(22,163,74,0.16)"}
+PHASE_COLORS = {"early": "rgba(234,179,8,0.30)", "pause": "rgba(107,114,128,0.22)",
+                "later": "rgba(22,163,74,0.30)"}
 MAX_DAILY_POINTS = 400
 """Series longer than this are drawn weekly (last value of each week) to keep the page small."""
 
@@ -61,6 +61,8 @@ def to_plotly(figure: Figure) -> go.Figure:
                       annotation_textangle=-90, annotation_font_size=10)
     for level in figure.hlines:
         fig.add_hline(y=level, line={"color": "#9ca3af", "width": 1, "dash": "dot"})
+    if any(t.kind == "bar" for t in figure.traces):
+        fig.update_xaxes(tickangle=-35)
     fig.update_layout(
         template="simple_white", height=380, margin={"l": 60, "r": 20, "t": 20, "b": 50},
         legend={"orientation": "h", "y": -0.18}, barmode=figure.barmode,

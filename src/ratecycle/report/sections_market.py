@@ -99,14 +99,15 @@ def phases_section(ctx: Context) -> Section:
         rows.append({"cycle": r["cycle"], "window": PHASE_LABELS.get(r["window"], r["window"].replace("_", " ")),
                      "start": r["start_a"], "end": r["end_a"], "return_a": r["return_a"], "return_b": r["return_b"],
                      "spread": r["spread"], "incomplete": r["incomplete"]})
-    bars = [r for r in rows if r["window"] in ("early phase", "later phase")]
-    x = tuple(f"{r['cycle']} {r['window'].split()[0]}" for r in bars)
+    bars = [r for r in rows if r["window"] in ("early phase", "later phase") and r["start"] != r["end"]]
+    x = tuple(f"{r['cycle'].removeprefix('cut ')} {r['window'].split()[0]}" for r in bars)
     figure = Figure(
         title=f"{a_name} and {b_name} returns in the early and later phase of each cutting cycle",
         traces=(Trace(a_name, x, tuple(r["return_a"] for r in bars), "bar", PALETTE["a"]),
                 Trace(b_name, x, tuple(r["return_b"] for r in bars), "bar", PALETTE["b"])),
         y_title="Return", y_percent=True, source=ctx.source(ctx.a, ctx.b),
         notes=("Each phase runs from the close of its first announcement day to the close of its last one.",
+               "Phases that start and end on the same day (a single cut) are not drawn.",
                "Windows and exact dates are listed in the next table; partial phases are marked there."))
     table = Table(
         title=f"Phase returns and the {ctx.months} months after the later phase starts",
@@ -117,11 +118,55 @@ def phases_section(ctx: Context) -> Section:
         rows=tuple(rows), source=ctx.source(ctx.a, ctx.b),
         notes=(f"Convention: {CONVENTION} (close of the announcement day).",
                f"Partial: the window runs past {date_text(ctx.as_of)} and ends at the last close before it."))
-    later = [r for r in rows if r["window"] == "later phase" and not r["incomplete"]]
-    wins = sum(1 for r in later if r["spread"] > 0)
-    text = (f"Across {len(later)} completed later phases the {a_name} beat the {b_name} in {wins}. "
-            + " ".join(f"{r['cycle']}: {pct(r['return_a'])} vs {pct(r['return_b'])}." for r in later))
-    return Section("phases", "Early and later phase returns", (text.strip(), figure, table))
+    after = [r for r in rows if r["window"].startswith(f"{ctx.months}m after") and not r["incomplete"]]
+    phases = [r for r in rows if r["window"] == "later phase" and not r["incomplete"] and r["start"] != r["end"]]
+    text = (f"Over the {ctx.months} months after the later phase began, the {a_name} beat the {b_name} in "
+            f"{sum(1 for r in after if r['spread'] > 0)} of {len(after)} completed windows ("
+            + "; ".join(f"{r['cycle']}: {pct(r['return_a'])} vs {pct(r['return_b'])}" for r in after)
+            + f"). Within the later phases themselves (first to last cut after the pause) it was ahead in "
+            f"{sum(1 for r in phases if r['spread'] > 0)} of {len(phases)} that lasted more than a day.")
+    return Section("phases", "Early and later phase returns", (text.strip(), figure, table, *_note_check(ctx)))
+
+
+NOTE_CLAIMS_END = pd.Timestamp("2025-09-17")
+"""The seed note's last stated window ends here; its figures can be checked only from this date on."""
+
+
+def _note_check(ctx: Context) -> list[Any]:
+    """The seed note's stated figures against ours under each window convention (Russell 2000 vs S&P 500 only)."""
+    if ctx.pair != ("russell2000", "sp500"):
+        return []
+    if ctx.as_of < NOTE_CLAIMS_END:
+        return [f"The seed note's figures refer to windows ending on {date_text(NOTE_CLAIMS_END)}, after the as-of "
+                "date, so they are not checked here."]
+    note_check = api("events", "note_check")
+    cycles_mod = analysis("cycles")
+    from .cyclesview import clip_cycle
+
+    calendar = [c for c in (clip_cycle(c, ctx.as_of) for c in
+                            cycles_mod.cycles_from_source(ctx.data, direction="cut", preset="note-2025")) if c]
+    result = note_check(ctx.prices(ctx.a), ctx.prices(ctx.b), calendar)
+    names = dict(zip(ctx.pair, ctx.names, strict=True))
+    summaries = {c.key: c.summary for c in result.claims}
+    rows = tuple({"claim": summaries[r["claim"]], "series": names.get(r["series"], r["series"]),
+                  "stated": r["stated"], "daily": r["daily"], "month_end": r["month_end"],
+                  "prior_month_end": r["prior_month_end"], "reproduced_by": r["reproduced_by"],
+                  "window": r["window_found"]} for r in result.table())
+    table = Table(
+        title="The seed note's figures against this data, by window convention",
+        columns=(Column("claim", "Claim in the note"), Column("series", "Series"), Column("stated", "Stated"),
+                 Column("daily", "daily", "pct"), Column("month_end", "month_end", "pct"),
+                 Column("prior_month_end", "prior_month_end", "pct"), Column("reproduced_by", "Reproduced by"),
+                 Column("window", "Window that matches")),
+        rows=rows, source=ctx.source(ctx.a, ctx.b, extra="calendar preset note-2025"),
+        notes=(f"Reproduced: within {result.tolerance_pp:.1f} pp of the stated figure (or its rounding).",
+               *result.notes))
+    best = result.convention_pairs()[0]
+    text = (f"Checking the seed note: the convention pair that reproduces most of its figures is "
+            f"{best['convention_a']} for the {ctx.names[0]} and {best['convention_b']} for the {ctx.names[1]} "
+            f"({best['reproduced']} of {best['claims']} claims), so the note's two indices evidently do not always "
+            "share one window. This report uses one convention for both series throughout.")
+    return [text, table]
 
 
 def history_section(ctx: Context) -> Section:
