@@ -97,6 +97,12 @@ def test_import_status_export_roundtrip(monkeypatch, capsys, small_snapshot: Pat
 
 
 def test_export_from_snapshot_and_table_output(monkeypatch, capsys, small_snapshot: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+
+    def no_network(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a --snapshot command tried to use the network")
+
+    monkeypatch.setattr(httpx.Client, "send", no_network)
     code, out, err = cli(monkeypatch, capsys, "data", "export", str(tmp_path / "e"), "--snapshot", str(small_snapshot),
                          "--series", "core_pce")
     assert code == 0, err
