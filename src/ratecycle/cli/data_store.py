@@ -214,8 +214,8 @@ def status(
     emit(csv_rows if as_csv else table, as_json=as_json, as_csv=as_csv, document=doc,
          title=f"{location} (as of {day.isoformat()})",
          caption=f"stale: {', '.join(stale)}" if stale else None,
-         columns=None if as_json or as_csv else ["name", "provider", "fetched_at", "first", "last", "rows",
-                                                 "age_days", "stale", "gaps", "longest_gap", "content_hash"])
+         columns=None if as_json or as_csv else ["name", "status", "provider", "fetched_at", "first", "last", "rows",
+                                                 "age_days", "gaps", "longest_gap", "content_hash"])
 
 
 def _snapshot_entries(snapshot: Path) -> dict[str, Any]:
