@@ -1,0 +1,80 @@
+"""(e) ``ratecycle report`` end to end from the store (goal < 2 s), plus chart rendering in headless Chromium.
+
+The store is filled once from the snapshot with ``ratecycle data import`` (not timed). The timed command is a
+fresh ``ratecycle report --store ... --out ...`` process (median of 3). Rendering is timed separately: load
+report.html from a file URL in headless Chromium until every plotly chart has drawn its SVG.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import SNAPSHOT, emit, row
+
+GOAL_S = 2.0
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _cli() -> list[str]:
+    exe = Path(sys.executable).with_name("ratecycle")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "ratecycle.cli.main"]
+
+
+def render_seconds(html: Path) -> float | None:
+    """Seconds from navigation to every plotly div having an SVG (None without Playwright/Chromium)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not CHROMIUM.exists():
+        return None
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        page = browser.new_page()
+        start = time.perf_counter()
+        page.goto(html.as_uri())
+        page.wait_for_function("() => { const d = document.querySelectorAll('.js-plotly-plot');"
+                               " return d.length > 0 && [...d].every(x => x.querySelector('svg.main-svg')); }",
+                               timeout=60_000)
+        seconds = time.perf_counter() - start
+        browser.close()
+    return seconds
+
+
+def main() -> None:
+    """Import the snapshot into a temporary store, time the report command, then time rendering."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(tmp) / "store.duckdb"
+        env_cmd = [*_cli(), "data", "import", str(SNAPSHOT), "--store", str(store)]
+        subprocess.run(env_cmd, check=True, capture_output=True)
+        out = Path(tmp) / "report"
+        command = [*_cli(), "report", "--store", str(store), "--out", str(out)]
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            proc = subprocess.run(command, capture_output=True, text=True)
+            times.append(time.perf_counter() - start)
+            if proc.returncode != 0:
+                raise SystemExit(f"report failed: {proc.stderr.strip().splitlines()[-1:]}")
+        median = statistics.median(times)
+        html = out / "report.html"
+        size_mb = html.stat().st_size / 2**20
+        rows = [row("report_end_to_end_from_store", median, "s", f"< {GOAL_S:g} s", median < GOAL_S,
+                    f"median of 3 fresh 'ratecycle report --store' processes (best {min(times):.2f} s); "
+                    f"report.html {size_mb:.1f} MB")]
+        rendered = render_seconds(html)
+        if rendered is not None:
+            rows.append(row("report_chart_rendering_chromium", rendered, "s", "reported", True,
+                            "headless Chromium: file URL load until every plotly chart has its SVG"))
+    emit(rows)
+
+
+if __name__ == "__main__":
+    main()
