@@ -211,6 +211,8 @@ def scorecard(inputs: OutlookInputs, *, weights: str | Mapping[str, float] | Non
         direction = evidence_direction(n, hit, mean, min_cases)
         if state.state is not None and n < min_cases and not note:
             note = f"only {n} past cycle(s) in this state (< {min_cases}): no direction"
+        elif n >= min_cases and direction == 0 and hit is not None and mean is not None:
+            note = f"no clear lean: A ahead in {round(hit * n)} of {n}, mean spread {mean * 100:+.1f}%"
         if state.note:
             note = f"{note}; {state.note}" if note else state.note
         draft.append({"driver": driver, "state": state, "n": n, "hit": hit, "mean": mean,
