@@ -27,7 +27,7 @@ FALLBACK_MONTHS = 6
 def spread_series(ust10y2y: pd.Series | None = None, ust10y: pd.Series | None = None,
                   ust2y: pd.Series | None = None) -> pd.Series:
     """The 10y-2y spread in percentage points: T10Y2Y if given, else DGS10 - DGS2 on their common dates."""
-    if ust10y2y is not None and not ust10y2y.dropna().empty:
+    if ust10y2y is not None and (not ust10y2y.dropna().empty or ust10y is None or ust2y is None):
         out = ust10y2y.dropna().sort_index().astype("float64")
     elif ust10y is not None and ust2y is not None:
         both = pd.concat([ust10y.rename("l"), ust2y.rename("s")], axis=1, join="inner", sort=True).dropna()
@@ -35,7 +35,7 @@ def spread_series(ust10y2y: pd.Series | None = None, ust10y: pd.Series | None = 
     else:
         raise DataError("the yield curve needs ust10y2y, or both ust10y and ust2y")
     if out.empty:
-        raise DataError("the 10y-2y spread has no observations")
+        raise DataError("the 10y-2y spread has no observations in the dates asked for (T10Y2Y starts 1976-06-01)")
     out.name = "ust10y2y"
     return out
 

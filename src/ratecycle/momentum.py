@@ -91,7 +91,7 @@ def relative_momentum(a: pd.Series, b: pd.Series, as_of: DateLike | None = None,
         target = end - pd.DateOffset(months=months)
         before = closes[closes.index <= target]
         if before.empty:
-            raise DataError(f"{label_a}/{label_b}: no close {months} months before {end.date()}")
+            raise DataError(f"{label_a}/{label_b}: no common close {months} month(s) before {end.date()}")
         start = pd.Timestamp(before.index[-1])
         ra = float(closes["a"].iloc[-1] / before["a"].iloc[-1] - 1.0)
         rb = float(closes["b"].iloc[-1] / before["b"].iloc[-1] - 1.0)
