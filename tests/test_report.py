@@ -348,4 +348,17 @@ def test_scorecard_and_etf_sections(built: Built, ds: DataSource) -> None:
     etfs = _section(built.doc, "etfs")
     coverage = {r["ticker"]: r["available"] for r in _tables(etfs)[0]["rows"]}
     assert coverage == {"IWM": True, "VTWO": False, "IWO": False, "VTWG": False, "IWN": True, "VTWV": False}
-    assert "VTWO, IWO, VTWG, VTWV are missing" in _text(etfs)
+    assert "VTWO, IWO, VTWG, VTWV are missing (no data by 17 Sep 2025)" in _text(etfs)
+
+
+def test_default_as_of_is_last_common_date_and_view_cuts(ds: DataSource, snapshot_dir: Path) -> None:
+    from ratecycle.report.asof import AsOfSource
+    from ratecycle.report.build import resolve_as_of
+
+    last = min(max(_raw_closes(snapshot_dir / "market" / f).keys()) for f in ("RUT_daily.csv", "GSPC_daily.csv"))
+    assert resolve_as_of(ds, ("russell2000", "sp500"), None) == pd.Timestamp(last) == pd.Timestamp("2026-08-21")
+    assert resolve_as_of(ds, ("iwn", "iwm"), None) == pd.Timestamp("2025-09-25")
+    view = AsOfSource(base=ds, as_of="1999-06-30")
+    assert view.load("russell2000").index[-1] == pd.Timestamp("1999-06-30")
+    assert not view.has("iwm") and view.has("sp500")
+    assert view.meta("sp500").last == "1999-06-30" and view.meta("sp500").rows == len(view.load("sp500"))

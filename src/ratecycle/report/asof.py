@@ -47,8 +47,8 @@ class AsOfSource(DataSource):
         return list(self._frames)
 
     def has(self, name: str) -> bool:
-        """True when the base can load the series (even if nothing is left before the as-of date)."""
-        return self.base.has(name)
+        """True when the base can load the series and it has at least one observation by the as-of date."""
+        return self.base.has(name) and not self.frame(name).empty
 
     def available(self) -> list[SeriesMeta]:
         """Truncated metadata of every series the base provides."""

@@ -76,7 +76,7 @@ def etf_section(ctx: Context) -> Section:
             meta = ctx.data.meta(name)
             row.update(first=meta.first, last=meta.last)
             prices = ctx.prices(name)
-            if len(prices) and prices.index[-1] >= ctx.rotation_start and prices.index[0] <= ctx.rotation_start:
+            if prices.index[0] <= ctx.rotation_start:
                 res = compare_window(prices, ctx.prices(ctx.b), start=ctx.rotation_start, end=ctx.as_of).to_dict()
                 row["return"] = res["return_a"]
         rows.append(row)
@@ -86,14 +86,15 @@ def etf_section(ctx: Context) -> Section:
         title=f"Small-cap ETFs: data coverage and return from {date_text(ctx.rotation_start)} to "
               f"{date_text(ctx.as_of)}",
         columns=(Column("ticker", "Ticker"), Column("fund", "Fund"), Column("style", "Segment"),
-                 Column("available", "In the data", "flag"), Column("first", "First", "date"),
+                 Column("available", "Data by the as-of date", "flag"), Column("first", "First", "date"),
                  Column("last", "Last used", "date"), Column("return", "Rotation-window return", "pct")),
         rows=tuple(rows), source=ctx.source(*(n for n, _, _ in ETFS if ctx.data.has(n))) or "no ETF data",
         notes=("Dividend-adjusted closes (total return).",))
     blocks: list[Any] = [
         "Funds that express the small-cap view: the whole Russell 2000 (IWM, VTWO), its growth half (IWO, VTWG) and "
         f"its value half (IWN, VTWV). This data source has {', '.join(present) or 'none of them'}"
-        + (f"; {', '.join(missing)} are missing, so they are not measured." if missing else "."),
+        + (f"; {', '.join(missing)} are missing (no data by {date_text(ctx.as_of)}), so they are not measured."
+           if missing else "."),
         table]
     blocks.extend(_value_vs_index(ctx))
     return Section("etfs", "Expressing the view: small-cap ETFs", tuple(blocks))
