@@ -158,11 +158,11 @@ def _fast_build(rows: list[tuple[int, object, object]]) -> pd.DataFrame | None:
             return None
         dates = pd.to_datetime(raw_dates[keep], format="%Y-%m-%d", errors="raise")
         values = pd.to_numeric(raw_values[keep], errors="coerce").to_numpy(dtype="float64")
+        if not np.isfinite(values).all() or dates.duplicated().any():
+            return None
+        frame = pd.DataFrame({"date": pd.DatetimeIndex(dates, dtype="datetime64[ns]"), "value": values})
     except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
         return None
-    if not np.isfinite(values).all() or dates.duplicated().any():
-        return None
-    frame = pd.DataFrame({"date": pd.DatetimeIndex(dates, dtype="datetime64[ns]"), "value": values})
     return frame.sort_values("date", kind="stable").reset_index(drop=True)
 
 
