@@ -61,7 +61,7 @@ def rebalancing_section(ctx: Context) -> Section:
     conc = comp.concentration(holdings)
     sectors = comp.sector_weights(holdings)
     top = comp.top_holdings(holdings, 10)
-    source = f"iShares {holdings.fund} holdings download as of {date_text(holdings.as_of)} ({holdings.source})"
+    source = f"{holdings.fund} holdings download as of {date_text(holdings.as_of)} ({holdings.source})"
     figure = Figure(
         title=f"{HOLDINGS_FUND} sector weights (share of equity market value)",
         traces=(Trace("Weight", tuple(sectors["sector"]), tuple(round(float(v), 5) for v in sectors["weight"]),
