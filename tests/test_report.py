@@ -362,3 +362,45 @@ def test_default_as_of_is_last_common_date_and_view_cuts(ds: DataSource, snapsho
     assert view.load("russell2000").index[-1] == pd.Timestamp("1999-06-30")
     assert not view.has("iwm") and view.has("sp500")
     assert view.meta("sp500").last == "1999-06-30" and view.meta("sp500").rows == len(view.load("sp500"))
+
+
+class _WithSmallCapPE(DataSource):
+    """The snapshot plus a user-supplied small-cap P/E (test input only: a made-up, smooth series)."""
+
+    def __init__(self, base: DataSource) -> None:
+        super().__init__(snapshot=base.snapshot)
+        self._base = base
+        dates = pd.date_range("2012-01-31", "2025-12-31", freq="ME")
+        self._pe = pd.DataFrame({"date": dates, "value": [15.0 + (i % 24) * 0.25 for i in range(len(dates))]})
+
+    def frame(self, name: str) -> pd.DataFrame:
+        return self._pe if name == "pe_russell2000" else self._base.frame(name)
+
+    def has(self, name: str) -> bool:
+        return name == "pe_russell2000" or self._base.has(name)
+
+    def meta(self, name: str):  # type: ignore[no-untyped-def]
+        from ratecycle.data import frames
+        from ratecycle.data.meta import SeriesMeta
+
+        if name != "pe_russell2000":
+            return self._base.meta(name)
+        return SeriesMeta(name, "user", "pe_russell2000", "test", "2026-01-01", "2012-01-31", "2025-12-31",
+                          len(self._pe), frames.content_hash(self._pe))
+
+
+def test_valuation_uses_a_supplied_small_cap_pe(ds: DataSource) -> None:
+    from ratecycle import valuation as val
+    from ratecycle.report.build import make_context
+    from ratecycle.report.sections_value import valuation_section
+
+    source = _WithSmallCapPE(ds)
+    ctx = make_context(source, ReportOptions(as_of=AS_OF))
+    table = valuation_section(ctx).to_dict()["blocks"][-1]
+    rows = {r["series"]: r for r in table["rows"]}
+    pe = source._pe.set_index("date")["value"]
+    own = val.valuation(pe[:AS_OF], name="pe_russell2000", as_of=AS_OF, years=5)
+    rel = val.relative_valuation(pe[:AS_OF], ds.load("pe_sp500", end=AS_OF), a_name="pe_russell2000",
+                                 b_name="pe_sp500", as_of=AS_OF, years=5)
+    assert rows["pe_russell2000"]["value"] == own.value and rows["pe_russell2000"]["observation"] == "2025-08-31"
+    assert rows["pe_russell2000/pe_sp500"]["zscore"] == rel.zscore

@@ -23,6 +23,10 @@ def _valuations(ctx: Context, val: Any) -> list[Any]:
             continue
         results.append(val.valuation(ctx.prices(name), name=name, as_of=ctx.as_of, years=YEARS,
                                      lag_months=val.PUBLICATION_LAG_MONTHS.get(name)))
+    if ctx.data.has("pe_russell2000") and ctx.data.has("pe_sp500"):
+        results.append(val.relative_valuation(ctx.prices("pe_russell2000"), ctx.prices("pe_sp500"),
+                                              a_name="pe_russell2000", b_name="pe_sp500", as_of=ctx.as_of,
+                                              years=YEARS))
     return results
 
 
@@ -47,9 +51,11 @@ def valuation_section(ctx: Context) -> Section:
                  Column("released", "Assumed known from", "date"), Column("value", "Value", "num"),
                  Column("mean", f"{YEARS}-year mean", "num"), Column("std", "Sigma", "num"),
                  Column("zscore", "z-score", "num"), Column("percentile", "Percentile in history", "pctile")),
-        rows=tuple(rows), source=ctx.source(*(n for n in ("pe_sp500", "shiller:CAPE") if ctx.data.has(n))),
+        rows=tuple(rows),
+        source=ctx.source(*(n for n in ("pe_sp500", "shiller:CAPE", "pe_russell2000") if ctx.data.has(n))),
         notes=("Shiller's earnings trail by about a quarter: month M is used only from the end of month M+3.",
-               "P/E = Shiller monthly average price / trailing 12-month reported earnings."))
+               "P/E = Shiller monthly average price / trailing 12-month reported earnings.",
+               "pe_russell2000/pe_sp500 (when a small-cap P/E is supplied): the ratio of the two, month by month."))
     blocks: list[Any] = []
     pe = next((r for r in results if getattr(r, "series", "") == "pe_sp500" and getattr(r, "status", "") == "ok"),
               None)

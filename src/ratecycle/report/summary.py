@@ -76,6 +76,12 @@ def _valuation_sentence(ctx: Context) -> str | None:
         if getattr(res, "status", "") == "ok" and res.series == "pe_sp500":
             parts.append(f"the S&P 500 trailing P/E is {cell(res.value, 'num')} ({cell(res.zscore, 'num')} sigma "
                          f"from its 5-year mean, month {month_text(res.observation_date)})")
+        if getattr(res, "status", "") == "ok" and res.series == "pe_russell2000":
+            parts.append(f"the Russell 2000 P/E is {cell(res.value, 'num')} ({cell(res.zscore, 'num')} sigma from its "
+                         f"5-year mean, month {month_text(res.observation_date)})")
+        if getattr(res, "status", "") == "ok" and res.series == "pe_russell2000/pe_sp500":
+            parts.append(f"their ratio is {cell(res.value, 'ratio')} ({cell(res.zscore, 'num')} sigma from its "
+                         "5-year mean)")
         if getattr(res, "status", "") == "missing" and res.series == "pe_russell2000":
             parts.append("no Russell 2000 P/E history is available, so relative valuation is not scored")
     return ("Valuation: " + "; ".join(parts) + ".") if parts else None
