@@ -77,7 +77,7 @@ def test_figures_and_tables_numbered(built: Built) -> None:
     assert parsed.figures == [f["number"] for f in figures]
     assert sorted(parsed.tables) == [t["number"] for t in tables]
     for block in figures + tables:
-        assert block["title"] and block["source"], block["label"]
+        assert block["title"] and block["source"] and block["notes"], block["label"]
         caption = f"{block['label']}: {block['title']}"
         assert caption in parsed.captions
         assert f"**{caption}**" in built.md

@@ -79,14 +79,15 @@ def rebalancing_section(ctx: Context) -> Section:
                                    ("Effective number of holdings (1/Herfindahl)", c["effective_holdings"], "int"),
                                    ("Financials + Health Care weight", c["rotation_sectors_weight"], "share"),
                                    (f"Largest sector ({c['largest_sector']})", c["largest_sector_weight"], "share"))),
-        source=source)
+        source=source, notes=("Herfindahl index: sum of squared weights; its inverse is the number of equal-weight "
+                              "holdings that would be as concentrated.",))
     table_t = Table(
         title=f"{HOLDINGS_FUND} ten largest holdings",
         columns=(Column("rank", "Rank", "int"), Column("ticker", "Ticker"), Column("name", "Name"),
                  Column("sector", "Sector"), Column("weight", "Weight", "share")),
         rows=tuple({"rank": int(r["rank"]), "ticker": r["ticker"], "name": r["name"], "sector": r["sector"],
                     "weight": float(r["weight_mv"])} for _, r in top.iterrows()),
-        source=source)
+        source=source, notes=("Weight: share of the fund's equity market value on the holdings date.",))
     text = (f"Holdings ({date_text(holdings.as_of)}): Financials and Health Care make up "
             f"{cell(c['rotation_sectors_weight'], 'share')} of the fund's equity value; the ten largest names "
             f"{cell(c['top10_weight'], 'share')}, an effective number of holdings of "
@@ -123,7 +124,10 @@ def inflation_section(ctx: Context) -> Section:
     table = Table(title="Inflation risk reading", columns=(Column("measure", "Measure"), Column("value", "Value"),
                                                             Column("detail", "Detail")),
                   rows=tuple({"measure": m, "value": v, "detail": x} for m, v, x in rows),
-                  source=ctx.source("core_pce"))
+                  source=ctx.source("core_pce"),
+                  notes=("Annualised rates compound the change over the period to a 12-month rate.",
+                         "Flag: pressure = above target plus margin and trending up; watch = one of the two; "
+                         "calm = neither."))
     text = (f"Core PCE for {month_text(d['month'] + '-01')} (the latest month published by {date_text(ctx.as_of)}) "
             f"ran at {d['yoy']:.2f}% year on year, {d['ann3']:.2f}% annualised over three months; the year-on-year "
             f"rate rose in {d['months_rising_since_low']} of {d['months_since_low']} months since its low of "
