@@ -146,3 +146,25 @@ def test_phases_from_labels() -> None:
                            "pause_underway": [False, False, True, False, False],
                            "later_phase_started": [False, False, False, True, False]}, index=idx)
     assert list(phases_from_labels(labels)) == ["none", "cut_early", "cut_pause", "cut_later", "hike_early"]
+
+
+def test_stints_by_hand() -> None:
+    a, b = _closes()
+    phases = pd.Series("none", index=pd.date_range("2023-12-01", "2024-03-29"), dtype=object)
+    phases["2024-02-01":"2024-02-15"] = "cut_later"
+    result = run_backtest(a, b, phases, STRATEGIES["later-phase"], lag=1, cost_bps=0, pair=("a", "b"))
+    table = result.stints()
+    assert list(table["target_a"]) == [0.0, 1.0, 0.0]
+    assert list(table["open"]) == [False, False, True]
+    held = table.iloc[1]
+    # held in A over the returns of 2024-02-02 .. 2024-02-16 (phase known at the close of 02-01 .. 02-15)
+    assert (held["start"], held["end"]) == (pd.Timestamp("2024-02-02"), pd.Timestamp("2024-02-16"))
+    ra = a["2024-02-16"] / a["2024-02-01"] - 1
+    rb = b["2024-02-16"] / b["2024-02-01"] - 1
+    assert held["return_a"] == pytest.approx(ra, rel=1e-12)
+    assert held["return_b"] == pytest.approx(rb, rel=1e-12)
+    assert held["return_strategy"] == pytest.approx(ra, rel=1e-12)
+    assert result.stint_hit_rate() == (1.0 if ra > rb else 0.0)
+    assert table["days"].sum() == len(result.returns)
+    doc = result.to_dict()
+    assert len(doc["stints_in_a"]) == 1 and doc["stints_in_a"][0]["start"] == "2024-02-02"

@@ -79,3 +79,20 @@ def test_drawdown_counts_a_first_day_loss() -> None:
     assert m.max_drawdown(r) == pytest.approx(-0.10)
     assert m.drawdown_series(r).iloc[-1] == pytest.approx(0.9261 - 1)
     assert m.total_return(r) == pytest.approx(0.9261 - 1)
+
+
+def test_metrics_of_a_long_short_backtest_match_quantstats(ds, qs) -> None:  # type: ignore[no-untyped-def]
+    """A strategy stream with many flat (zero-return) days: zeros are left out of the hit rates, as in quantstats."""
+    from ratecycle.backtest import STRATEGIES
+    from ratecycle.backtest.run import backtest_from_source
+
+    result = backtest_from_source(ds, ("iwm", "spy"), STRATEGIES["later-long-short"], start="2001-01-01")
+    r = result.returns["strategy"]
+    assert (r == 0).mean() > 0.5
+    assert m.hit_rate(r) == pytest.approx(float(qs.stats.win_rate(r)), rel=1e-12)
+    assert m.hit_rate(r, "ME") == pytest.approx(float(qs.stats.win_rate(r, aggregate="ME")), rel=1e-12)
+    assert m.sharpe(r) == pytest.approx(float(qs.stats.sharpe(r, periods=252)), rel=1e-10)
+    assert m.sortino(r) == pytest.approx(float(qs.stats.sortino(r, periods=252)), rel=1e-10)
+    assert m.max_drawdown(r) == pytest.approx(float(qs.stats.max_drawdown(r)), rel=1e-10)
+    row = {x.name: x for x in result.metrics}["strategy"]
+    assert row.time_in_market == pytest.approx(float((result.weights["target_a"] != 0).mean()))

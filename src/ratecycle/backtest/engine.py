@@ -117,6 +117,8 @@ class BacktestResult:
     metrics: tuple[Metrics, ...]
     total_return_series: tuple[bool, bool]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    asset_returns: pd.DataFrame | None = None
+    """Daily returns of A and B themselves (columns ``a``, ``b``), before any cost."""
 
     @property
     def start(self) -> pd.Timestamp:
@@ -138,8 +140,39 @@ class BacktestResult:
         """One row per stream with every metric."""
         return pd.DataFrame([m.to_dict() for m in self.metrics]).set_index("name")
 
+    def stints(self) -> pd.DataFrame:
+        """One row per stretch of days with unchanged target weights: dates, phase, weights, the strategy's
+        return and A's and B's own returns over it, whether A beat B, and ``open`` when it runs to the last day."""
+        if self.asset_returns is None:
+            raise RatecycleError("this backtest result has no asset returns")
+        targets = self.weights[["target_a", "target_b"]].to_numpy()
+        change = np.ones(len(targets), dtype=bool)
+        change[1:] = np.any(targets[1:] != targets[:-1], axis=1)
+        run_id = np.cumsum(change)
+        frame = pd.DataFrame({"run": run_id, "date": self.returns.index, "phase": self.weights["phase"].to_numpy(),
+                              "target_a": targets[:, 0], "target_b": targets[:, 1],
+                              "g_strategy": 1.0 + self.returns["strategy"].to_numpy(),
+                              "g_a": 1.0 + self.asset_returns["a"].to_numpy(),
+                              "g_b": 1.0 + self.asset_returns["b"].to_numpy()})
+        grouped = frame.groupby("run", sort=True)
+        out = grouped.agg(start=("date", "first"), end=("date", "last"), days=("date", "size"),
+                          phase=("phase", "first"), target_a=("target_a", "first"), target_b=("target_b", "first"),
+                          return_strategy=("g_strategy", "prod"), return_a=("g_a", "prod"), return_b=("g_b", "prod"))
+        for col in ("return_strategy", "return_a", "return_b"):
+            out[col] = out[col] - 1.0
+        out["spread"] = out["return_a"] - out["return_b"]
+        out["a_beat_b"] = out["spread"] > 0
+        out["open"] = out["end"] == self.returns.index[-1]
+        return out.reset_index(drop=True)
+
+    def stint_hit_rate(self) -> float:
+        """Share of stints tilted to A (target A above target B) in which A's return beat B's."""
+        table = self.stints()
+        tilted = table[table["target_a"] > table["target_b"]]
+        return float(tilted["a_beat_b"].mean()) if len(tilted) else float("nan")
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary: parameters, metrics per stream, notes (no daily series)."""
+        """JSON-ready summary: parameters, metrics per stream, stints in A, notes (no daily series)."""
         phase_share = self.weights["phase"].value_counts(normalize=True).sort_index()
         return {
             "strategy": self.strategy.to_dict(),
@@ -153,8 +186,21 @@ class BacktestResult:
             "rebalances": int((self.weights["traded"] > 0).sum()),
             "phase_share": {str(k): float(v) for k, v in phase_share.items()},
             "metrics": [m.to_dict() for m in self.metrics],
+            "stints_in_a": self._stints_in_a(),
+            "stint_hit_rate": self.stint_hit_rate() if self.asset_returns is not None else None,
             "notes": list(self.notes),
         }
+
+    def _stints_in_a(self) -> list[dict[str, Any]] | None:
+        if self.asset_returns is None:
+            return None
+        table = self.stints()
+        tilted = table[table["target_a"] > table["target_b"]]
+        return [{"start": r.start.date().isoformat(), "end": r.end.date().isoformat(), "days": int(r.days),
+                 "phase": r.phase, "return_strategy": float(r.return_strategy), "return_a": float(r.return_a),
+                 "return_b": float(r.return_b), "spread": float(r.spread), "a_beat_b": bool(r.a_beat_b),
+                 "open": bool(r.open)}
+                for r in tilted.itertuples(index=False)]
 
 
 def run_backtest(
@@ -209,14 +255,15 @@ def run_backtest(
     returns = pd.DataFrame({"strategy": strat.net, "buy_hold_a": bh_a.net, "buy_hold_b": bh_b.net,
                             "fifty_fifty": mix.net}, index=index)
     held = pd.DataFrame({"a": strat.held[:, 0], "b": strat.held[:, 1], "traded": strat.traded,
-                         "phase": target["phase"].to_numpy()}, index=index)
+                         "phase": target["phase"].to_numpy(), "target_a": w[:, 0], "target_b": w[:, 1]}, index=index)
     base_date = pd.Timestamp(closes.index[0])
     sims = {"strategy": strat, "buy_hold_a": bh_a, "buy_hold_b": bh_b, "fifty_fifty": mix}
     metrics = tuple(summarize(name, returns[name], sim.held, sim.traded, base_date, returns["buy_hold_b"])
                     for name, sim in sims.items())
     return BacktestResult(strategy=strategy, pair=pair, lag=lag, cost_bps=float(cost_bps), base_date=base_date,
                           returns=returns, weights=held, metrics=metrics, total_return_series=total_return_series,
-                          notes=_notes(pair, total_return_series, lag, cost_bps))
+                          notes=_notes(pair, total_return_series, lag, cost_bps),
+                          asset_returns=asset_r[["a", "b"]].set_axis(index))
 
 
 def _notes(pair: tuple[str, str], total: tuple[bool, bool], lag: int, cost_bps: float) -> tuple[str, ...]:

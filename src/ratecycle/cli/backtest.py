@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, parse_pair, source
+from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, parse_pair, print_table, source
 
 COLUMNS = ["name", "total_return", "cagr", "volatility", "sharpe", "sortino", "max_drawdown", "calmar",
            "turnover", "time_in_market", "hit_rate_days", "hit_rate_months", "beat_b_months"]
@@ -57,6 +57,12 @@ def backtest_command(
     emit(rows, as_json=as_json, as_csv=as_csv, columns=COLUMNS if not (as_json or as_csv) else None,
          document=doc, pct_columns=PCT, caption=caption,
          title=f"{result.strategy.name}: A={a}, B={b}, {doc['start']} to {doc['end']}, lag {lag}, {cost_bps:g} bp")
+    if not (as_json or as_csv) and doc["stints_in_a"]:
+        hit = doc["stint_hit_rate"]
+        print_table(doc["stints_in_a"], ["start", "end", "days", "phase", "return_strategy", "return_a", "return_b",
+                                         "spread", "a_beat_b", "open"],
+                    title=f"Stretches tilted to {a}: {a} beat {b} in {hit:.0%} of them",
+                    pct_columns=["return_strategy", "return_a", "return_b", "spread"])
 
 
 def register(app: typer.Typer) -> None:
