@@ -106,3 +106,14 @@ def test_bad_grids_are_one_line_errors() -> None:
         SweepGrid(conventions=("weekly",))
     with pytest.raises(RatecycleError, match="no valid"):
         SweepGrid(min_pauses=(400,), max_gaps=(300,))
+
+
+def test_later_start_distribution_quantiles(result) -> None:  # type: ignore[no-untyped-def]
+    dist = result.distribution("later_start")
+    v = result.variants
+    block = v[(v["anchor"] == "later_start") & (v["n_events"] > 0) & (v["pair"] == "russell2000,sp500")
+              & (v["months"] == 12)]
+    row = dist[(dist["pair"] == "russell2000,sp500") & (dist["months"] == 12)].iloc[0]
+    assert row["variants"] == len(block) == 2 * 2 * 2 * 3
+    assert row["mean_spread_p50"] == pytest.approx(float(np.median(block["mean_spread"])))
+    assert row["hit_rate_p10"] == pytest.approx(float(np.quantile(block["hit_rate"], 0.1)))

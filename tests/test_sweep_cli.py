@@ -61,3 +61,12 @@ def test_sweep_bad_option_is_one_line_exit_2(snapshot_dir: Path, monkeypatch: py
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "--months" in err
+
+
+def test_sweep_distribution_view(snapshot_dir: Path) -> None:
+    out = CliRunner().invoke(app, ["sweep", *SMALL, "--view", "distribution", "--snapshot", str(snapshot_dir),
+                                   "--csv"])
+    assert out.exit_code == 0, out.output
+    lines = out.stdout.strip().splitlines()
+    assert lines[0].startswith("pair,months,variants,mean_spread_p10")
+    assert lines[1].startswith("russell2000,sp500,12,4,")

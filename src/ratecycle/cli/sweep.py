@@ -42,7 +42,8 @@ def sweep_command(
     "daily,month_end,prior_month_end",
     direction: Annotated[str, typer.Option("--direction", help="cut or hike cycles.")] = "cut",
     since: Annotated[int | None, typer.Option("--since", help="Only cycles starting in or after this year.")] = None,
-    view: Annotated[str, typer.Option("--view", help="heatmap (by anchor and months), variants or windows.")] =
+    view: Annotated[str, typer.Option(
+        "--view", help="heatmap (by anchor and months), distribution (later start), variants or windows.")] =
     "heatmap",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on this Dask scheduler address.")] = None,
     dask: Annotated[bool, typer.Option("--dask", help="Run on a local Dask cluster.")] = False,
@@ -55,8 +56,8 @@ def sweep_command(
     """Sweep every combination of the given parameters; print a verdict and a heatmap-ready table (ex post)."""
     from ..sweep import SweepGrid, open_client, sweep_from_source
 
-    if view not in ("heatmap", "variants", "windows"):
-        raise RatecycleError(f"--view must be heatmap, variants or windows, got {view!r}")
+    if view not in ("heatmap", "distribution", "variants", "windows"):
+        raise RatecycleError(f"--view must be heatmap, distribution, variants or windows, got {view!r}")
     grid = SweepGrid(pairs=tuple(parse_pair(p) for p in pairs.split(";") if p.strip()), rules=_words(rules),
                      min_pauses=_ints(min_pause, "--min-pause"), max_gaps=_ints(max_gap, "--max-gap"),
                      anchors=_words(anchors), conventions=_words(conventions), months=_ints(months, "--months"),
@@ -79,6 +80,12 @@ def sweep_command(
                                                                   "anchor", "convention", "months"]], on="variant"))
         emit(rows, as_json=as_json, as_csv=as_csv, document=result.to_dict(with_windows=True),
              title=f"sweep windows ({len(rows)})", caption=verdict.text)
+        return
+    if view == "distribution":
+        rows = row_records(result.distribution("later_start"))
+        emit(rows, as_json=as_json, as_csv=as_csv, document=result.to_dict(),
+             pct_columns=[k for k in (rows[0] if rows else {}) if k.startswith(("mean_spread", "hit_rate"))],
+             title="later start: quantiles across variants of the mean spread and hit rate", caption=verdict.text)
         return
     if view == "variants":
         rows = row_records(result.variants)

@@ -56,6 +56,21 @@ class SweepResult:
                           median_mean_spread=("mean_spread", "median"), median_events=("n_events", "median"))
         return out.reset_index()
 
+    def distribution(self, anchor: str = "later_start",
+                     quantiles: tuple[float, ...] = (0.1, 0.25, 0.5, 0.75, 0.9)) -> pd.DataFrame:
+        """Spread of the per-variant results for one anchor: quantiles across variants of the mean spread and of
+        the hit rate, per pair and window length (variants without a usable window are left out)."""
+        usable = self.variants[(self.variants["anchor"] == anchor) & (self.variants["n_events"] > 0)]
+        rows = []
+        for (pair, months), block in usable.groupby(["pair", "months"], sort=True):
+            row: dict[str, Any] = {"pair": pair, "months": int(months), "variants": len(block)}
+            for stat in ("mean_spread", "hit_rate"):
+                values = block[stat].to_numpy(dtype="float64")
+                for q in quantiles:
+                    row[f"{stat}_p{round(q * 100):02d}"] = float(np.quantile(values, q))
+            rows.append(row)
+        return pd.DataFrame(rows)
+
     def verdict(self) -> Verdict:
         """One line: across later-start variants, how often A beat B in most cycles and on average."""
         later = self.variants[(self.variants["anchor"] == "later_start") & (self.variants["n_events"] > 0)]
@@ -77,7 +92,9 @@ class SweepResult:
 
         doc: dict[str, Any] = {
             "grid": self.grid.to_dict(), "ex_post": True, "verdict": self.verdict().to_dict(),
-            "heatmap": row_records(self.heatmap_long()), "variants": row_records(self.variants),
+            "heatmap": row_records(self.heatmap_long()),
+            "later_start_distribution": row_records(self.distribution("later_start")),
+            "variants": row_records(self.variants),
             "notes": list(self.notes),
         }
         if with_windows:
