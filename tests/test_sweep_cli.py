@@ -69,4 +69,4 @@ def test_sweep_distribution_view(snapshot_dir: Path) -> None:
     assert out.exit_code == 0, out.output
     lines = out.stdout.strip().splitlines()
     assert lines[0].startswith("pair,months,variants,mean_spread_p10")
-    assert lines[1].startswith("russell2000,sp500,12,4,")
+    assert lines[1].startswith('"russell2000,sp500",12,4,')
