@@ -133,7 +133,7 @@ def inflation_section(ctx: Context) -> Section:
             f"rate rose in {d['months_rising_since_low']} of {d['months_since_low']} months since its low of "
             f"{d['low_yoy']:.2f}% in {month_text(d['low_month'] + '-01')}. Flag: {d['flag']}.")
     ctx.facts["inflation"] = reading
-    ctx.facts["inflation_text"] = f"Inflation risk: {text}"
+    ctx.facts["inflation_text"] = f"Inflation risk: {text[0].lower()}{text[1:]}"
     return Section("inflation", "Inflation risk", (text, figure, table))
 
 
@@ -167,5 +167,5 @@ def curve_section(ctx: Context) -> Section:
             f"{' (inverted)' if d['inverted'] else ''}; since {date_text(d['since'])} ({d['since_basis']}) it "
             f"{move} by {d['change']:+.2f} percentage points.")
     ctx.facts["curve"] = reading
-    ctx.facts["curve_text"] = f"Curve: {text}"
+    ctx.facts["curve_text"] = f"Curve: {text[0].lower()}{text[1:]}"
     return Section("curve", "Yield curve", (text, figure, table))
