@@ -349,6 +349,13 @@ def test_scorecard_and_etf_sections(built: Built, ds: DataSource) -> None:
     coverage = {r["ticker"]: r["available"] for r in _tables(etfs)[0]["rows"]}
     assert coverage == {"IWM": True, "VTWO": False, "IWO": False, "VTWG": False, "IWN": True, "VTWV": False}
     assert "VTWO, IWO, VTWG, VTWV are missing (no data by 17 Sep 2025)" in _text(etfs)
+    value = {(r["cycle"], r["window"]): r for r in _tables(etfs)[1]["rows"]}
+    row = value[("cut 2019-07", "12m after later start")]
+    iwn = _raw_closes(Path(ds.snapshot) / "market" / "IWN_daily.csv", "adj_close")
+    iwm = _raw_closes(Path(ds.snapshot) / "market" / "IWM_daily.csv", "adj_close")
+    expected = (iwn["2021-03-03"] / iwn["2020-03-03"] - 1) - (iwm["2021-03-03"] / iwm["2020-03-03"] - 1)
+    assert row["start"] == "2020-03-03" and row["end"] == "2021-03-03"
+    assert row["spread"] == pytest.approx(expected, abs=1e-12)
 
 
 def test_default_as_of_is_last_common_date_and_view_cuts(ds: DataSource, snapshot_dir: Path) -> None:

@@ -109,8 +109,9 @@ def _value_vs_index(ctx: Context) -> list[Any]:
     cycles = [c for c in cutting_cycles(ctx) if c.start >= ctx.prices("iwn").index[0]]
     if not cycles:
         return ["No cutting cycle falls inside the value fund's history."]
-    res = phase_returns(ctx.prices("iwn"), ctx.prices("iwm"), cycles, convention="daily", months=None)
-    rows = [{"cycle": r["cycle"], "window": r["window"], "start": r["start_a"], "end": r["end_a"],
+    res = phase_returns(ctx.prices("iwn"), ctx.prices("iwm"), cycles, convention="daily", months=ctx.months,
+                        anchors=("later_start",))
+    rows = [{"cycle": r["cycle"], "window": r["window"].replace("_", " "), "start": r["start_a"], "end": r["end_a"],
              "return_a": r["return_a"], "return_b": r["return_b"], "spread": r["spread"],
              "incomplete": r["incomplete"]} for r in res.to_dict()["rows"] if not r["before_data"]]
     table = Table(
@@ -122,9 +123,14 @@ def _value_vs_index(ctx: Context) -> list[Any]:
         rows=tuple(rows), source=ctx.source("iwn", "iwm"),
         notes=("Value minus the whole index is half of the value-minus-growth gap only if the index is an even "
                "blend; without growth fund data this is the closest measure.",))
-    later = [r for r in rows if r["window"] == "later" and not r["incomplete"]]
+    later = [r for r in rows if r["window"] == f"{ctx.months}m after later start" and not r["incomplete"]]
+    wins = sum(1 for r in later if r["spread"] > 0)
     text = ("Growth funds " + ("are present" if growth else "(IWO, VTWG) are missing") + "; value against the whole "
-            f"index is shown instead. In {sum(1 for r in later if r['spread'] > 0)} of {len(later)} completed later "
-            "phases the value fund beat the index fund"
+            f"index is shown instead. Over the {ctx.months} months after a later phase began, the value fund beat the "
+            f"index fund in {wins} of {len(later)} completed windows"
             + (": " + "; ".join(f"{r['cycle']} {pp(r['spread'])}" for r in later) + "." if later else "."))
+    ctx.facts["etf_text"] = (f"ETFs: value small caps (IWN) beat the whole index fund (IWM) in {wins} of {len(later)} "
+                             f"{ctx.months}-month windows after a later phase began; no growth fund is in the data "
+                             "to compare with."
+                             if not growth else None)
     return [text, table]

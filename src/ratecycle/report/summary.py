@@ -89,7 +89,7 @@ def _valuation_sentence(ctx: Context) -> str | None:
 
 def _fact_sentences(ctx: Context) -> list[str]:
     out = []
-    for key in ("rebalancing_text", "inflation_text", "curve_text", "outlook_text"):
+    for key in ("rebalancing_text", "inflation_text", "curve_text", "etf_text", "outlook_text"):
         text = ctx.facts.get(key)
         if text:
             out.append(str(text))
