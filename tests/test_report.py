@@ -218,6 +218,8 @@ def test_as_of_before_the_data_is_an_error(ds: DataSource) -> None:
 
     with pytest.raises(RatecycleError, match="before the pair's common data start 1987-09-10"):
         build_report(ds, ReportOptions(as_of="1900-01-01"))
+    with pytest.raises(RatecycleError, match="unknown series 'sp50'"):
+        build_report(ds, ReportOptions(pair=("russell2000", "sp50")))
 
 
 def _chromium_or_skip() -> str:

@@ -77,7 +77,10 @@ def resolve_as_of(ds: DataSource, pair: tuple[str, str], as_of: DateLike | None)
 
 def make_context(ds: DataSource, options: ReportOptions) -> Context:
     """Cut the data at the as-of date and resolve the cycle rules."""
+    from ..data.catalog import get_spec
+
     for name in options.pair:
+        get_spec(name)
         if not ds.has(name):
             raise RatecycleError(f"series {name} is not available from {ds.snapshot or ds.store_path}")
     as_of = resolve_as_of(ds, options.pair, options.as_of)
