@@ -11,9 +11,11 @@ from ratecycle.backtest.strategies import phases_from_labels
 from ratecycle.errors import RatecycleError
 
 
-def _loop_simulation(r: np.ndarray, targets: np.ndarray, rebalance: np.ndarray, cost_bps: float):  # type: ignore[no-untyped-def]
-    """Reference: holdings in currency units, traded explicitly day by day."""
+def _loop_simulation(r: np.ndarray, targets: np.ndarray, rebalance: np.ndarray, cost_bps: float,  # type: ignore[no-untyped-def]
+                     cash_r: np.ndarray | None = None):
+    """Reference: holdings in currency units, traded explicitly day by day; cash earns ``cash_r``."""
     n, k = r.shape
+    cash_r = np.zeros(n) if cash_r is None else cash_r
     equity = 1.0
     units = np.zeros(k)  # currency value of each position
     cash = 1.0
@@ -26,8 +28,9 @@ def _loop_simulation(r: np.ndarray, targets: np.ndarray, rebalance: np.ndarray, 
             units = targets[t] * equity
             cash = equity - units.sum()
             held = targets[t].copy()
-        gross = float((held * r[t]).sum())
+        gross = float((held * r[t]).sum()) + cash / equity * cash_r[t]
         units = units * (1 + r[t])
+        cash = cash * (1 + cash_r[t])
         new_equity = cash + units.sum()
         assert new_equity == pytest.approx(equity * (1 + gross))
         net = gross - traded * cost_bps / 1e4
@@ -56,6 +59,12 @@ def test_simulate_equals_a_plain_loop() -> None:
     np.testing.assert_allclose(sim.net, net, rtol=0, atol=1e-12)
     np.testing.assert_allclose(sim.traded, traded, rtol=0, atol=1e-12)
     np.testing.assert_allclose(sim.held, held, rtol=0, atol=1e-12)
+    cash_r = rng.uniform(0, 0.0003, size=n)
+    sim_cash = simulate(r, targets, rebalance, cost_bps=10, cash_returns=cash_r)
+    net_c, traded_c, held_c = _loop_simulation(r, targets, rebalance, 10, cash_r)
+    np.testing.assert_allclose(sim_cash.net, net_c, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(sim_cash.traded, traded_c, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(sim_cash.held, held_c, rtol=0, atol=1e-12)
 
 
 def _closes() -> tuple[pd.Series, pd.Series]:
@@ -168,3 +177,23 @@ def test_stints_by_hand() -> None:
     assert table["days"].sum() == len(result.returns)
     doc = result.to_dict()
     assert len(doc["stints_in_a"]) == 1 and doc["stints_in_a"][0]["start"] == "2024-02-02"
+
+
+def test_cash_rate_known_at_the_previous_close_actual_360() -> None:
+    from ratecycle.backtest.engine import cash_returns
+
+    rate = pd.Series([5.0, 4.0, 3.0], index=pd.DatetimeIndex(["2024-01-04", "2024-01-05", "2024-01-08"]))
+    closes = pd.DatetimeIndex(["2024-01-05", "2024-01-08", "2024-01-09"])
+    # Friday 01-05 -> Monday 01-08: 3 days at the 4% known on 01-05; 01-08 -> 01-09: 1 day at 3%
+    np.testing.assert_allclose(cash_returns(rate, closes), [0.04 * 3 / 360, 0.03 / 360])
+    a, b = _closes()
+    phases = pd.Series("none", index=pd.date_range("2023-12-01", "2024-03-29"), dtype=object)
+    flat = parse_strategy("default=0,0")
+    daily = pd.Series(2.0, index=pd.date_range("2023-12-01", "2024-03-29"))
+    result = run_backtest(a, b, phases, flat, cost_bps=0, cash_rate=daily)
+    # flat book: equity grows only by the cash rate, 2% actual/360 over each gap between closes
+    assert float((1 + result.returns["strategy"]).prod()) == pytest.approx(
+        np.prod(1 + 0.02 * np.diff(a.index).astype("timedelta64[D]").astype(float) / 360), rel=1e-12)
+    plain = run_backtest(a, b, phases, STRATEGIES["later-phase"], cost_bps=0)
+    with_cash = run_backtest(a, b, phases, STRATEGIES["later-phase"], cost_bps=0, cash_rate=daily)
+    np.testing.assert_allclose(plain.returns["buy_hold_b"], with_cash.returns["buy_hold_b"], atol=1e-15)

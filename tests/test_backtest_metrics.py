@@ -96,3 +96,20 @@ def test_metrics_of_a_long_short_backtest_match_quantstats(ds, qs) -> None:  # t
     assert m.max_drawdown(r) == pytest.approx(float(qs.stats.max_drawdown(r)), rel=1e-10)
     row = {x.name: x for x in result.metrics}["strategy"]
     assert row.time_in_market == pytest.approx(float((result.weights["target_a"] != 0).mean()))
+
+
+def test_sharpe_and_sortino_over_a_cash_rate_match_quantstats(ds, qs) -> None:  # type: ignore[no-untyped-def]
+    from ratecycle.backtest import STRATEGIES
+    from ratecycle.backtest.engine import cash_returns
+    from ratecycle.backtest.run import backtest_from_source
+
+    result = backtest_from_source(ds, ("iwm", "spy"), STRATEGIES["later-phase"], start="2005-01-01",
+                                  end="2024-12-31", cash="fed_effective")
+    r = result.returns["strategy"]
+    closes_index = pd.DatetimeIndex([result.base_date, *r.index])
+    rf = pd.Series(cash_returns(ds.load("fed_effective"), closes_index), index=r.index)
+    assert 0 < rf.mean() * 252 < 0.05
+    row = {x.name: x for x in result.metrics}["strategy"]
+    assert row.sharpe == pytest.approx(float(qs.stats.sharpe(r - rf, periods=252)), rel=1e-10)
+    assert row.sortino == pytest.approx(float(qs.stats.sortino(r - rf, periods=252)), rel=1e-10)
+    assert row.sharpe < m.sharpe(r)

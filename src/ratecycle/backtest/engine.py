@@ -30,18 +30,27 @@ class Simulation:
 
 
 def simulate(asset_returns: np.ndarray, targets: np.ndarray, rebalance: np.ndarray,
-             cost_bps: float = 0.0) -> Simulation:
+             cost_bps: float = 0.0, cash_returns: np.ndarray | None = None) -> Simulation:
     """Vectorised drift-and-rebalance simulation.
 
     ``asset_returns`` and ``targets`` are (days, assets); on days where ``rebalance`` is true (always on day 0)
     holdings are traded to ``targets`` before that day's return; in between they drift with prices. The
-    remainder of equity (1 - sum of weights) is cash earning nothing.
+    remainder of equity (1 - sum of weights, short proceeds included) is cash earning ``cash_returns``
+    (nothing when None); moving money in or out of cash is not a trade.
     """
     r = np.asarray(asset_returns, dtype="float64")
     w_target = np.asarray(targets, dtype="float64")
     n, k = r.shape
     if w_target.shape != (n, k):
         raise RatecycleError(f"targets shape {w_target.shape} does not match returns shape {(n, k)}")
+    if cash_returns is not None:
+        rc = np.asarray(cash_returns, dtype="float64").reshape(n, 1)
+        inner = simulate(np.hstack([r, rc]), np.hstack([w_target, 1.0 - w_target.sum(axis=1, keepdims=True)]),
+                         rebalance, 0.0)
+        drifted_traded = np.where(np.asarray(rebalance, dtype=bool) | (np.arange(n) == 0),
+                                  _traded(w_target, inner.held[:, :k], r, inner.gross), 0.0)
+        net = inner.gross - drifted_traded * cost_bps / 10_000.0
+        return Simulation(net=net, gross=inner.gross, held=inner.held[:, :k], traded=drifted_traded)
     if n == 0:
         empty = np.zeros(0)
         return Simulation(empty, empty, np.zeros((0, k)), empty)
@@ -57,12 +66,17 @@ def simulate(asset_returns: np.ndarray, targets: np.ndarray, rebalance: np.ndarr
     with np.errstate(divide="ignore", invalid="ignore"):
         held = positions / value[:, None]
     gross = np.sum(held * r, axis=1)
+    traded = np.where(flags, _traded(w_target, held, r, gross), 0.0)
+    net = gross - traded * cost_bps / 10_000.0
+    return Simulation(net=net, gross=gross, held=held, traded=traded)
+
+
+def _traded(targets: np.ndarray, held: np.ndarray, r: np.ndarray, gross: np.ndarray) -> np.ndarray:
+    """Fraction of equity traded if each day's holdings were reset to ``targets`` (from drifted weights)."""
     drifted = np.zeros_like(held)
     with np.errstate(divide="ignore", invalid="ignore"):
         drifted[1:] = held[:-1] * (1.0 + r[:-1]) / (1.0 + gross[:-1])[:, None]
-    traded = np.where(flags, np.abs(w_target - drifted).sum(axis=1), 0.0)
-    net = gross - traded * cost_bps / 10_000.0
-    return Simulation(net=net, gross=gross, held=held, traded=traded)
+    return np.abs(targets - drifted).sum(axis=1)
 
 
 def align_prices(prices_a: pd.Series, prices_b: pd.Series) -> pd.DataFrame:
@@ -215,11 +229,15 @@ def run_backtest(
     end: pd.Timestamp | None = None,
     pair: tuple[str, str] = ("A", "B"),
     total_return_series: tuple[bool, bool] = (False, False),
+    cash_rate: pd.Series | None = None,
+    cash_name: str = "cash",
 ) -> BacktestResult:
     """Backtest ``strategy`` on the pair's closes using point-in-time ``phases`` (one label per date).
 
     The evaluation runs from the first common close on or after ``start`` that already has a lagged phase
     (the base date) to ``end``; it stops at the last phase date, never carrying a label past its data.
+    ``cash_rate`` (annual percent, e.g. the effective fed funds rate) is earned on uninvested cash and is the
+    benchmark of Sharpe and Sortino; without it cash earns nothing.
     """
     if cost_bps < 0:
         raise RatecycleError(f"--cost-bps must be >= 0, got {cost_bps}")
@@ -246,32 +264,50 @@ def run_backtest(
     w = target[["a", "b"]].to_numpy()
     changed = np.ones(len(w), dtype=bool)
     changed[1:] = np.any(w[1:] != w[:-1], axis=1)
-    strat = simulate(r, w, changed, cost_bps)
-    n = len(r)
-    bh_a = simulate(r, np.tile([1.0, 0.0], (n, 1)), np.zeros(n, dtype=bool), cost_bps)
-    bh_b = simulate(r, np.tile([0.0, 1.0], (n, 1)), np.zeros(n, dtype=bool), cost_bps)
     index = pd.DatetimeIndex(asset_r.index)
-    mix = simulate(r, np.tile([0.5, 0.5], (n, 1)), _month_starts(index), cost_bps)
+    rc = None if cash_rate is None else cash_returns(cash_rate, pd.DatetimeIndex(closes.index), cash_name)
+    strat = simulate(r, w, changed, cost_bps, rc)
+    n = len(r)
+    bh_a = simulate(r, np.tile([1.0, 0.0], (n, 1)), np.zeros(n, dtype=bool), cost_bps, rc)
+    bh_b = simulate(r, np.tile([0.0, 1.0], (n, 1)), np.zeros(n, dtype=bool), cost_bps, rc)
+    mix = simulate(r, np.tile([0.5, 0.5], (n, 1)), _month_starts(index), cost_bps, rc)
     returns = pd.DataFrame({"strategy": strat.net, "buy_hold_a": bh_a.net, "buy_hold_b": bh_b.net,
                             "fifty_fifty": mix.net}, index=index)
     held = pd.DataFrame({"a": strat.held[:, 0], "b": strat.held[:, 1], "traded": strat.traded,
                          "phase": target["phase"].to_numpy(), "target_a": w[:, 0], "target_b": w[:, 1]}, index=index)
     base_date = pd.Timestamp(closes.index[0])
     sims = {"strategy": strat, "buy_hold_a": bh_a, "buy_hold_b": bh_b, "fifty_fifty": mix}
-    metrics = tuple(summarize(name, returns[name], sim.held, sim.traded, base_date, returns["buy_hold_b"])
+    metrics = tuple(summarize(name, returns[name], sim.held, sim.traded, base_date, returns["buy_hold_b"], rc)
                     for name, sim in sims.items())
     return BacktestResult(strategy=strategy, pair=pair, lag=lag, cost_bps=float(cost_bps), base_date=base_date,
                           returns=returns, weights=held, metrics=metrics, total_return_series=total_return_series,
-                          notes=_notes(pair, total_return_series, lag, cost_bps),
+                          notes=_notes(pair, total_return_series, lag, cost_bps,
+                                       None if cash_rate is None else cash_name),
                           asset_returns=asset_r[["a", "b"]].set_axis(index))
 
 
-def _notes(pair: tuple[str, str], total: tuple[bool, bool], lag: int, cost_bps: float) -> tuple[str, ...]:
+def cash_returns(rate: pd.Series, closes_index: pd.DatetimeIndex, name: str = "cash") -> np.ndarray:
+    """Daily cash return for each return day after the first close: the annual percent rate known at the
+    previous close (last value on or before it) x calendar days since that close / 360."""
+    known = rate.dropna().sort_index()
+    days = closes_index.to_numpy(dtype="datetime64[ns]")
+    pos = np.searchsorted(known.index.to_numpy(dtype="datetime64[ns]"), days[:-1], side="right") - 1
+    if len(pos) and pos[0] < 0:
+        raise DataError(f"series {name} starts after the backtest's first close {closes_index[0].date()}")
+    gap = np.diff(days).astype("timedelta64[D]").astype("float64")
+    return known.to_numpy(dtype="float64")[pos] / 100.0 * gap / 360.0
+
+
+def _notes(pair: tuple[str, str], total: tuple[bool, bool], lag: int, cost_bps: float,
+           cash: str | None = None) -> tuple[str, ...]:
+    cash_note = (f"Cash earns {cash} (the rate known at the previous close, actual/360); Sharpe and Sortino use "
+                 f"returns in excess of it." if cash else
+                 "Cash earns nothing and Sharpe and Sortino use a zero risk-free rate.")
     notes = [f"Signal lag {lag} trading day(s): the phase known at the close of day t sets the position for "
              f"day t+{lag}'s return.",
              f"Costs: {cost_bps:g} bp per unit of equity traded, charged on the trade day.",
              "fifty_fifty holds 50% A / 50% B, rebalanced on the first trading day of each month.",
-             "Sharpe and Sortino use a zero risk-free rate; CAGR uses calendar days / 365.25."]
+             cash_note, "CAGR uses calendar days / 365.25."]
     for name, is_total in zip(pair, total, strict=True):
         if not is_total:
             notes.append(f"{name} is a price index: dividends are not included, so its return is understated "

@@ -1,8 +1,9 @@
 """Performance metrics as pure functions of a daily return series (fractions, DatetimeIndex).
 
 Conventions (also in docs/backtest.md): CAGR uses elapsed calendar days / 365.25; volatility, Sharpe and
-Sortino are annualised with sqrt(252) trading days; the risk-free rate is taken as zero (Sharpe and Sortino
-are ratios of raw returns); drawdowns are measured on the equity curve that starts at 1 before the first return.
+Sortino are annualised with sqrt(252) trading days; Sharpe and Sortino use returns in excess of a cash return
+series when one is given (else raw returns); drawdowns are measured on the equity curve that starts at 1
+before the first return.
 """
 
 from __future__ import annotations
@@ -62,18 +63,25 @@ def volatility(returns: pd.Series, periods: int = TRADING_DAYS) -> float:
     return float(np.std(values, ddof=1) * np.sqrt(periods))
 
 
-def sharpe(returns: pd.Series, periods: int = TRADING_DAYS) -> float:
-    """Annualised Sharpe ratio with a zero risk-free rate: mean / std (ddof=1) * sqrt(periods)."""
+def _excess(returns: pd.Series, rf: pd.Series | np.ndarray | None) -> np.ndarray:
     values = _values(returns)
+    return values if rf is None else values - np.asarray(rf, dtype="float64")
+
+
+def sharpe(returns: pd.Series, periods: int = TRADING_DAYS, rf: pd.Series | np.ndarray | None = None) -> float:
+    """Annualised Sharpe ratio of returns in excess of ``rf`` (per-period cash returns; None = zero):
+    mean / std (ddof=1) * sqrt(periods)."""
+    values = _excess(returns, rf)
     if values.size < 2:
         return float("nan")
     std = float(np.std(values, ddof=1))
     return float(np.mean(values) / std * np.sqrt(periods)) if std > 0 else float("nan")
 
 
-def sortino(returns: pd.Series, periods: int = TRADING_DAYS) -> float:
-    """Annualised Sortino ratio: mean / sqrt(sum of squared negative returns / n) * sqrt(periods)."""
-    values = _values(returns)
+def sortino(returns: pd.Series, periods: int = TRADING_DAYS, rf: pd.Series | np.ndarray | None = None) -> float:
+    """Annualised Sortino ratio of returns in excess of ``rf`` (None = zero):
+    mean / sqrt(sum of squared negative excess returns / n) * sqrt(periods)."""
+    values = _excess(returns, rf)
     if values.size == 0:
         return float("nan")
     downside = float(np.sqrt(np.sum(np.minimum(values, 0.0) ** 2) / values.size))
@@ -199,8 +207,10 @@ def summarize(
     traded: np.ndarray | None,
     base_date: pd.Timestamp,
     benchmark_b: pd.Series,
+    rf: pd.Series | np.ndarray | None = None,
 ) -> Metrics:
-    """Every metric of one stream; ``base_date`` is the close the first return is measured from."""
+    """Every metric of one stream; ``base_date`` is the close the first return is measured from, ``rf`` the
+    daily cash return Sharpe and Sortino are measured against (None: zero)."""
     years = years_elapsed(returns, base_date)
     return Metrics(
         name=name,
@@ -210,8 +220,8 @@ def summarize(
         total_return=total_return(returns),
         cagr=cagr(returns, base_date),
         volatility=volatility(returns),
-        sharpe=sharpe(returns),
-        sortino=sortino(returns),
+        sharpe=sharpe(returns, rf=rf),
+        sortino=sortino(returns, rf=rf),
         max_drawdown=max_drawdown(returns),
         calmar=calmar(returns, base_date),
         turnover=turnover(weights, traded, years),

@@ -23,8 +23,10 @@ def backtest_from_source(
     cost_bps: float = 5.0,
     start: DateLike | None = None,
     end: DateLike | None = None,
+    cash: str | None = None,
 ) -> BacktestResult:
-    """Run ``strategy`` on ``pair`` with phases from ``point_in_time_labels`` (no look-ahead in the signal)."""
+    """Run ``strategy`` on ``pair`` with phases from ``point_in_time_labels`` (no look-ahead in the signal);
+    ``cash`` names a rate series in annual percent (e.g. ``fed_effective``) earned on uninvested cash."""
     from ..cycles import CycleRules, load_targets
     from ..cycles.pit import point_in_time_labels
 
@@ -35,4 +37,5 @@ def backtest_from_source(
     a, b = ds.load(pair[0]), ds.load(pair[1])
     return run_backtest(a.rename(pair[0]), b.rename(pair[1]), phases, strategy, lag=lag, cost_bps=cost_bps,
                         start=to_timestamp(start), end=to_timestamp(end), pair=pair,
-                        total_return_series=(is_total_return(pair[0]), is_total_return(pair[1])))
+                        total_return_series=(is_total_return(pair[0]), is_total_return(pair[1])),
+                        cash_rate=ds.load(cash) if cash else None, cash_name=cash or "cash")

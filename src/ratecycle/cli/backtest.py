@@ -27,6 +27,9 @@ def backtest_command(
     rule: Annotated[str, typer.Option("--rules", help="Pause rule: longest or threshold.")] = "longest",
     min_pause: Annotated[int | None, typer.Option("--min-pause", help="Days without a move that make a pause.")] = None,
     max_gap: Annotated[int | None, typer.Option("--max-gap", help="Days without a move that end a cycle.")] = None,
+    cash: Annotated[str, typer.Option(
+        "--cash", help="Rate earned on uninvested cash and used for Sharpe/Sortino: none or a series in annual "
+                       "percent such as fed_effective.")] = "none",
     daily: Annotated[bool, typer.Option("--daily", help="Print daily returns and weights instead of metrics.")] = False,
     snapshot: SnapshotOpt = None,
     store: StoreOpt = None,
@@ -43,7 +46,8 @@ def backtest_command(
     rules = CycleRules(rule=rule, min_pause=min_pause if min_pause is not None else DEFAULT_MIN_PAUSE,  # type: ignore[arg-type]
                        max_gap=max_gap if max_gap is not None else DEFAULT_MAX_GAP)
     result = backtest_from_source(source(snapshot, store), (a, b), parse_strategy(strategy), rules=rules, lag=lag,
-                                  cost_bps=cost_bps, start=start, end=end)
+                                  cost_bps=cost_bps, start=start, end=end,
+                                  cash=None if cash.lower() == "none" else cash)
     doc = result.to_dict()
     doc["rules"] = rules.to_dict()
     if daily:
