@@ -287,7 +287,7 @@ def run_backtest(
 
 
 def cash_returns(rate: pd.Series, closes_index: pd.DatetimeIndex, name: str = "cash") -> np.ndarray:
-    """Daily cash return for each return day after the first close: the annual percent rate known at the
+    """Daily cash return for each return day after the first close: the annual percent rate dated on the
     previous close (last value on or before it) x calendar days since that close / 360."""
     known = rate.dropna().sort_index()
     days = closes_index.to_numpy(dtype="datetime64[ns]")
@@ -300,7 +300,7 @@ def cash_returns(rate: pd.Series, closes_index: pd.DatetimeIndex, name: str = "c
 
 def _notes(pair: tuple[str, str], total: tuple[bool, bool], lag: int, cost_bps: float,
            cash: str | None = None) -> tuple[str, ...]:
-    cash_note = (f"Cash earns {cash} (the rate known at the previous close, actual/360); Sharpe and Sortino use "
+    cash_note = (f"Cash earns {cash} (the rate dated on the previous close, actual/360); Sharpe and Sortino use "
                  f"returns in excess of it." if cash else
                  "Cash earns nothing and Sharpe and Sortino use a zero risk-free rate.")
     notes = [f"Signal lag {lag} trading day(s): the phase known at the close of day t sets the position for "
