@@ -43,12 +43,13 @@ def methods_section(ctx: Context) -> Section:
                      "first": meta.first, "last": meta.last, "rows": meta.rows})
     table = Table(
         title="Data sources used in this report (observations up to the as-of date)",
-        columns=(Column("series", "Series"), Column("description", "Description"), Column("provider", "Provider"),
+        columns=(Column("series", "Series"), Column("provider", "Provider"),
                  Column("symbol", "Symbol"), Column("source", "Read from"), Column("fetched_at", "Fetched"),
                  Column("first", "First", "date"), Column("last", "Last dated", "date"), Column("rows", "Rows", "int")),
         rows=tuple(rows),
         source=f"ratecycle DataSource metadata ({ctx.full.mode}: {ctx.full.snapshot or ctx.full.store_path})",
         notes=("'Fetched' is when the copy was retrieved (provenance), not an observation date.",
+               "Descriptions of every series: 'ratecycle data list' (also kept in report.json).",
                f"Rows and last date count only observations dated on or before {date_text(ctx.as_of)}.",
                "Monthly values are dated on the first day of their month; each analysis uses a month only once it "
                "is assumed published (see the notes of each section)."))
