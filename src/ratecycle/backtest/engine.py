@@ -133,6 +133,8 @@ class BacktestResult:
     notes: tuple[str, ...] = field(default_factory=tuple)
     asset_returns: pd.DataFrame | None = None
     """Daily returns of A and B themselves (columns ``a``, ``b``), before any cost."""
+    labels: str = "point-in-time"
+    """Which phase labels drove it: 'point-in-time' (tradable) or 'ex-post' (hindsight, for comparison)."""
 
     @property
     def start(self) -> pd.Timestamp:
@@ -190,6 +192,8 @@ class BacktestResult:
         phase_share = self.weights["phase"].value_counts(normalize=True).sort_index()
         return {
             "strategy": self.strategy.to_dict(),
+            "labels": self.labels,
+            "ex_post": self.labels != "point-in-time",
             "pair": {"a": self.pair[0], "b": self.pair[1]},
             "total_return_series": {"a": self.total_return_series[0], "b": self.total_return_series[1]},
             "lag_days": self.lag,

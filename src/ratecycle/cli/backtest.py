@@ -30,6 +30,9 @@ def backtest_command(
     cash: Annotated[str, typer.Option(
         "--cash", help="Rate earned on uninvested cash and used for Sharpe/Sortino: none or a series in annual "
                        "percent such as fed_effective.")] = "none",
+    labels: Annotated[str, typer.Option(
+        "--labels", help="point-in-time (default, tradable) or ex-post (hindsight, for comparison only).")] =
+    "point-in-time",
     daily: Annotated[bool, typer.Option("--daily", help="Print daily returns and weights instead of metrics.")] = False,
     snapshot: SnapshotOpt = None,
     store: StoreOpt = None,
@@ -47,7 +50,7 @@ def backtest_command(
                        max_gap=max_gap if max_gap is not None else DEFAULT_MAX_GAP)
     result = backtest_from_source(source(snapshot, store), (a, b), parse_strategy(strategy), rules=rules, lag=lag,
                                   cost_bps=cost_bps, start=start, end=end,
-                                  cash=None if cash.lower() == "none" else cash)
+                                  cash=None if cash.lower() == "none" else cash, labels=labels)
     doc = result.to_dict()
     doc["rules"] = rules.to_dict()
     if daily:
@@ -60,7 +63,8 @@ def backtest_command(
     caption = " ".join(result.notes)
     emit(rows, as_json=as_json, as_csv=as_csv, columns=COLUMNS if not (as_json or as_csv) else None,
          document=doc, pct_columns=PCT, caption=caption,
-         title=f"{result.strategy.name}: A={a}, B={b}, {doc['start']} to {doc['end']}, lag {lag}, {cost_bps:g} bp")
+         title=f"{result.strategy.name}{' (EX POST labels)' if doc['ex_post'] else ''}: A={a}, B={b}, "
+               f"{doc['start']} to {doc['end']}, lag {lag}, {cost_bps:g} bp")
     if not (as_json or as_csv) and doc["stints_in_a"]:
         hit = doc["stint_hit_rate"]
         print_table(doc["stints_in_a"], ["start", "end", "days", "phase", "return_strategy", "return_a", "return_b",
