@@ -66,10 +66,12 @@ def main() -> None:
     anchor_days = anchors.to_numpy(dtype="datetime64[D]")
 
     def vectorised() -> pd.DataFrame:
+        """All windows at once with the event-study pair kernel."""
         starts, ends = horizon_dates(anchor_days, MONTHS, "month_end")
         return pair_windows(pa, pb, starts, ends)
 
     def kernel() -> np.ndarray:
+        """Spreads only, from the bare window_returns kernel."""
         starts, ends = horizon_dates(anchor_days, MONTHS, "month_end")
         wa = window_returns(pa.dates, pa.closes, starts, ends)
         wb = window_returns(pb.dates, pb.closes, starts, ends)
