@@ -146,8 +146,9 @@ def window_returns(dates: np.ndarray, closes: np.ndarray, starts: np.ndarray, en
 def max_drawdowns(closes: np.ndarray, start_index: np.ndarray, end_index: np.ndarray) -> np.ndarray:
     """Worst peak-to-trough fall (a negative fraction, 0 if none) of the closes inside each window.
 
-    Vectorised over all windows at once: the windows' closes are laid end to end, each shifted by a per-window
-    offset larger than the whole price range, so one running maximum restarts at every window boundary.
+    Vectorised over all windows at once: the windows' closes are laid end to end and replaced by their integer ranks,
+    each window's ranks shifted by a multiple of the number of distinct closes, so one running maximum restarts at
+    every window boundary; ranks are exact, so the result equals a per-window loop bit for bit.
     """
     closes = np.asarray(closes, dtype="float64")
     start_index = np.asarray(start_index, dtype="int64")
@@ -162,8 +163,9 @@ def max_drawdowns(closes: np.ndarray, start_index: np.ndarray, end_index: np.nda
     first = np.cumsum(lengths) - lengths
     positions = starts[window_of] + (np.arange(lengths.sum()) - first[window_of])
     path = closes[positions]
-    offsets = window_of * (float(np.nanmax(path) - np.nanmin(path)) + 1.0)
-    running_peak = np.maximum.accumulate(path + offsets) - offsets
+    distinct, rank_of_close = np.unique(closes, return_inverse=True)
+    offsets = window_of * len(distinct)
+    running_peak = distinct[np.maximum.accumulate(rank_of_close[positions] + offsets) - offsets]
     drawdown = path / running_peak - 1.0
     out[valid] = np.minimum(np.minimum.reduceat(drawdown, first), 0.0)
     return out
