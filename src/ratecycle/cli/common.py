@@ -35,7 +35,10 @@ def source(snapshot: Path | None, store: Path | None) -> DataSource:
     """The DataSource for a command's --snapshot/--store options (environment as fallback)."""
     from ..data.source import DataSource
 
-    return DataSource.from_env(snapshot=snapshot, store=store)
+    ds = DataSource.from_env(snapshot=snapshot, store=store)
+    if ds.snapshot is not None and not ds.snapshot.is_dir():
+        raise RatecycleError(f"snapshot directory not found: {ds.snapshot}")
+    return ds
 
 
 def parse_pair(pair: str) -> tuple[str, str]:

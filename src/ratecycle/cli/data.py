@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ..errors import RatecycleError
 from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, source
 
 data_app = typer.Typer(help="Series catalog, store and snapshots.", no_args_is_help=True)
@@ -47,6 +48,11 @@ def show(
     as_csv: CsvOpt = False,
 ) -> None:
     """Print the observations of one series between --start and --end."""
+    from .._typing import to_timestamp
+
+    lo, hi = to_timestamp(start), to_timestamp(end)
+    if lo is not None and hi is not None and lo > hi:
+        raise RatecycleError(f"--start {lo.date()} is after --end {hi.date()}")
     ds = source(snapshot, store)
     values = ds.load(series, start=start, end=end)
     meta = ds.meta(series)
