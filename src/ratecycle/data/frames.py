@@ -38,6 +38,11 @@ def build(
     Missing markers ('', '.', 'NA', 'NaN', None) are dropped when ``skip_missing`` (FRED writes '.'
     for bond-market holidays); anything else that is not a finite number is an error.
     """
+    rows = list(rows)
+    if skip_missing:
+        fast = _fast_build(rows)
+        if fast is not None:
+            return fast
     dates: list[pd.Timestamp] = []
     values: list[float] = []
     seen: dict[pd.Timestamp, int] = {}
@@ -136,15 +141,33 @@ def read_date_value_csv(
             raise DataError(f"malformed CSV: {exc} ({where(label, series, reader.line_num)})") from None
 
     rows = list(triples())
+    _check_last_line(text, header, label, series)
     fast = _fast_build(rows)
     return fast if fast is not None else build(rows, file=label, series=series)
+
+
+def _check_last_line(text: str, header: list[str], label: object, series: str) -> None:
+    """A body cut off mid-row (no final newline and fewer fields than the header) is an error, never data."""
+    import csv
+
+    if text.endswith(("\n", "\r")):
+        return
+    last_line = text.rsplit("\n", 1)[-1]
+    try:
+        record = next(csv.reader([last_line]), [])
+    except csv.Error:
+        return  # a malformed last row is reported by the row parser
+    if record and len(record) < len(header):
+        number = text.count("\n") + 1
+        raise DataError(f"truncated file: last row has {len(record)} of {len(header)} fields and no line end "
+                        f"({where(label, series, number)})")
 
 
 _MISSING = frozenset({"", ".", "NA", "NaN", "nan", "null", "None", "#N/A"})
 
 
 def _fast_build(rows: list[tuple[int, object, object]]) -> pd.DataFrame | None:
-    """Vectorised twin of :func:`build` for the common clean case (plain ISO dates, finite numbers, unique dates).
+    """Vectorised twin of :func:`build` for the common clean case (ISO dates or months, finite numbers, unique dates).
 
     Returns None whenever anything is unusual, so :func:`build` handles it row by row and names the bad row.
     """
@@ -154,9 +177,12 @@ def _fast_build(rows: list[tuple[int, object, object]]) -> pd.DataFrame | None:
         raw_dates = pd.Series([str(r[1]).strip() for r in rows], dtype="object")
         raw_values = pd.Series(["" if r[2] is None else str(r[2]).strip() for r in rows], dtype="object")
         keep = ~raw_values.isin(_MISSING).to_numpy()
-        if not raw_dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
+        if raw_dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
+            dates = pd.to_datetime(raw_dates, format="%Y-%m-%d", errors="raise")[keep]
+        elif raw_dates.str.fullmatch(r"\d{4}-\d{2}").all():
+            dates = pd.to_datetime(raw_dates, format="%Y-%m", errors="raise")[keep]
+        else:
             return None
-        dates = pd.to_datetime(raw_dates[keep], format="%Y-%m-%d", errors="raise")
         values = pd.to_numeric(raw_values[keep], errors="coerce").to_numpy(dtype="float64")
         if not np.isfinite(values).all() or dates.duplicated().any():
             return None
