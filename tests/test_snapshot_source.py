@@ -99,3 +99,28 @@ def test_bad_csv_error_names_file_series_row(tmp_path: Path) -> None:
     bad.write_text("date,value\n2020-01-01,1.0\n2020-01-02,abc\n")
     with pytest.raises(DataError, match=r"file .*x\.csv, series foo, row 3"):
         read_date_value_csv(bad, series="foo")
+
+
+@pytest.mark.parametrize("relative, column", [
+    ("market/GSPC_daily.csv", "close"), ("market/IWM_daily.csv", "adj_close"), ("market/IWM_daily.csv", "close"),
+    ("market/shiller_ie_data_monthly.csv", "E"), ("market/ff3_factors_monthly.csv", "SMB"), ("fred/DGS10.csv", "DGS10"),
+])
+def test_fast_path_equals_row_by_row(snapshot_dir: Path, monkeypatch: pytest.MonkeyPatch, relative: str,
+                                     column: str) -> None:
+    from ratecycle.data import frames
+
+    path = snapshot_dir / relative
+    fast = frames.read_date_value_csv(path, series="x", date_column="date", value_column=column)
+    monkeypatch.setattr(frames, "_fast_build", lambda rows: None)
+    slow = frames.read_date_value_csv(path, series="x", date_column="date", value_column=column)
+    pd.testing.assert_frame_equal(fast, slow)
+    assert len(fast) > 100
+
+
+def test_fast_path_still_rejects_bad_date_on_missing_value(tmp_path: Path) -> None:
+    from ratecycle.data.frames import read_date_value_csv
+
+    bad = tmp_path / "y.csv"
+    bad.write_text("date,value\n2020-01-01,1.0\n2020-13-01,.\n")
+    with pytest.raises(DataError, match=r"bad date '2020-13-01' \(file .*y\.csv, series s, row 3\)"):
+        read_date_value_csv(bad, series="s")
