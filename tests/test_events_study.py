@@ -206,3 +206,11 @@ def test_fast_mode_skips_resampling(pair) -> None:
     full = event_study(*pair, preset("note-2025"), reps=200, permutations=199)
     assert full.summary.mean == res.summary.mean and full.summary.test is not None
     assert any("ex post" in note for note in res.notes)
+
+
+def test_partial_window_gets_no_baseline_percentile(pair) -> None:
+    res = event_study(*pair, preset("note-2025"), convention="month_end", reps=0, permutations=0)
+    partial = res.rows[res.rows["incomplete"]]
+    assert len(partial) == 1 and partial["anchor"].iloc[0] == pd.Timestamp("2025-09-17")
+    assert np.isnan(partial["baseline_percentile"].iloc[0])
+    assert res.rows.loc[~res.rows["incomplete"], "baseline_percentile"].notna().all()

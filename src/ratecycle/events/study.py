@@ -123,8 +123,9 @@ def event_study(prices_a: pd.Series | Prices, prices_b: pd.Series | Prices, cycl
     base = baseline(a, b, months=months, convention=convention) if with_baseline else None
     usable = (~frame["incomplete"] & ~frame["before_data"]).to_numpy(dtype=bool) if kept else np.array([], bool)
     spreads = frame["spread"].to_numpy(dtype="float64")[usable] if kept else np.array([])
-    frame["baseline_percentile"] = base.percentile(frame["spread"].to_numpy(dtype="float64")) \
-        if base is not None and kept else np.nan
+    # a partial window is shorter than every baseline window, so it gets no percentile
+    frame["baseline_percentile"] = np.where(usable, base.percentile(frame["spread"].to_numpy(dtype="float64")),
+                                            np.nan) if base is not None and kept else np.nan
     frame["convention"] = convention
     summary = summarize(spreads, excluded=int((~usable).sum()), baseline=base.spreads if base is not None else None,
                         reps=reps, seed=seed, n_resamples=permutations)
