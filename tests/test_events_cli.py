@@ -85,6 +85,8 @@ def test_study_detected_cycles(snapshot_dir: Path, cached_source: None) -> None:
     (["study", "--pair", "russell2000,nosuch"], "unknown series 'nosuch'"),
     (["study", "--preset", "note-2025", "--strict"], "runs past the data (last date used 2026-08-21)"),
     (["study", "--preset", "note-2025", "--convention", "weekly"], "unknown window convention 'weekly'"),
+    (["study", "--long-history", "--pair", "iwm,spy"], "cannot take --pair or --phases"),
+    (["study", "--long-history", "--phases"], "cannot take --pair or --phases"),
 ])
 def test_cli_errors_are_one_line(snapshot_dir: Path, args: list[str], message: str, cached_source: None,
                                  monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

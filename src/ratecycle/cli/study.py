@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 PairOpt = Annotated[str, typer.Option("--pair", help="Two series A,B (e.g. russell2000,sp500 or iwm,spy).")]
 ConventionOpt = Annotated[str, typer.Option("--convention",
                                             help="Window convention: daily, month_end, prior_month_end.")]
+DEFAULT_PAIR = "russell2000,sp500"
 PCT = ("return_a", "return_b", "spread", "max_drawdown_a", "max_drawdown_b", "cumulative_smb")
 
 
@@ -86,6 +87,8 @@ def study_command(
     if long_history:
         if preset is not None or calendar is not None:
             raise RatecycleError("--long-history uses cycles from FEDFUNDS; it cannot take --preset or --calendar")
+        if pair != DEFAULT_PAIR or phases:
+            raise RatecycleError("--long-history measures Fama-French SMB; it cannot take --pair or --phases")
         _long_history(ds, anchor, months, convention, direction, as_json, as_csv,
                       rules=_rules(rules, min_pause, max_gap))
         return
