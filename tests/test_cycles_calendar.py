@@ -77,6 +77,10 @@ def test_user_toml_and_csv_calendars(tmp_path: Path, ds) -> None:
     ("start,end,direction\n2001-01-03,2001-12-11,down\n", "row 2: direction must be cut or hike"),
     ("begin,end\n2001-01-03,2001-12-11\n", "CSV header must include start"),
     ("start,end\n2001-01-03,2001-12-11\n,2002-01-01\n", "row 3: start is required"),
+    ("start,end\n2001-01-03,2001-12-11\n2001-06-01,2002-01-01\n",
+     "row 3: cycle starting 2001-06-01 overlaps the cycle of row 2 (2001-01-03 to 2001-12-11)"),
+    ("start,end\n2024-09-18,\n2001-01-03,2001-12-11\n2025-01-01,2025-06-01\n",
+     "row 4: cycle starting 2025-01-01 overlaps the cycle of row 2 (2024-09-18 to the end of the data)"),
 ])
 def test_calendar_errors_name_file_and_row(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "bad.csv"

@@ -109,7 +109,19 @@ def _entries(rows: Sequence[Any], label: str, first_row: int = 1) -> list[Calend
         out.append(CalendarEntry(start=dates["start"], end=dates["end"], pause_start=dates["pause_start"],
                                  pause_end=dates["pause_end"], direction=direction,  # type: ignore[arg-type]
                                  name=str(row.get("name") or "")))
+    _check_no_overlap(out, label, first_row)
     return out
+
+
+def _check_no_overlap(entries: Sequence[CalendarEntry], label: str, first_row: int) -> None:
+    """Cycles of one calendar must not share days: a move would otherwise count in two cycles."""
+    order = sorted(range(len(entries)), key=lambda i: entries[i].start)
+    for a, b in pairwise(order):
+        earlier, later = entries[a], entries[b]
+        if earlier.end is None or later.start <= earlier.end:
+            until = "the end of the data" if earlier.end is None else earlier.end.date().isoformat()
+            raise DataError(f"{where(file=label, row=b + first_row)}: cycle starting {later.start.date()} overlaps "
+                            f"the cycle of row {a + first_row} ({earlier.start.date()} to {until})")
 
 
 def _date(value: Any, field: str, loc: str) -> pd.Timestamp | None:
