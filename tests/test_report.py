@@ -413,3 +413,14 @@ def test_valuation_uses_a_supplied_small_cap_pe(ds: DataSource) -> None:
                                  b_name="pe_sp500", as_of=AS_OF, years=5)
     assert rows["pe_russell2000"]["value"] == own.value and rows["pe_russell2000"]["observation"] == "2025-08-31"
     assert rows["pe_russell2000/pe_sp500"]["zscore"] == rel.zscore
+
+
+def test_summary_valuation_sentence_agrees_with_the_scorecard(built: Built) -> None:
+    summary = next(s for s in built.doc["sections"] if s["key"] == "summary")
+    sentence = next(b["text"] for b in summary["blocks"] if b["type"] == "paragraph"
+                    and b["text"].startswith("Valuation:"))
+    table = next(b for b in _blocks(built.doc, "table") if b["title"].startswith("Driver scorecard"))
+    row = next(r for r in table["rows"] if r["driver"] == "valuation")
+    assert row["reading"].startswith("proxy") and row["direction"] != "0"  # the S&P P/E stands in and has a lean
+    assert "not scored" not in sentence
+    assert "stand-in" in sentence and f"weight {row['weight']:.2f}" in sentence

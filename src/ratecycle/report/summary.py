@@ -83,8 +83,19 @@ def _valuation_sentence(ctx: Context) -> str | None:
             parts.append(f"their ratio is {cell(res.value, 'ratio')} ({cell(res.zscore, 'num')} sigma from its "
                          "5-year mean)")
         if getattr(res, "status", "") == "missing" and res.series == "pe_russell2000":
-            parts.append("no Russell 2000 P/E history is available, so relative valuation is not scored")
+            parts.append("no Russell 2000 P/E history is available, so relative valuation cannot be measured"
+                         + _proxy_clause(ctx))
     return ("Valuation: " + "; ".join(parts) + ".") if parts else None
+
+
+def _proxy_clause(ctx: Context) -> str:
+    """How the scorecard's valuation row stands in for the missing small-cap P/E, so the two never disagree."""
+    card = ctx.facts.get("outlook")
+    row = next((r for r in getattr(card, "rows", ()) if r.driver == "valuation"), None)
+    if row is None or not str(row.state or "").startswith("proxy"):
+        return ""
+    return (f"; the scorecard's valuation row uses the S&P 500's own P/E as a stand-in (direction {row.direction:+d}, "
+            f"weight {row.weight:.2f})")
 
 
 def _fact_sentences(ctx: Context) -> list[str]:
