@@ -104,3 +104,11 @@ def test_calendar_file_problems(tmp_path: Path) -> None:
         load_calendar(tmp_path / "empty.toml")
     with pytest.raises(RatecycleError, match="unknown preset 'note-1999'"):
         preset("note-1999")
+
+
+def test_calendar_cycle_before_the_target_data_has_unknown_moves(tmp_path: Path, ds) -> None:
+    csvf = tmp_path / "cal.csv"
+    csvf.write_text("start,pause_start,pause_end,end\n1974-07-01,,,1975-06-01\n2001-01-03,,,2001-12-11\n")
+    early, late = cycles_from_source(ds, calendar=csvf)
+    assert early.moves == () and early.extra["moves_known"] is False  # DFEDTAR starts on 1982-09-27
+    assert len(late.moves) == 11 and late.extra["moves_known"] is True

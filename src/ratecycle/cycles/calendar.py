@@ -137,8 +137,11 @@ def _date(value: Any, field: str, loc: str) -> pd.Timestamp | None:
 
 
 def calendar_cycles(entries: Sequence[CalendarEntry], moves: Sequence[Move] | None, source: str,
-                    data_end: pd.Timestamp | None = None) -> list[Cycle]:
-    """Cycles with the calendar's dates, carrying the real moves of their direction announced inside them."""
+                    data_end: pd.Timestamp | None = None, data_start: pd.Timestamp | None = None) -> list[Cycle]:
+    """Cycles with the calendar's dates, carrying the real moves of their direction announced inside them.
+
+    A cycle that starts before ``data_start`` (the first day of target data) says its moves are unknown.
+    """
     cycles = []
     for entry in entries:
         end = entry.end
@@ -154,7 +157,8 @@ def calendar_cycles(entries: Sequence[CalendarEntry], moves: Sequence[Move] | No
         if end is None:
             end = inside[-1].announced if inside else None
         pause = Pause(entry.pause_start, entry.pause_end) if entry.pause_start is not None else None
-        extra: dict[str, Any] = {"name": entry.name, "opposite_moves": opposite, "moves_known": moves is not None}
+        known = moves is not None and (data_start is None or entry.start >= data_start)
+        extra: dict[str, Any] = {"name": entry.name, "opposite_moves": opposite, "moves_known": known}
         cycles.append(Cycle(direction=entry.direction, moves=tuple(inside), pause=pause,
                             pauses=(pause,) if pause else (), source=source, confidence="high",
                             ongoing=entry.end is None or (data_end is not None and entry.end > data_end),

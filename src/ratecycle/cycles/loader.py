@@ -56,7 +56,8 @@ def cycles_from_source(
         source = "calendar" if calendar is not None else f"preset:{preset}"
         if all(ds.has(name) for name in TARGET_SERIES[:2]):
             moves, data_end = moves_from_source(ds, rules)
-            cycles = calendar_cycles(entries, moves, source, data_end)
+            data_start = ds.load(TARGET_SERIES[0]).index[0].normalize()
+            cycles = calendar_cycles(entries, moves, source, data_end, data_start)
         else:
             cycles = calendar_cycles(entries, None, source)
     return filter_cycles(cycles, direction, since)
