@@ -15,8 +15,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import SNAPSHOT
 from ratecycle.data import frames
-from ratecycle.data.providers import fred, kenfrench, localcsv, shiller, stooq, yahoo
+from ratecycle.data.providers import fred, ishares, kenfrench, localcsv, shiller, stooq, yahoo
 from ratecycle.errors import RatecycleError
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -177,3 +178,30 @@ def test_shiller(body: bytes) -> None:
         return shiller.field_frame(table, "P", series="s", source="f")
 
     _check(parse)
+
+
+_HOLDINGS = sorted((SNAPSHOT / "market").glob("IWM_holdings_*.csv"))
+
+
+@FUZZ
+@given(st.binary(max_size=300) | st.tuples(st.integers(0, 60), st.binary(max_size=30), st.integers(0, 5))
+       | st.tuples(st.integers(0, 10**6), st.integers(0, 200)))
+def test_ishares_holdings(edit: bytes | tuple[int, ...]) -> None:
+    """Random bytes, or the real holdings file with lines replaced by junk or a stretch cut out."""
+    real = _HOLDINGS[0].read_bytes()
+    if isinstance(edit, bytes):
+        body = edit
+    elif len(edit) == 3:
+        keep, junk, skip = edit
+        lines = real.split(b"\n")
+        body = b"\n".join(lines[:keep]) + junk + b"\n".join(lines[keep + skip:])
+    else:
+        start, length = edit
+        body = real[: start % len(real)] + real[start % len(real) + length:]
+    try:
+        parsed = ishares.parse_holdings(body, source="f")
+    except RatecycleError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert parsed.as_of is not pd.NaT and len(parsed.rows) > 0
+    assert np.isfinite(parsed.rows["weight"].to_numpy(dtype="float64")).all()
