@@ -222,6 +222,20 @@ def test_as_of_before_the_data_is_an_error(ds: DataSource) -> None:
         build_report(ds, ReportOptions(pair=("russell2000", "sp50")))
 
 
+def test_bad_options_fail_before_any_section_is_built(ds: DataSource) -> None:
+    from ratecycle.errors import RatecycleError
+    from ratecycle.report.build import resolve_as_of
+
+    with pytest.raises(RatecycleError, match="after the pair's last common date 2026-08-21"):
+        build_report(ds, ReportOptions(as_of="2030-01-01"))
+    with pytest.raises(RatecycleError, match="unknown preset 'nope'"):
+        build_report(ds, ReportOptions(as_of=AS_OF, preset="nope"))
+    with pytest.raises(RatecycleError, match="--months must be at least 1, got 0"):
+        build_report(ds, ReportOptions(as_of=AS_OF, months=0))
+    # the weekend after the last close (Friday 2026-08-21) is still a valid report date
+    assert resolve_as_of(ds, ("russell2000", "sp500"), "2026-08-23") == pd.Timestamp("2026-08-23")
+
+
 def _chromium_or_skip() -> str:
     import os
 

@@ -34,6 +34,8 @@ class ReportOptions:
 
 
 SectionBuilder = tuple[str, str, Callable[[Context], Section]]
+STALE_DAYS = 7
+"""An as-of date may lie at most this many days after the pair's last common close (weekends, holidays)."""
 
 
 def _builders() -> list[SectionBuilder]:
@@ -72,6 +74,10 @@ def resolve_as_of(ds: DataSource, pair: tuple[str, str], as_of: DateLike | None)
     first = max(ds.frame(n)["date"].iloc[0] for n in pair)
     if ts < first:
         raise RatecycleError(f"--as-of {ts.date()} is before the pair's common data start {first.date()}")
+    last = ds.last_date(*pair)
+    if ts > last + pd.Timedelta(days=STALE_DAYS):
+        raise RatecycleError(f"--as-of {ts.date()} is more than {STALE_DAYS} days after the pair's last common date "
+                             f"{last.date()}; update the data or choose an earlier date")
     return ts
 
 
@@ -79,6 +85,12 @@ def make_context(ds: DataSource, options: ReportOptions) -> Context:
     """Cut the data at the as-of date and resolve the cycle rules."""
     from ..data.catalog import get_spec
 
+    if options.months < 1:
+        raise RatecycleError(f"--months must be at least 1, got {options.months}")
+    if options.preset is not None:
+        from ..cycles import preset as load_preset
+
+        load_preset(options.preset)  # an unknown preset is an error here, not a report of empty sections
     for name in options.pair:
         get_spec(name)
         if not ds.has(name):
