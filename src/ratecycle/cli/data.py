@@ -19,6 +19,11 @@ def list_series(snapshot: SnapshotOpt = None, store: StoreOpt = None, as_json: J
     from ..data.catalog import CATALOG
 
     ds = source(snapshot, store)
+    if ds.snapshot is None:  # an unreadable store is an error, not a list of series that are "not loaded"
+        from ..data.source import default_store_path
+        from ..data.store import Store
+
+        Store(ds.store_path or default_store_path()).list()
     rows = []
     for name, spec in CATALOG.items():
         row = {"name": name, "description": spec.description, "units": spec.units,
