@@ -200,6 +200,8 @@ def status(
     else:
         target = _store(store)
         held, location = target.entries(), f"store {target.path}"
+    if as_of:
+        held = _as_of(held, day, location)
     rows = []
     for name, spec in CATALOG.items():
         if spec.derived:
@@ -216,6 +218,21 @@ def status(
          caption=f"stale: {', '.join(stale)}" if stale else None,
          columns=None if as_json or as_csv else ["name", "status", "provider", "fetched_at", "first", "last", "rows",
                                                  "age_days", "gaps", "longest_gap", "content_hash"])
+
+
+def _as_of(held: dict[str, Any], day: dt.date, location: str) -> dict[str, Any]:
+    """Entries cut to the observations dated on or before ``day`` (a series with none counts as missing)."""
+    import pandas as pd
+
+    stamp = pd.Timestamp(day)
+    out = {}
+    for name, (frame, meta) in held.items():
+        part = frame[frame["date"] <= stamp]
+        if len(part):
+            out[name] = (part.reset_index(drop=True), meta)
+    if held and not out:
+        raise RatecycleError(f"--as-of {day.isoformat()} is before every observation in the {location}")
+    return out
 
 
 def _snapshot_entries(snapshot: Path) -> dict[str, Any]:
@@ -240,7 +257,7 @@ def _status_row(spec: Any, entry: Any, day: dt.date) -> dict[str, Any]:
     fresh = freshness(spec, frame, day)
     longest = max(fresh.gaps, key=lambda g: g.days, default=None)
     return {"name": meta.name, "status": "stale" if fresh.stale else "ok", "provider": meta.provider,
-            "fetched_at": meta.fetched_at, "first": meta.first, "last": meta.last, "rows": meta.rows,
+            "fetched_at": meta.fetched_at, "first": meta.first, "last": fresh.last, "rows": len(frame),
             "frequency": spec.frequency, "age_days": fresh.age_days, "max_age_days": fresh.max_age_days,
             "stale": fresh.stale, "gaps": [g.__dict__ for g in fresh.gaps],
             "longest_gap": None if longest is None else f"{longest.days}d after {longest.after}",
