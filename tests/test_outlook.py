@@ -147,3 +147,9 @@ def test_day_after_the_decision_sees_the_later_phase(ds) -> None:  # type: ignor
     policy = next(r for r in card.rows if r.driver == "policy")
     assert "cuts resumed 2025-09-17" in policy.reading
     assert [r.rank for r in card.rows] == [1, 2, 3, 4, 5]
+
+
+def test_as_of_well_after_the_data_is_an_error(ds) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(RatecycleError, match=r"more than 7 days after the last common close .* \(2026-08-21\)"):
+        inputs_from_source(ds, "2030-01-01")
+    assert inputs_from_source(ds, "2026-08-23").as_of == pd.Timestamp("2026-08-23")  # the weekend after is fine

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from ..data.source import DataSource
 
 DEFAULT_PAIR = ("russell2000", "sp500")
+STALE_DAYS = 7
+"""The as-of date may lie at most this many days after the pair's last common close (weekends, holidays)."""
 DEFAULT_VALUATION_PAIR = ("pe_russell2000", "pe_sp500")
 """Relative valuation uses A's P/E over B's; without ``pe_russell2000`` the S&P 500 P/E alone is a proxy."""
 
@@ -68,8 +70,13 @@ def inputs_from_source(ds: DataSource, as_of: DateLike, pair: tuple[str, str] = 
             from ..curve import spread_series
 
             spread = spread_series(ust10y=ten, ust2y=two)
+    prices_a, prices_b = ds.load(a, end=when), ds.load(b, end=when)
+    last = min(prices_a.index[-1], prices_b.index[-1]) if len(prices_a) and len(prices_b) else None
+    if last is not None and when > last + pd.Timedelta(days=STALE_DAYS):
+        raise DataError(f"as-of {when.date()} is more than {STALE_DAYS} days after the last common close of {a} and "
+                        f"{b} ({last.date()}); update the data or choose an earlier date")
     return OutlookInputs(
-        as_of=when, a=a, b=b, prices_a=ds.load(a, end=when), prices_b=ds.load(b, end=when),
+        as_of=when, a=a, b=b, prices_a=prices_a, prices_b=prices_b,
         target_upper=ds.load("fed_target_upper", end=when), target_lower=ds.load("fed_target_lower", end=when),
         meetings=ds.load("fomc_meetings", end=when), core_pce=_optional(ds, "core_pce", when, missing),
         curve_spread=spread, pe_a_name=valuation_pair[0], pe_b_name=valuation_pair[1],
