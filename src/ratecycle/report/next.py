@@ -55,8 +55,10 @@ def what_happened_next(ctx: Context) -> tuple[Section | None, dict[str, Any]]:
         source=f"{ctx.a} and {ctx.b} from the full data, last common date {date_text(last)}",
         notes=(("Partial: the data end before the horizon of " + date_text(horizon) + ".") if partial
                else f"Horizon: {ctx.months} months after the as-of date.",))
-    verdict = ("The call agreed with what happened." if agreed else "The call did not match what happened."
-               if agreed is False else "The call was neutral or unavailable, so it is not scored.")
+    so_far = " so far (the horizon has not been reached)" if partial else ""
+    verdict = (f"The call agreed with what happened{so_far}." if agreed else
+               f"The call did not match what happened{so_far}." if agreed is False
+               else "The call was neutral or unavailable, so it is not scored.")
     text = (f"Call on {date_text(ctx.as_of)}: {call}. Afterwards, from the close of {date_text(d['start_a'])} to "
             f"{date_text(d['end_a'])}{' (partial)' if partial else ''}, the {a} returned {pct(d['return_a'])} and the "
             f"{b} {pct(d['return_b'])} ({pp(d['spread'])}). {verdict}")
