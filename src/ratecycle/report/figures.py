@@ -61,11 +61,14 @@ def to_plotly(figure: Figure) -> go.Figure:
                       annotation_textangle=-90, annotation_font_size=10)
     for level in figure.hlines:
         fig.add_hline(y=level, line={"color": "#9ca3af", "width": 1, "dash": "dot"})
-    if any(t.kind == "bar" for t in figure.traces):
-        fig.update_xaxes(tickangle=-35)
+    bars = any(t.kind == "bar" for t in figure.traces)
+    if bars:
+        fig.update_xaxes(tickangle=-35, automargin=True)
     fig.update_layout(
-        template="simple_white", height=380, margin={"l": 60, "r": 20, "t": 20, "b": 50},
-        legend={"orientation": "h", "y": -0.18}, barmode=figure.barmode,
+        template="simple_white", height=380, margin={"l": 60, "r": 20, "t": 36 if bars else 20, "b": 50},
+        # slanted bar labels need the space below the axis, so there the legend goes on top
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0} if bars
+        else {"orientation": "h", "y": -0.18}, barmode=figure.barmode,
         yaxis_title=figure.y_title or None, xaxis_title=figure.x_title or None,
         font={"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12},
         yaxis_type="log" if figure.log_y else None,
