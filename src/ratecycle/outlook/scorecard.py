@@ -140,11 +140,6 @@ def evidence_direction(n: int, hit_rate: float | None, mean: float | None, min_c
     if hit_rate <= 0.5 - margin and mean < 0:
         return -1
     return 0
-    if hit_rate > 0.5 and mean > 0:
-        return 1
-    if hit_rate < 0.5 and mean < 0:
-        return -1
-    return 0
 
 
 def _past_state(driver: str, inputs: OutlookInputs, when: pd.Timestamp, cycle_start: pd.Timestamp) -> DriverState:
