@@ -87,6 +87,7 @@ def test_study_detected_cycles(snapshot_dir: Path, cached_source: None) -> None:
     (["study", "--preset", "note-2025", "--convention", "weekly"], "unknown window convention 'weekly'"),
     (["study", "--long-history", "--pair", "iwm,spy"], "cannot take --pair or --phases"),
     (["study", "--long-history", "--phases"], "cannot take --pair or --phases"),
+    (["compare", "--start", "2025-08-01", "--end", "2025-09-17", "--json", "--csv"], "choose one of --json and --csv"),
 ])
 def test_cli_errors_are_one_line(snapshot_dir: Path, args: list[str], message: str, cached_source: None,
                                  monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

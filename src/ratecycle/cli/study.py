@@ -197,6 +197,8 @@ def compare_command(
     """A and B from --start to --end: closes used, returns, spread, and both paths rebased to 100."""
     from ..events import compare_window
 
+    if as_json and as_csv:
+        raise RatecycleError("choose one of --json and --csv")
     ds = source(snapshot, store)
     name_a, name_b = parse_pair(pair)
     result = compare_window(load_prices(ds, name_a), load_prices(ds, name_b), start, end, convention=convention,
