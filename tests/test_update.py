@@ -227,3 +227,31 @@ def test_freshness_gaps_and_staleness(ds, snapshot_dir: Path) -> None:  # type: 
     assert target.gaps == () and target.max_gap_days == 1
     user = freshness(get_spec("pe_russell2000"), ds.frame("core_pce"), dt.date(2026, 8, 22))
     assert user.stale is None and user.gaps == ()
+
+
+class ReadjustedRemote(FakeRemote):
+    """Serves adjusted closes re-based for a dividend going ex on ``ex_date``: every earlier close times ``factor``."""
+
+    def __init__(self, snapshot: Path, cut: str, ex_date: str, factor: float) -> None:
+        super().__init__("yahoo", snapshot, cut)
+        self.ex_date, self.factor = pd.Timestamp(ex_date), factor
+
+    def fetch(self, segment: Segment, series: str, start: pd.Timestamp | None = None,
+              end: pd.Timestamp | None = None) -> pd.DataFrame:
+        frame = super().fetch(segment, series, start, end)
+        before = frame["date"] < self.ex_date
+        return frame.assign(value=frame["value"].where(~before, frame["value"] * self.factor))
+
+
+def test_incremental_adjusted_close_follows_a_new_dividend(store: Store, snapshot_dir: Path) -> None:
+    spec = get_spec("iwm")
+    update_series(spec, store, providers={"yahoo": FakeRemote("yahoo", snapshot_dir, "2026-08-14")})
+    readjusted = ReadjustedRemote(snapshot_dir, "2026-08-21", ex_date="2026-08-18", factor=0.9965)
+    result = update_series(spec, store, providers={"yahoo": readjusted})
+    assert result.status == "updated" and result.requests[0].start is not None  # incremental, not a full refetch
+    whole = readjusted.fetch(spec.segments[0], "iwm")  # what a full refetch would hold
+    stored = store.read("iwm")
+    assert list(stored["date"]) == list(whole["date"])
+    assert stored["value"].to_numpy() == pytest.approx(whole["value"].to_numpy(), rel=1e-12)
+    raw = dict(raw_rows(snapshot_dir, spec.segments[0]))  # independent: the file's adj_close times the factor
+    assert stored.set_index("date")["value"][pd.Timestamp("2010-06-01")] == pytest.approx(raw["2010-06-01"] * 0.9965)

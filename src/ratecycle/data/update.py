@@ -251,6 +251,8 @@ def _attempt(
             if part.empty and not expected.empty:
                 raise DataError(f"{segment.provider} {segment.symbol} returned no observations from {_iso(start)} "
                                 f"although {len(expected)} are stored there (series {spec.name})")
+            if segment.field == "adj_close" and old is not None:
+                old = _rebase_adjusted(old, have, part, segment)
         parts.append(part.reset_index(drop=True))
     new = pd.concat(parts, ignore_index=True) if parts else _empty()
     new = new.sort_values("date", kind="stable").reset_index(drop=True)
@@ -267,6 +269,27 @@ def _attempt(
             _check_level(spec.name, old, new)
     _check_merged(spec, merged, now)
     return merged, requests, revised, added
+
+
+def _rebase_adjusted(old: pd.DataFrame, have: pd.DataFrame, part: pd.DataFrame, segment: Segment) -> pd.DataFrame:
+    """Put stored adjusted closes on the basis of a fetch that re-adjusted them (a new dividend or split).
+
+    The provider scales every close before an ex-date by one factor; the fetch shows it on the first date it
+    shares with the store, so the stored closes before that date are scaled by the same factor. Shifts above
+    ``MAX_LEVEL_SHIFT`` are left to ``_check_level``, which refuses them (a full refetch is needed).
+    """
+    joined = pd.merge(have, part, on="date", suffixes=("_old", "_new"))
+    if joined.empty or joined["value_old"].iloc[0] == 0:
+        return old
+    first = joined["date"].iloc[0]
+    factor = float(joined["value_new"].iloc[0] / joined["value_old"].iloc[0])
+    if factor == 1.0 or not abs(factor - 1.0) <= MAX_LEVEL_SHIFT:
+        return old
+    inside = segment.clip(old)["date"]
+    earlier = old["date"].isin(inside[inside < first]).to_numpy()
+    values = old["value"].to_numpy(dtype="float64").copy()
+    values[earlier] *= factor
+    return pd.DataFrame({"date": old["date"].to_numpy(dtype="datetime64[ns]"), "value": values})
 
 
 def merge(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
