@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from ratecycle import valuation as val
 from ratecycle.cli.main import app
-from ratecycle.errors import DataError
+from ratecycle.errors import DataError, RatecycleError
 
 
 def _raw_pe(snapshot_dir: Path) -> dict[str, float]:
@@ -151,3 +151,9 @@ def test_cli_valuation_json_matches_api(snapshot_dir: Path, ds) -> None:
                              lag_months=3)
     assert doc == json.loads(json.dumps(expected.to_dict()))
     assert doc["window_count"] == 120 and doc["observation_date"] == "2024-09-01"
+
+
+def test_cli_json_and_csv_together_is_an_error(snapshot_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["valuation", "pe_sp500", "--snapshot", str(snapshot_dir), "--json", "--csv"])
+    assert result.exit_code != 0 and isinstance(result.exception, RatecycleError)
+    assert str(result.exception) == "choose one of --json and --csv"
