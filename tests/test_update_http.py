@@ -137,3 +137,33 @@ def test_cli_fetch_against_local_fred(fred: FredGraph, httpserver: HTTPServer, t
     assert "unchanged" in out  # fed_target_upper was still checked, and found unchanged
     assert Store(store).metadata("core_pce").content_hash == doc["results"][1]["content_hash"]
     assert [e.name for e in Store(store).log()] == ["fed_target_upper", "core_pce", "fed_target_upper"]
+
+
+@pytest.mark.parametrize(("answers", "message"), [
+    ([Response("", status=200, content_type="text/csv")] * 3, "empty"),
+    ([Response("observation_date,PCEPILFE\n2026-04-01,oops\n", content_type="text/csv")], "oops"),
+    ([Response("observation_date,PCEPILFE\n2026-04-01,127.1\n2026-0", content_type="text/csv")], "too few fields"),
+    ([Response("no such series", status=404)], "404"),
+    ([Response("busy", status=502)] * 3, "502"),
+])
+def test_live_failures_leave_store_bytes(fred: FredGraph, httpserver: HTTPServer, tmp_path: Path,
+                                         answers: list[Response], message: str) -> None:
+    store = Store(tmp_path / "store.duckdb")
+    update_series(get_spec("core_pce"), store, providers=_pool(httpserver))
+    before = sha256(store.path)
+    fred.cut, fred.script = "2026-06-01", list(answers)
+    result = update_series(get_spec("core_pce"), store, providers=_pool(httpserver))
+    assert result.status == "failed" and message in result.message and "\n" not in result.message
+    assert sha256(store.path) == before
+
+
+def test_live_429_then_success_adds_rows(fred: FredGraph, httpserver: HTTPServer, tmp_path: Path,
+                                         snapshot_dir: Path) -> None:
+    store = Store(tmp_path / "store.duckdb")
+    update_series(get_spec("core_pce"), store, providers=_pool(httpserver))
+    fred.cut, fred.script = "2026-06-01", [Response("slow down", status=429, headers={"Retry-After": "1"})]
+    result = update_series(get_spec("core_pce"), store, providers=_pool(httpserver))
+    assert (result.status, result.added) == ("updated", 3) and len(fred.requests) == 3  # first fetch + 429 + retry
+    raw = dict(fred_rows(snapshot_dir, "PCEPILFE", "2026-04-01", "2026-06-01"))
+    values = store.read("core_pce").set_index("date")["value"]
+    assert {d: values[pd.Timestamp(d)] for d in raw} == {d: float(v) for d, v in raw.items()}
