@@ -214,3 +214,11 @@ def test_partial_window_gets_no_baseline_percentile(pair) -> None:
     assert len(partial) == 1 and partial["anchor"].iloc[0] == pd.Timestamp("2025-09-17")
     assert np.isnan(partial["baseline_percentile"].iloc[0])
     assert res.rows.loc[~res.rows["incomplete"], "baseline_percentile"].notna().all()
+
+
+def test_a_single_cycle_is_summarised_without_a_test(pair) -> None:
+    one = [c for c in preset("note-2025") if c.start == pd.Timestamp("2019-07-31")]
+    res = event_study(*pair, one, convention="month_end", reps=200, permutations=199)
+    assert res.summary.n == 1 and res.summary.test is None and res.summary.mean_ci is None
+    assert res.summary.mean == pytest.approx(res.rows["spread"].iloc[0])
+    assert random_window_test(np.array([0.1]), np.linspace(-0.1, 0.1, 50)) is None

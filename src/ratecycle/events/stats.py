@@ -91,12 +91,12 @@ def bootstrap_ci(values: np.ndarray, statistic: str = "mean", *, reps: int = DEF
 
 def random_window_test(events: np.ndarray, baseline: np.ndarray, *, n_resamples: int = DEFAULT_PERMUTATIONS,
                        seed: int = DEFAULT_SEED) -> RandomWindowTest | None:
-    """One-sided permutation test of mean(event spreads) - mean(baseline spreads) > 0 (None if too few)."""
+    """One-sided permutation test of mean(event spreads) - mean(baseline spreads) > 0 (None with < 2 of either)."""
     from scipy.stats import permutation_test
 
     events = np.asarray(events, dtype="float64")
     baseline = np.asarray(baseline, dtype="float64")
-    if events.size < 1 or baseline.size < 2 or n_resamples <= 0:
+    if events.size < 2 or baseline.size < 2 or n_resamples <= 0:  # scipy needs two values per sample
         return None
 
     def diff(x: np.ndarray, y: np.ndarray, axis: int) -> np.ndarray:
