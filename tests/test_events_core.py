@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from ratecycle.errors import RatecycleError
-from ratecycle.events import Prices, pair_windows, window_returns
+from ratecycle.events import Prices, compare_window, pair_windows, window_returns
 from ratecycle.events.windows import add_months, horizon_dates, max_drawdowns, reference_dates
 
 
@@ -138,3 +138,21 @@ def test_prices_reject_bad_series() -> None:
         Prices.from_series(pd.Series([1.0, 0.0], index=idx), "x")
     with pytest.raises(RatecycleError, match="no observations"):
         Prices.from_series(pd.Series([], dtype=float, index=pd.DatetimeIndex([])), "x")
+
+
+def test_partial_window_ends_both_series_at_the_common_last_date(snapshot_dir: Path, ds) -> None:
+    iwn, spy = Prices.from_series(ds.load("iwn"), "iwn"), Prices.from_series(ds.load("spy"), "spy")
+    assert iwn.last == np.datetime64("2025-09-25")  # IWN's copy ends long before SPY's
+    frame = pair_windows(iwn, spy, np.array(["2025-09-17", "2025-10-01"], dtype="datetime64[D]"),
+                         np.array(["2026-09-17", "2025-12-17"], dtype="datetime64[D]"))
+    row = frame.iloc[0]
+    assert bool(row["incomplete"]) and row["last_date_used"] == pd.Timestamp("2025-09-25")
+    assert row["end_a"] == row["end_b"] == pd.Timestamp("2025-09-25") and not bool(row["dates_differ"])
+    raw_spy, raw_iwn = raw_closes(snapshot_dir, "SPY", "adj_close"), raw_closes(snapshot_dir, "IWN", "adj_close")
+    rb = close_on_or_before(raw_spy, "2025-09-25")[1] / close_on_or_before(raw_spy, "2025-09-17")[1] - 1
+    ra = close_on_or_before(raw_iwn, "2025-09-25")[1] / close_on_or_before(raw_iwn, "2025-09-17")[1] - 1
+    assert row["return_b"] == pytest.approx(rb, abs=1e-12) and row["spread"] == pytest.approx(ra - rb, abs=1e-12)
+    late = frame.iloc[1]  # starts after IWN's last close: no common data, not a stale zero
+    assert bool(late["incomplete"]) and np.isnan(late["return_a"]) and np.isnan(late["spread"])
+    with pytest.raises(RatecycleError, match="after the pair's last common date"):
+        compare_window(iwn, spy, "2025-10-01", "2025-12-17")

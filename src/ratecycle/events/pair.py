@@ -73,13 +73,21 @@ PAIR_COLUMNS = (
 def pair_windows(a: Prices, b: Prices, starts: np.ndarray, ends: np.ndarray, *, drawdown: bool = True) -> pd.DataFrame:
     """One row per window: dates and closes used for both series, returns, spread (A-B) and growth ratio.
 
-    ``incomplete``: a series ends before the window does (``last_date_used`` is the earlier end used);
+    ``incomplete``: a series ends before the window does; both series then end at the pair's last common date
+    (``last_date_used``), and a window starting after that date gets NaN returns;
     ``before_data``: a series has no close on or before the window start (returns are NaN).
     """
     starts, ends = as_days(starts), as_days(ends)
-    wa = window_returns(a.dates, a.closes, starts, ends)
-    wb = window_returns(b.dates, b.closes, starts, ends)
-    incomplete = wa.incomplete | wb.incomplete
+    # A window that runs past either series stops at the pair's last common date for BOTH series, so a partial
+    # window still compares the same days; a window that starts after that date has no common data (NaN).
+    common_last = min(a.last, b.last)
+    incomplete = ends > common_last
+    no_overlap = starts > common_last
+    used_ends = np.maximum(np.minimum(ends, common_last), starts)
+    wa = window_returns(a.dates, a.closes, starts, used_ends)
+    wb = window_returns(b.dates, b.closes, starts, used_ends)
+    for w in (wa, wb):
+        w.returns[no_overlap] = np.nan
     before = wa.before_data | wb.before_data
     differ = (wa.start_date != wb.start_date) | (wa.end_date != wb.end_date)
     last_used = np.where(incomplete, np.minimum(wa.end_date, wb.end_date), np.datetime64("NaT", "D"))

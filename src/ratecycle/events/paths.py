@@ -135,6 +135,9 @@ def compare_window(prices_a: pd.Series | Prices, prices_b: pd.Series | Prices, s
     row = row_records(frame)[0]
     if row["before_data"]:
         raise RatecycleError(f"start {refs[0]} is before the data ({a.name} from {a.first}, {b.name} from {b.first})")
+    if refs[0] > min(a.last, b.last):
+        raise RatecycleError(f"start {refs[0]} is after the pair's last common date ({a.name} to {a.last}, "
+                             f"{b.name} to {b.last})")
     if row["incomplete"] and strict:
         raise RatecycleError(f"end {refs[1]} runs past the data (last date used {row['last_date_used']})")
     base = pd.Timestamp(refs[0])
