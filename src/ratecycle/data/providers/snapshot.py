@@ -63,7 +63,7 @@ class SnapshotProvider:
         if name not in self.manifest():
             return None
         path = self.root / "series" / export_file_name(name)
-        return frames.read_date_value_csv(path, series=name)
+        return frames.read_date_value_csv(_whole_file(path, name), series=name, file=path)
 
     # -- raw layout ----------------------------------------------------
     def locate(self, segment: Segment) -> tuple[Path, str, str]:
@@ -98,7 +98,8 @@ class SnapshotProvider:
             from .kenfrench import parse_factor_csv
 
             return parse_factor_csv(path.read_bytes(), source=str(path)).series(value_col, series=series)
-        return frames.read_date_value_csv(path, series=series, date_column=date_col, value_column=value_col)
+        return frames.read_date_value_csv(_whole_file(path, series), series=series, date_column=date_col,
+                                          value_column=value_col, file=path)
 
     def holdings_files(self) -> list[Path]:
         """iShares holdings downloads found in the snapshot (``market/*_holdings_*.csv``)."""
@@ -111,3 +112,17 @@ class SnapshotProvider:
             return str(path.relative_to(self.root))
         except ValueError:
             return str(path)
+
+
+def _whole_file(path: Path, series: str) -> bytes:
+    """The bytes of a snapshot CSV; every file a provider download or ``data export`` writes ends with a line end,
+    so one that does not was cut off (its last value may be a truncated number) and is an error, never data."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read {exc.strerror or exc} ({where(path, series)})") from None
+    if raw.strip() and not raw.endswith((b"\n", b"\r")):
+        rows = raw.count(b"\n") + 1
+        raise DataError(f"file looks cut off: no line end after its last row (add one if the file is complete) "
+                        f"({where(path, series, rows)})")
+    return raw
