@@ -84,3 +84,9 @@ def test_cli_curve_json(snapshot_dir: Path) -> None:
     last = doc["cycles"][-1]
     assert last["start"] == "2024-09-18" and last["ongoing"] is True
     assert all(c["start"] <= "2025-09-17" for c in doc["cycles"])
+
+
+def test_negative_threshold_is_refused() -> None:
+    assert trend(-0.5, 0.1) == -1 and trend(0.05, 0.1) == 0
+    with pytest.raises(DataError, match="threshold must be >= 0"):
+        trend(-0.5, -1.0)  # a negative band would call a flattening 'steepening'

@@ -50,6 +50,8 @@ def level_on(spread: pd.Series, when: pd.Timestamp) -> tuple[pd.Timestamp, float
 
 def trend(change: float, threshold: float = STEEPENING_THRESHOLD) -> int:
     """+1 steepening, -1 flattening, 0 little changed (within +-threshold percentage points)."""
+    if not threshold >= 0:
+        raise DataError(f"the steepening threshold must be >= 0 percentage points, got {threshold}")
     if change > threshold:
         return 1
     if change < -threshold:
