@@ -451,3 +451,15 @@ def test_bar_chart_legend_sits_above_the_slanted_labels() -> None:
     assert bar_layout.legend.y >= 1 and bar_layout.legend.yanchor == "bottom"
     assert bar_layout.xaxis.tickangle == -35 and bar_layout.xaxis.automargin
     assert line_layout.legend.y < 0
+
+
+def test_etf_section_on_the_default_date_skips_a_fund_that_ended_earlier(ds: DataSource, snapshot_dir: Path) -> None:
+    from ratecycle.report.build import make_context
+    from ratecycle.report.sections_macro import etf_section
+
+    ctx = make_context(ds, ReportOptions())  # as of 2026-08-21, rotation window from 2026-07-01
+    table = next(b for b in etf_section(ctx).blocks if hasattr(b, "rows") and b.title.startswith("Small-cap ETFs"))
+    rows = {r["ticker"]: r for r in table.rows}
+    assert rows["IWN"]["available"] and rows["IWN"]["last"] == "2025-09-25" and rows["IWN"]["return"] is None
+    iwm = _raw_closes(snapshot_dir / "market" / "IWM_daily.csv", "adj_close")
+    assert rows["IWM"]["return"] == pytest.approx(iwm["2026-08-21"] / iwm["2026-07-01"] - 1, abs=1e-12)

@@ -76,7 +76,8 @@ def etf_section(ctx: Context) -> Section:
             meta = ctx.data.meta(name)
             row.update(first=meta.first, last=meta.last)
             prices = ctx.prices(name)
-            if prices.index[0] <= ctx.rotation_start:
+            # a fund whose data end before the window starts has no rotation-window return (not a stale 0%)
+            if prices.index[0] <= ctx.rotation_start < prices.index[-1]:
                 res = compare_window(prices, ctx.prices(ctx.b), start=ctx.rotation_start, end=ctx.as_of).to_dict()
                 row["return"] = res["return_a"]
         rows.append(row)
