@@ -55,6 +55,21 @@ def test_study_json_preset(snapshot_dir: Path, cached_source: None) -> None:
     assert summary["n"] == len(complete) == 4 and summary["small_sample"] is True
     assert summary["hit_rate"] == pytest.approx(sum(s > 0 for s in complete) / 4)
     assert 0 < summary["test"]["p_value"] <= 1 and summary["baseline_n"] == doc["baseline"]["n"]
+    # the note's own calendar also checks each figure the note states, by convention (raw closes by hand)
+    claims = {c["key"]: c for c in doc["note_check"]["claims"]}
+    assert set(claims) == {"later_2003", "later_2020", "later_2008", "later_2001", "rotation_2025"}
+    later_2020 = claims["later_2020"]["side_a"]["by_convention"]["month_end"]
+    assert later_2020["value"] == pytest.approx(rut["2021-03"] / rut["2020-03"] - 1, abs=1e-12)
+    assert later_2020["matches"] is True and "month_end" in claims["later_2020"]["side_a"]["reproduced_by"]
+    detected = CliRunner().invoke(app, ["study", "--snapshot", str(snapshot_dir), "--json"])
+    assert detected.exit_code == 0 and "note_check" not in json.loads(detected.output)
+
+
+def test_study_table_with_the_note_calendar_prints_the_note_check(snapshot_dir: Path, cached_source: None) -> None:
+    out = CliRunner().invoke(app, ["study", "--preset", "note-2025", "--snapshot", str(snapshot_dir)])
+    assert out.exit_code == 0, out.output
+    assert "Note check: russell2000 (A) vs sp500 (B), calendar note-2025" in out.output
+    assert "best convention pair: A month_end, B prior_month_end reproduces 4 of 5 claims" in out.output
 
 
 def test_study_table_csv_and_phases(snapshot_dir: Path, cached_source: None) -> None:

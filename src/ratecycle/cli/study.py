@@ -107,6 +107,9 @@ def study_command(
         return
     result = event_study(a, b, cycles, anchor=anchor, months=months, convention=convention, strict=strict)
     doc = result.to_dict()
+    check = _note_check(a, b, preset)
+    if check is not None:
+        doc["note_check"] = check.to_dict()
     if as_json or as_csv:
         emit(doc["rows"], as_json=as_json, as_csv=as_csv, document=doc)
         return
@@ -115,6 +118,18 @@ def study_command(
                 caption="; ".join(["from/to: dates of the closes used; A/B from/to: those closes; pctile: percentile "
                                    "of the spread among all windows of the same length", *result.notes]))
     _print_summary(doc["summary"], doc["skipped"])
+    if check is not None:
+        _print_note_check(check, name_a, name_b, str(preset))
+
+
+def _note_check(a: Prices, b: Prices, preset: str | None) -> Any:
+    """With the note's own calendar, each figure the note states under every window convention (else None)."""
+    if preset != "note-2025":
+        return None
+    from ..cycles import preset as load_preset
+    from ..events import note_check
+
+    return note_check(a, b, load_preset(preset))
 
 
 DISPLAY_COLUMNS = ["anchor", "from", "to", "A from", "A to", "A ret", "B from", "B to", "B ret", "spread", "pctile",
@@ -235,18 +250,23 @@ def notecheck_command(
     ds = source(snapshot, store)
     name_a, name_b = parse_pair(pair)
     result = note_check(load_prices(ds, name_a), load_prices(ds, name_b), load_preset(preset))
-    doc = result.to_dict()
-    emit(result.table(), as_json=as_json, as_csv=as_csv, document=doc,
-         pct_columns=("daily", "month_end", "prior_month_end"),
+    if as_json or as_csv:
+        emit(result.table(), as_json=as_json, as_csv=as_csv, document=result.to_dict())
+        return
+    _print_note_check(result, name_a, name_b, preset)
+
+
+def _print_note_check(result: Any, name_a: str, name_b: str, preset: str) -> None:
+    """The note-check table, one verdict per claim and the convention pair that reproduces most figures."""
+    emit(result.table(), as_json=False, as_csv=False, pct_columns=("daily", "month_end", "prior_month_end"),
          title=f"Note check: {name_a} (A) vs {name_b} (B), calendar {preset}",
          caption=f"reproduced = within {result.tolerance_pp:.1f} pp (or the rounding of a figure stated without "
                  "decimals); each series uses its own last close on or before each date")
-    if not (as_json or as_csv):
-        print_table([{"claim": c.key, "verdict": c.verdict} for c in result.claims], ["claim", "verdict"],
-                    title="Verdicts")
-        best = result.convention_pairs()[0]
-        typer.echo(f"best convention pair: A {best['convention_a']}, B {best['convention_b']} reproduces "
-                   f"{best['reproduced']} of {best['claims']} claims ({', '.join(best['which'])})")
+    print_table([{"claim": c.key, "verdict": c.verdict} for c in result.claims], ["claim", "verdict"],
+                title="Verdicts")
+    best = result.convention_pairs()[0]
+    typer.echo(f"best convention pair: A {best['convention_a']}, B {best['convention_b']} reproduces "
+               f"{best['reproduced']} of {best['claims']} claims ({', '.join(best['which'])})")
 
 
 def register(app: typer.Typer) -> None:
