@@ -41,6 +41,12 @@ def source(snapshot: Path | None, store: Path | None) -> DataSource:
     return ds
 
 
+def check_output_flags(as_json: bool, as_csv: bool) -> None:
+    """Refuse --json together with --csv before any work is done."""
+    if as_json and as_csv:
+        raise RatecycleError("choose one of --json and --csv")
+
+
 def parse_pair(pair: str) -> tuple[str, str]:
     """Split 'A,B' into two series names."""
     parts = [p.strip() for p in pair.split(",") if p.strip()]
@@ -178,8 +184,7 @@ def emit(
     document: Any = None,
 ) -> None:
     """Print rows as a table, JSON (``document`` if given, else the rows) or CSV."""
-    if as_json and as_csv:
-        raise RatecycleError("choose one of --json and --csv")
+    check_output_flags(as_json, as_csv)
     if as_json:
         print_json(rows if document is None else document)
     elif as_csv:

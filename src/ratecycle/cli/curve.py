@@ -6,7 +6,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, print_csv, print_json, print_table, source
+from .common import (
+    CsvOpt,
+    JsonOpt,
+    SnapshotOpt,
+    StoreOpt,
+    check_output_flags,
+    print_csv,
+    print_json,
+    print_table,
+    source,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,10 +46,8 @@ def curve_command(
     """10y-2y Treasury spread: level on --as-of, change since the current cutting cycle began, past cycles."""
     from ..curve import curve_over_cycles, curve_reading
     from ..cycles import detect_cycles
-    from ..errors import RatecycleError
 
-    if as_json and as_csv:
-        raise RatecycleError("choose one of --json and --csv")
+    check_output_flags(as_json, as_csv)
     ds = source(snapshot, store)
     cycles = detect_cycles(ds.load("fed_target_upper", end=as_of), ds.load("fed_target_lower", end=as_of),
                            ds.load("fomc_meetings", end=as_of), direction="cut")

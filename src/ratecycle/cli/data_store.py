@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import RatecycleError
-from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit
+from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, check_output_flags, emit
 from .data import data_app
 
 if TYPE_CHECKING:
@@ -58,8 +58,7 @@ def fetch(
         raise RatecycleError(f"data fetch downloads into the store and is not available offline (--snapshot "
                              f"{snapshot} / RATECYCLE_SNAPSHOT is set); to fill the store from it run: "
                              f"ratecycle data import {snapshot}")
-    if as_json and as_csv:
-        raise RatecycleError("choose one of --json and --csv")
+    check_output_flags(as_json, as_csv)
     from ..data.catalog import get_spec
 
     target = _store(store)

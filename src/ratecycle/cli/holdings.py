@@ -8,7 +8,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import RatecycleError
-from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, parse_pair, print_csv, print_json, print_table, source
+from .common import (
+    CsvOpt,
+    JsonOpt,
+    SnapshotOpt,
+    StoreOpt,
+    check_output_flags,
+    emit,
+    parse_pair,
+    print_csv,
+    print_json,
+    print_table,
+    source,
+)
 
 if TYPE_CHECKING:
     from ..data.providers.ishares import Holdings
@@ -52,8 +64,7 @@ def holdings_command(
     """Sector weights, top holdings and concentration (top-10 weight, Herfindahl, effective number) of a fund."""
     from .. import composition as comp
 
-    if as_json and as_csv:
-        raise RatecycleError("choose one of --json and --csv")
+    check_output_flags(as_json, as_csv)
     holdings = _load(_resolve(file, snapshot))
     conc = comp.concentration(holdings)
     sectors = comp.sector_weights(holdings)

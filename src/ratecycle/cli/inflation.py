@@ -6,8 +6,17 @@ from typing import Annotated
 
 import typer
 
-from ..errors import RatecycleError
-from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, print_csv, print_json, print_table, source
+from .common import (
+    CsvOpt,
+    JsonOpt,
+    SnapshotOpt,
+    StoreOpt,
+    check_output_flags,
+    print_csv,
+    print_json,
+    print_table,
+    source,
+)
 
 SUMMARY = ["month", "released", "yoy", "mom_ann", "ann3", "ann6", "gap_to_target", "low_month", "low_yoy",
            "months_since_low", "months_rising_since_low", "flag"]
@@ -29,8 +38,7 @@ def inflation_command(
     from ..inflation import PUBLICATION_LAG_MONTHS, inflation_monitor, inflation_rates
     from ..valuation import known_at
 
-    if as_json and as_csv:
-        raise RatecycleError("choose one of --json and --csv")
+    check_output_flags(as_json, as_csv)
     if vintages:
         import datetime as dt
 

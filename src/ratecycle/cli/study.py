@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import RatecycleError
-from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, parse_pair, print_table, source
+from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, check_output_flags, emit, parse_pair, print_table, source
 
 if TYPE_CHECKING:
     from ..data.source import DataSource
@@ -212,8 +212,7 @@ def compare_command(
     """A and B from --start to --end: closes used, returns, spread, and both paths rebased to 100."""
     from ..events import compare_window
 
-    if as_json and as_csv:
-        raise RatecycleError("choose one of --json and --csv")
+    check_output_flags(as_json, as_csv)
     ds = source(snapshot, store)
     name_a, name_b = parse_pair(pair)
     result = compare_window(load_prices(ds, name_a), load_prices(ds, name_b), start, end, convention=convention,

@@ -6,8 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import RatecycleError
-from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, print_csv, print_json, source
+from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, check_output_flags, emit, print_csv, print_json, source
 
 FIELDS = ["series", "observation_date", "released", "value", "mean", "std", "zscore", "lower2", "lower1",
           "upper1", "upper2", "percentile", "window_start", "window_count", "history_start", "history_count"]
@@ -28,8 +27,7 @@ def valuation_command(
     from .. import valuation as val
     from ..data.catalog import get_spec
 
-    if as_json and as_csv:
-        raise RatecycleError("choose one of --json and --csv")
+    check_output_flags(as_json, as_csv)
     ds = source(snapshot, store)
     names = [series] if vs is None else [series, vs]
     for name in names:
