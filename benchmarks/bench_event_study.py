@@ -18,12 +18,23 @@ MONTHS = 12
 
 
 def naive_windows(a: pd.Series, b: pd.Series, anchors: pd.DatetimeIndex) -> pd.DataFrame:
-    """One event at a time with pandas: month-end reference dates, .loc slices, per-window drawdowns."""
+    """One event at a time with pandas: month-end reference dates, .loc slices, per-window drawdowns.
+
+    Same alignment rule as the library: a window past the data ends both series at their last common date,
+    and a window starting after that date has no data (NaN).
+    """
     rows = []
+    common_last = min(a.index[-1], b.index[-1])
     for anchor in anchors:
         start = anchor + pd.offsets.MonthEnd(0)
         end = (anchor + pd.DateOffset(months=MONTHS)) + pd.offsets.MonthEnd(0)
         out = {"window_start": start, "window_end": end}
+        if start > common_last:
+            rows.append({**out, "return_a": np.nan, "return_b": np.nan, "spread": np.nan, "ratio": np.nan,
+                         "max_drawdown_a": np.nan, "max_drawdown_b": np.nan})
+            continue
+        incomplete = end > common_last
+        end = min(end, common_last)
         for side, s in (("a", a), ("b", b)):
             path = s.loc[start:end]
             before = s.loc[:start]
@@ -34,7 +45,7 @@ def naive_windows(a: pd.Series, b: pd.Series, anchors: pd.DatetimeIndex) -> pd.D
             out[f"close_end_{side}"] = last
             out[f"return_{side}"] = last / first - 1
             out[f"max_drawdown_{side}"] = (full / full.cummax() - 1).min()
-            out[f"incomplete_{side}"] = end > s.index[-1]
+            out[f"incomplete_{side}"] = incomplete
         out["spread"] = out["return_a"] - out["return_b"]
         out["ratio"] = (1 + out["return_a"]) / (1 + out["return_b"])
         rows.append(out)

@@ -154,5 +154,6 @@ def test_partial_window_ends_both_series_at_the_common_last_date(snapshot_dir: P
     assert row["return_b"] == pytest.approx(rb, abs=1e-12) and row["spread"] == pytest.approx(ra - rb, abs=1e-12)
     late = frame.iloc[1]  # starts after IWN's last close: no common data, not a stale zero
     assert bool(late["incomplete"]) and np.isnan(late["return_a"]) and np.isnan(late["spread"])
+    assert np.isnan(late["max_drawdown_a"]) and np.isnan(late["max_drawdown_b"])
     with pytest.raises(RatecycleError, match="after the pair's last common date"):
         compare_window(iwn, spy, "2025-10-01", "2025-12-17")

@@ -94,6 +94,9 @@ def pair_windows(a: Prices, b: Prices, starts: np.ndarray, ends: np.ndarray, *, 
     nan = np.full(len(wa), np.nan)
     dd_a = max_drawdowns(a.closes, wa.start_index, wa.end_index) if drawdown else nan
     dd_b = max_drawdowns(b.closes, wb.start_index, wb.end_index) if drawdown else nan
+    if drawdown:
+        dd_a[no_overlap] = np.nan
+        dd_b[no_overlap] = np.nan
     frame = pd.DataFrame({
         "window_start": _ts(starts), "window_end": _ts(ends),
         "start_a": _ts(wa.start_date), "end_a": _ts(wa.end_date), "close_start_a": wa.start_close,
