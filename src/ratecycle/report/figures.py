@@ -54,8 +54,12 @@ def to_plotly(figure: Figure) -> go.Figure:
         else:
             fig.add_trace(go.Scatter(**common, mode="lines",
                                      line={"color": trace.color, "dash": trace.dash, "width": 1.6}))
-    for band in figure.bands:
-        fig.add_vrect(x0=band.start, x1=band.end, fillcolor=band.color, line_width=0, layer="below")
+    if figure.bands:  # one layout update: add_vrect per band re-validates every shape each time
+        fig.update_layout(shapes=[
+            {"type": "rect", "xref": "x", "yref": "paper", "x0": band.start, "x1": band.end, "y0": 0, "y1": 1,
+             "fillcolor": band.color, "line": {"width": 0}, "layer": "below"}
+            for band in figure.bands
+        ])
     for x, label in figure.vlines:
         fig.add_vline(x=x, line={"color": PALETTE["a"], "width": 1.2}, annotation_text=label,
                       annotation_textangle=-90, annotation_font_size=10)
