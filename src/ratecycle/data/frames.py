@@ -18,6 +18,8 @@ import pandas as pd
 from ..errors import DataError, where
 
 COLUMNS = ("date", "value")
+MISSING_MARKERS = frozenset({"", ".", "NA", "NaN", "nan", "null", "None", "#N/A"})
+"""Texts that mean "no value" (FRED writes '.' for bond-market holidays); such rows are skipped."""
 
 
 def empty() -> pd.DataFrame:
@@ -60,7 +62,7 @@ def build(
         if not pd.Timestamp.min <= ts <= pd.Timestamp.max:  # parses, but does not fit datetime64[ns]
             raise DataError(f"date out of range {str(raw_date)[:40]!r} ({loc})")
         text = "" if raw_value is None else str(raw_value).strip()
-        if text in {"", ".", "NA", "NaN", "nan", "null", "None", "#N/A"}:
+        if text in MISSING_MARKERS:
             if skip_missing:
                 continue
             raise DataError(f"missing value ({loc})")
@@ -163,8 +165,6 @@ def _check_last_line(text: str, header: list[str], label: object, series: str) -
                         f"({where(label, series, number)})")
 
 
-_MISSING = frozenset({"", ".", "NA", "NaN", "nan", "null", "None", "#N/A"})
-
 
 def _fast_build(rows: list[tuple[int, object, object]]) -> pd.DataFrame | None:
     """Vectorised twin of :func:`build` for the common clean case (ISO dates or months, finite numbers, unique dates).
@@ -176,7 +176,7 @@ def _fast_build(rows: list[tuple[int, object, object]]) -> pd.DataFrame | None:
     try:
         raw_dates = pd.Series([str(r[1]).strip() for r in rows], dtype="object")
         raw_values = pd.Series(["" if r[2] is None else str(r[2]).strip() for r in rows], dtype="object")
-        keep = ~raw_values.isin(_MISSING).to_numpy()
+        keep = ~raw_values.isin(MISSING_MARKERS).to_numpy()
         if raw_dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
             dates = pd.to_datetime(raw_dates, format="%Y-%m-%d", errors="raise")[keep]
         elif raw_dates.str.fullmatch(r"\d{4}-\d{2}").all():

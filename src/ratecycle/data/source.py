@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -19,6 +20,9 @@ from ..errors import DataError
 from . import frames
 from .catalog import CATALOG, GROUPS, SeriesSpec, get_spec
 from .meta import SeriesMeta
+
+if TYPE_CHECKING:
+    from .providers.snapshot import SnapshotProvider
 
 SNAPSHOT_ENV = "RATECYCLE_SNAPSHOT"
 STORE_ENV = "RATECYCLE_STORE"
@@ -42,6 +46,7 @@ class DataSource:
     store_path: Path | None = None
     _frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _meta: dict[str, SeriesMeta] = field(default_factory=dict, repr=False)
+    _provider: SnapshotProvider | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, snapshot: str | Path | None = None, store: str | Path | None = None) -> DataSource:
@@ -115,10 +120,16 @@ class DataSource:
             return self._read_snapshot(spec)
         return self._read_store(spec)
 
-    def _read_snapshot(self, spec: SeriesSpec) -> pd.DataFrame:
-        from .providers.snapshot import SnapshotProvider
+    def _snapshot_provider(self) -> SnapshotProvider:
+        """One provider per DataSource, so the export manifest is read once, not once per series."""
+        if self._provider is None:
+            from .providers.snapshot import SnapshotProvider
 
-        provider = SnapshotProvider(self.snapshot)  # type: ignore[arg-type]
+            self._provider = SnapshotProvider(self.snapshot)  # type: ignore[arg-type]
+        return self._provider
+
+    def _read_snapshot(self, spec: SeriesSpec) -> pd.DataFrame:
+        provider = self._snapshot_provider()
         exported = provider.exported(spec.name)
         stamp = _mtime(self.snapshot)  # type: ignore[arg-type]
         if exported is not None:
@@ -132,7 +143,7 @@ class DataSource:
             )
             return exported
         if not spec.segments:
-            stored = self._read_user_series(spec)
+            stored = self._store_entry(spec)
             if stored is not None:
                 return stored
             raise DataError(f"series {spec.name} is not in snapshot {self.snapshot}: {spec.note}")
@@ -143,19 +154,16 @@ class DataSource:
         return frame
 
     def _read_store(self, spec: SeriesSpec) -> pd.DataFrame:
-        from .store import Store
-
-        store = Store(self.store_path or default_store_path())
-        entry = store.entry(spec.name)
-        if entry is None:
+        frame = self._store_entry(spec)
+        if frame is None:
             hint = spec.note if not spec.segments else (
                 f"run 'ratecycle data fetch {spec.name}' or 'ratecycle data import DIR', or pass --snapshot DIR")
-            raise DataError(f"series {spec.name} is not in the store {store.path}: {hint}")
-        frame, self._meta[spec.name] = entry
+            raise DataError(f"series {spec.name} is not in the store {self.store_path or default_store_path()}: "
+                            f"{hint}")
         return frame
 
-    def _read_user_series(self, spec: SeriesSpec) -> pd.DataFrame | None:
-        """A user series (no provider segments) from the store, so an imported file also works offline."""
+    def _store_entry(self, spec: SeriesSpec) -> pd.DataFrame | None:
+        """A series and its provenance from the store (also used offline for user series), or None."""
         from .store import Store
 
         entry = Store(self.store_path or default_store_path()).entry(spec.name)

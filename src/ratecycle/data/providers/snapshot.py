@@ -12,7 +12,7 @@ Two layouts are read:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -40,6 +40,7 @@ class SnapshotProvider:
     """Read series from a snapshot directory; every call is local file I/O."""
 
     root: Path
+    _manifest: dict[str, dict[str, object]] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).expanduser()
@@ -48,15 +49,18 @@ class SnapshotProvider:
 
     # -- export layout -------------------------------------------------
     def manifest(self) -> dict[str, dict[str, object]]:
-        """The export manifest's per-series metadata, or {} for a raw-layout snapshot."""
-        path = self.root / MANIFEST
-        if not path.exists():
-            return {}
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-            return dict(doc["series"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise DataError(f"malformed manifest ({where(path)}): {exc}") from None
+        """The export manifest's per-series metadata, or {} for a raw-layout snapshot (read once per provider)."""
+        if self._manifest is None:
+            path = self.root / MANIFEST
+            if not path.exists():
+                self._manifest = {}
+            else:
+                try:
+                    doc = json.loads(path.read_text(encoding="utf-8"))
+                    self._manifest = dict(doc["series"])
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise DataError(f"malformed manifest ({where(path)}): {exc}") from None
+        return self._manifest
 
     def exported(self, name: str) -> pd.DataFrame | None:
         """The series as written by ``data export``, or None when this snapshot does not hold it."""
