@@ -147,3 +147,13 @@ def test_source_label_names_interface_not_key() -> None:
     assert plain.source_label("DFF") == "http://127.0.0.1:9/graph/fredgraph.csv?id=DFF"
     keyed = fred.Provider(api_url="http://127.0.0.1:9", api_key="secret123")
     assert keyed.source_label("DFF") == "http://127.0.0.1:9/fred/series/observations?series_id=DFF"
+
+
+def test_vintage_date_beyond_nanosecond_range_is_a_data_error() -> None:
+    from ratecycle.data.providers.fred import parse_vintages_json
+    from ratecycle.errors import DataError
+
+    body = json.dumps({"observations": [{"date": "2300-01-01", "value": "1.0", "realtime_start": "2020-01-01",
+                                         "realtime_end": "9999-12-31"}]}).encode()
+    with pytest.raises(DataError, match=r"date out of range '2300-01-01'.*row 1"):
+        parse_vintages_json(body, series="core_pce", source="alfred")

@@ -50,17 +50,7 @@ def build(
     seen: dict[pd.Timestamp, int] = {}
     for row, raw_date, raw_value in rows:
         loc = where(file, series, row)
-        try:
-            ts = pd.Timestamp(str(raw_date).strip())
-        except (ValueError, TypeError, OverflowError):
-            raise DataError(f"bad date {str(raw_date)[:40]!r} ({loc})") from None
-        if ts is pd.NaT or pd.isna(ts):
-            raise DataError(f"bad date {str(raw_date)[:40]!r} ({loc})")
-        if ts.tzinfo is not None:
-            ts = ts.tz_localize(None)
-        ts = ts.normalize()
-        if not pd.Timestamp.min <= ts <= pd.Timestamp.max:  # parses, but does not fit datetime64[ns]
-            raise DataError(f"date out of range {str(raw_date)[:40]!r} ({loc})")
+        ts = parse_day(raw_date, file=file, series=series, row=row)
         text = "" if raw_value is None else str(raw_value).strip()
         if text in MISSING_MARKERS:
             if skip_missing:
@@ -80,6 +70,24 @@ def build(
     frame = pd.DataFrame({"date": pd.DatetimeIndex(dates, dtype="datetime64[ns]"),
                           "value": np.asarray(values, dtype="float64")})
     return frame.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def parse_day(raw: object, *, file: object = None, series: object = None, row: object = None) -> pd.Timestamp:
+    """One date text as a midnight, timezone-free Timestamp that fits datetime64[ns]; else a one-line DataError."""
+    text = str(raw).strip()
+    loc = where(file, series, row)
+    try:
+        ts = pd.Timestamp(text)
+    except (ValueError, TypeError, OverflowError):
+        raise DataError(f"bad date {text[:40]!r} ({loc})") from None
+    if ts is pd.NaT or pd.isna(ts):
+        raise DataError(f"bad date {text[:40]!r} ({loc})")
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    ts = ts.normalize()
+    if not pd.Timestamp.min <= ts <= pd.Timestamp.max:  # parses, but does not fit datetime64[ns]
+        raise DataError(f"date out of range {text[:40]!r} ({loc})")
+    return ts
 
 
 def read_date_value_csv(

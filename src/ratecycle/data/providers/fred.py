@@ -96,14 +96,8 @@ def parse_vintages_json(body: bytes, *, series: str, source: str = "alfred") -> 
 
 
 def _day(text: str, *, series: str, source: str, row: int) -> pd.Timestamp:
-    """Parse an ISO day like frames.build does, with the same one-line error."""
-    try:
-        ts = pd.Timestamp(text.strip())
-    except (ValueError, TypeError, OverflowError):
-        raise DataError(f"bad date {text[:40]!r} ({where(source, series, row)})") from None
-    if pd.isna(ts):
-        raise DataError(f"bad date {text[:40]!r} ({where(source, series, row)})")
-    return (ts.tz_localize(None) if ts.tzinfo else ts).normalize()
+    """A vintage's date, parsed with the same rules and one-line errors as frames.build."""
+    return frames.parse_day(text, file=source, series=series, row=row)
 
 
 def _vintage_frame(records: list[tuple[int, str, str, str, str]], *, series: str, source: str) -> pd.DataFrame:
