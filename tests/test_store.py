@@ -89,6 +89,30 @@ def test_store_source_reads_like_snapshot(imported: Path, ds: DataSource) -> Non
         assert from_store.meta(name).content_hash == ds.meta(name).content_hash
 
 
+def test_bulk_read_equals_per_series_reads(tmp_path: Path) -> None:
+    """entries() reads all series in one unordered query; each must equal that series read on its own."""
+    store = Store(tmp_path / "s.duckdb")
+    written = {
+        "b_series": _frame(["2020-01-03", "2020-01-01", "2020-01-02"], [3.0, 1.0, 2.0]),
+        "a_series": _frame(["1999-12-31", "2001-06-30"], [-1.5, 7.25]),
+        "c_series": _frame([], []),
+    }
+    store.replace_many([Replacement(n, f, _meta(n)) for n, f in written.items()])
+    bulk = store.entries()
+    assert sorted(bulk) == ["a_series", "b_series", "c_series"]
+    for name, frame in written.items():
+        got, meta = bulk[name]
+        expected = frame.sort_values("date").reset_index(drop=True)
+        assert got["date"].dt.strftime("%Y-%m-%d").tolist() == expected["date"].dt.strftime("%Y-%m-%d").tolist()
+        assert got["value"].tolist() == expected["value"].tolist()
+        assert meta.rows == len(frame)
+        pd.testing.assert_frame_equal(got, store.read(name))
+    subset = store.entries(["c_series", "b_series", "not_stored"])
+    assert sorted(subset) == ["b_series", "c_series"]
+    assert subset["b_series"][0]["value"].tolist() == [1.0, 2.0, 3.0]
+    assert subset["c_series"][0].empty
+
+
 def test_reads_never_modify_or_create(imported: Path, tmp_path: Path) -> None:
     before = sha256(imported)
     store = Store(imported)

@@ -47,6 +47,7 @@ class DataSource:
     _frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _meta: dict[str, SeriesMeta] = field(default_factory=dict, repr=False)
     _provider: SnapshotProvider | None = field(default=None, repr=False)
+    _stored: dict[str, tuple[pd.DataFrame, SeriesMeta]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, snapshot: str | Path | None = None, store: str | Path | None = None) -> DataSource:
@@ -154,12 +155,17 @@ class DataSource:
         return frame
 
     def _read_store(self, spec: SeriesSpec) -> pd.DataFrame:
-        frame = self._store_entry(spec)
-        if frame is None:
+        if self._stored is None:  # the whole store in one query: a command reads most of it anyway
+            from .store import Store
+
+            self._stored = Store(self.store_path or default_store_path()).entries()
+        entry = self._stored.get(spec.name)
+        if entry is None:
             hint = spec.note if not spec.segments else (
                 f"run 'ratecycle data fetch {spec.name}' or 'ratecycle data import DIR', or pass --snapshot DIR")
             raise DataError(f"series {spec.name} is not in the store {self.store_path or default_store_path()}: "
                             f"{hint}")
+        frame, self._meta[spec.name] = entry
         return frame
 
     def _store_entry(self, spec: SeriesSpec) -> pd.DataFrame | None:

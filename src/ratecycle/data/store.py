@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,8 +94,8 @@ class Store:
             if con is None or not self._has_series(con, name):
                 return None
             table = con.execute(
-                "SELECT date, value FROM observations WHERE series = ? ORDER BY date", [name]).df()
-        return _to_frame(table)
+                "SELECT date, value FROM observations WHERE series = ? ORDER BY date", [name]).fetchnumpy()
+        return _to_frame(table["date"], table["value"])
 
     def entry(self, name: str) -> tuple[pd.DataFrame, SeriesMeta] | None:
         """The stored frame and provenance of ``name`` read in one go, or None when it is not stored."""
@@ -105,24 +106,30 @@ class Store:
             if row is None:
                 return None
             table = con.execute(
-                "SELECT date, value FROM observations WHERE series = ? ORDER BY date", [name]).df()
-        return _to_frame(table), _meta_from_row(row)
+                "SELECT date, value FROM observations WHERE series = ? ORDER BY date", [name]).fetchnumpy()
+        return _to_frame(table["date"], table["value"]), _meta_from_row(row)
 
     def entries(self, names: Iterable[str] | None = None) -> dict[str, tuple[pd.DataFrame, SeriesMeta]]:
-        """Frames and provenance of several stored series (all when ``names`` is None) over one connection."""
+        """Frames and provenance of several stored series (all when ``names`` is None) in one query.
+
+        The rows come back unordered in one scan and are split per series with one stable sort, several
+        times faster than one query per series.
+        """
         with self._reader() as con:
             if con is None:
                 return {}
             rows = con.execute(f"SELECT {', '.join(_META_COLUMNS)} FROM series_meta ORDER BY name").fetchall()
-            wanted = None if names is None else set(names)
-            out = {}
-            for row in rows:
-                if wanted is not None and row[0] not in wanted:
-                    continue
-                table = con.execute(
-                    "SELECT date, value FROM observations WHERE series = ? ORDER BY date", [row[0]]).df()
-                out[str(row[0])] = (_to_frame(table), _meta_from_row(row))
-        return out
+            if names is not None:
+                wanted = set(names)
+                rows = [row for row in rows if row[0] in wanted]
+            if not rows:
+                return {}
+            ordered = [str(row[0]) for row in rows]
+            # the series name travels as its 1-based position in ``ordered`` (0 for rows not wanted)
+            table = con.execute("SELECT code, date, value FROM (SELECT list_position(?, series)::INTEGER AS code,"
+                                " date, value FROM observations) WHERE code > 0", [ordered]).fetchnumpy()
+        return {name: (frame, _meta_from_row(row))
+                for name, row, frame in zip(ordered, rows, _split(table, len(ordered)), strict=True)}
 
     def metadata(self, name: str) -> SeriesMeta | None:
         """Provenance of a stored series, or None when it is not stored."""
@@ -259,12 +266,27 @@ class Store:
         return con.execute("SELECT 1 FROM series_meta WHERE name = ?", [name]).fetchone() is not None
 
 
-def _to_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """DuckDB's result (date as datetime64[us]) to a standard observation frame (datetime64[ns], float64)."""
+def _to_frame(dates: Any, values: Any) -> pd.DataFrame:
+    """DuckDB's columns (dates as datetime64[us]) to a standard observation frame (datetime64[ns], float64)."""
+    import numpy as np
+
     return pd.DataFrame({
-        "date": pd.DatetimeIndex(table["date"]).as_unit("ns"),
-        "value": table["value"].to_numpy(dtype="float64"),
+        "date": pd.DatetimeIndex(np.asarray(dates, dtype="datetime64[ns]")),
+        "value": np.asarray(values, dtype="float64"),
     })
+
+
+def _split(table: dict[str, Any], count: int) -> list[pd.DataFrame]:
+    """Split one unordered (code, date, value) result into ``count`` date-sorted frames (codes 1..count)."""
+    import numpy as np
+
+    codes = np.asarray(table["code"], dtype=np.int64)
+    order = np.lexsort((np.asarray(table["date"]), codes))
+    codes = codes[order]
+    dates = np.asarray(table["date"], dtype="datetime64[ns]")[order]
+    values = np.asarray(table["value"], dtype="float64")[order]
+    bounds = np.searchsorted(codes, np.arange(1, count + 2))
+    return [_to_frame(dates[lo:hi], values[lo:hi]) for lo, hi in pairwise(bounds)]
 
 
 def _checked(name: str, frame: pd.DataFrame) -> pd.DataFrame:
