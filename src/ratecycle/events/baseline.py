@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..errors import DataError
 from .pair import Prices, as_prices, pair_windows, row_records
+from .resample import percentile_of_score
 from .windows import check_convention, horizon_dates
 
 
@@ -40,13 +41,11 @@ class Baseline:
 
     def percentile(self, values: np.ndarray | float) -> np.ndarray:
         """Share of baseline spreads at or below each value (0..1); NaN for NaN values."""
-        from scipy.stats import percentileofscore
-
         vals = np.atleast_1d(np.asarray(values, dtype="float64"))
         out = np.full(vals.shape, np.nan)
         ok = np.isfinite(vals)
         if ok.any() and self.n:
-            out[ok] = np.asarray(percentileofscore(self.spreads, vals[ok], kind="weak"), dtype="float64") / 100.0
+            out[ok] = percentile_of_score(self.spreads, vals[ok]) / 100.0
         return out
 
     def to_dict(self, with_rows: bool = False) -> dict[str, Any]:

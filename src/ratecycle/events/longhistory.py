@@ -18,6 +18,7 @@ import pandas as pd
 from ..cycles.model import Cycle
 from ..errors import DataError, RatecycleError
 from .pair import Prices, row_records
+from .resample import percentile_of_score
 from .stats import DEFAULT_REPS, DEFAULT_SEED, SpreadStats, summarize
 from .study import anchor_date, check_anchor
 from .windows import as_days, check_convention, horizon_dates, month_end, prior_month_end, window_returns
@@ -88,12 +89,10 @@ def smb_study(smb_percent: pd.Series, cycles: Sequence[Cycle], *, anchor: str = 
     b_starts, b_ends = horizon_dates(all_months.astype("datetime64[D]"), months, convention)
     keep = (b_starts >= index.first) & (b_ends <= index.last)
     base = window_returns(index.dates, index.closes, b_starts[keep], b_ends[keep]).returns
-    from scipy.stats import percentileofscore
-
     finite = np.isfinite(win.returns)
     pct = np.full(len(win), np.nan)
     if finite.any():
-        pct[finite] = np.asarray(percentileofscore(base, win.returns[finite], kind="weak")) / 100.0
+        pct[finite] = percentile_of_score(base, win.returns[finite]) / 100.0
     rows = pd.DataFrame({
         "cycle": [c.label for c in kept],
         "cycle_start": pd.DatetimeIndex([c.start for c in kept], dtype="datetime64[ns]"),

@@ -1,7 +1,9 @@
 """Statistics over event spreads: hit rate, mean/median with bootstrap intervals, a random-window test.
 
-Intervals use ``scipy.stats.bootstrap`` (IID resampling, percentile method, vectorised, fixed seed); the test is
-``scipy.stats.permutation_test`` of "event spreads are larger than random-window spreads".
+Intervals are percentile bootstrap intervals (IID resampling, all resamples in one index matrix, fixed seed); the
+test is a one-sided permutation test of "event spreads are larger than random-window spreads" (difference of means,
+random relabellings of the pooled spreads, or all of them when there are few). Both live in ``resample`` (numpy
+only).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+
+from .resample import bootstrap_interval, percentile_of_score, permutation_greater
 
 SMALL_SAMPLE = 10
 """Below this many events every interval and p-value is flagged as rough."""
@@ -78,35 +82,27 @@ def bootstrap_ci(values: np.ndarray, statistic: str = "mean", *, reps: int = DEF
 
     All ``reps`` resamples are evaluated in one vectorised call, so thousands of draws cost milliseconds.
     """
-    from scipy.stats import bootstrap
-
     values = np.asarray(values, dtype="float64")
     if values.size < 3 or reps <= 0:
         return None
     func = np.mean if statistic == "mean" else np.median
-    res = bootstrap((values,), func, n_resamples=reps, confidence_level=level, method="percentile",
-                    vectorized=True, rng=np.random.default_rng(seed))
-    return float(res.confidence_interval.low), float(res.confidence_interval.high)
+    return bootstrap_interval(values, func, reps=reps, level=level, seed=seed)
 
 
 def random_window_test(events: np.ndarray, baseline: np.ndarray, *, n_resamples: int = DEFAULT_PERMUTATIONS,
                        seed: int = DEFAULT_SEED) -> RandomWindowTest | None:
-    """One-sided permutation test of mean(event spreads) - mean(baseline spreads) > 0 (None with < 2 of either)."""
-    from scipy.stats import permutation_test
+    """One-sided permutation test of mean(event spreads) - mean(baseline spreads) > 0 (None with < 2 of either).
 
+    ``n_resamples`` random relabellings of the pooled spreads, or every relabelling when there are at most that many.
+    """
     events = np.asarray(events, dtype="float64")
     baseline = np.asarray(baseline, dtype="float64")
-    if events.size < 2 or baseline.size < 2 or n_resamples <= 0:  # scipy needs two values per sample
+    if events.size < 2 or baseline.size < 2 or n_resamples <= 0:
         return None
-
-    def diff(x: np.ndarray, y: np.ndarray, axis: int) -> np.ndarray:
-        return np.mean(x, axis=axis) - np.mean(y, axis=axis)
-
-    res = permutation_test((events, baseline), diff, permutation_type="independent", vectorized=True,
-                           n_resamples=n_resamples, alternative="greater", rng=np.random.default_rng(seed))
-    return RandomWindowTest("permutation test, event vs random-window spreads (scipy.stats.permutation_test)",
-                            float(res.statistic), float(res.pvalue), int(events.size), int(baseline.size),
-                            int(n_resamples), "greater", int(seed))
+    statistic, p_value = permutation_greater(events, baseline, n_resamples=n_resamples, seed=seed)
+    return RandomWindowTest("permutation test, event vs random-window spreads (difference of means, random "
+                            "relabellings of the pooled spreads)", statistic, p_value, int(events.size),
+                            int(baseline.size), int(n_resamples), "greater", int(seed))
 
 
 def summarize(spreads: np.ndarray, *, excluded: int = 0, baseline: np.ndarray | None = None,
@@ -120,12 +116,10 @@ def summarize(spreads: np.ndarray, *, excluded: int = 0, baseline: np.ndarray | 
     warning = f"small sample: n={n} events (< {SMALL_SAMPLE}); intervals and p-values are rough" if small else ""
     base_kw: dict[str, Any] = {}
     if baseline is not None and baseline.size:
-        from scipy.stats import percentileofscore
-
         base_kw = {
             "baseline_n": int(baseline.size), "baseline_mean": float(np.mean(baseline)),
             "baseline_median": float(np.median(baseline)), "baseline_hit_rate": float(np.mean(baseline > 0)),
-            "mean_percentile": float(percentileofscore(baseline, float(np.mean(s)), kind="weak")) / 100.0
+            "mean_percentile": float(percentile_of_score(baseline, float(np.mean(s)))) / 100.0
             if n else None,
             "test": random_window_test(s, baseline, n_resamples=n_resamples, seed=seed) if n else None,
         }
