@@ -442,15 +442,15 @@ def test_summary_valuation_sentence_agrees_with_the_scorecard(built: Built) -> N
 
 
 def test_bar_chart_legend_sits_above_the_slanted_labels() -> None:
-    from ratecycle.report.figures import to_plotly
+    from ratecycle.report.figures import plotly_spec
     from ratecycle.report.model import Figure, Trace
 
     bars = Figure("t", (Trace("A", ("2001-01 early", "2001-01 later"), (0.1, -0.2), kind="bar"),), "s")
     lines = Figure("t", (Trace("A", ("2001-01-02", "2001-01-03"), (1.0, 2.0)),), "s")
-    bar_layout, line_layout = to_plotly(bars).layout, to_plotly(lines).layout
-    assert bar_layout.legend.y >= 1 and bar_layout.legend.yanchor == "bottom"
-    assert bar_layout.xaxis.tickangle == -35 and bar_layout.xaxis.automargin
-    assert line_layout.legend.y < 0
+    bar_layout, line_layout = plotly_spec(bars)["layout"], plotly_spec(lines)["layout"]
+    assert bar_layout["legend"]["y"] >= 1 and bar_layout["legend"]["yanchor"] == "bottom"
+    assert bar_layout["xaxis"]["tickangle"] == -35 and bar_layout["xaxis"]["automargin"]
+    assert line_layout["legend"]["y"] < 0
 
 
 def test_etf_section_on_the_default_date_skips_a_fund_that_ended_earlier(ds: DataSource, snapshot_dir: Path) -> None:

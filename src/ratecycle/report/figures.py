@@ -1,18 +1,27 @@
-"""Chart helpers: lean traces from pandas objects (weekly downsampling) and the plotly rendering of a Figure."""
+"""Chart helpers: lean traces from pandas objects (weekly downsampling) and a Figure as plotly.js figure JSON."""
 
 from __future__ import annotations
 
+import math
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .model import Figure, Trace
+from .model import Band, Figure, Trace
 
 if TYPE_CHECKING:
     import pandas as pd
-    import plotly.graph_objects as go
 
 PALETTE = {"a": "#c2410c", "b": "#1d4ed8", "c": "#047857", "d": "#7c3aed", "grey": "#6b7280"}
 PHASE_COLORS = {"early": "rgba(234,179,8,0.30)", "pause": "rgba(107,114,128,0.22)",
                 "later": "rgba(22,163,74,0.30)"}
+INK = "rgb(36,36,36)"
+"""Text and axis-line colour (plotly's simple_white look)."""
+COLORWAY = ["#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F", "#BCBD22",
+            "#17BECF"]
+"""Colours for traces without one of their own (plotly's simple_white colorway)."""
+SHAPE_OPACITY = 0.3
+"""Opacity of bands and reference lines (plotly's simple_white shape default): shading stays faint."""
+FONT = {"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12, "color": INK}
 MAX_DAILY_POINTS = 400
 """Series longer than this are drawn weekly (last value of each week) to keep the page small."""
 
@@ -36,48 +45,86 @@ def line(name: str, series: pd.Series, color: str | None = None, dash: str | Non
                  y=tuple(float(v) for v in values.to_numpy()), kind="line", color=color, dash=dash)
 
 
-def to_plotly(figure: Figure) -> go.Figure:
-    """Render the document figure as a plotly figure (no title: the caption carries it)."""
-    import plotly.graph_objects as go
+def _json_value(value: Any) -> Any:
+    """A plotted value as a JSON-native one: NaN and infinities become null (a gap), numpy scalars plain numbers."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalar
+        return _json_value(value.item())
+    raise TypeError(f"cannot plot a value of type {type(value).__name__}: {value!r}")
 
-    fig = go.Figure()
-    for trace in figure.traces:
-        common: dict[str, Any] = {"name": trace.name, "x": list(trace.x), "y": list(trace.y)}
-        if trace.kind == "bar":
-            fig.add_trace(go.Bar(**common, marker_color=trace.color,
-                                 text=list(trace.text) if trace.text else None, textposition="outside"))
-        elif trace.kind == "hist":
-            fig.add_trace(go.Histogram(name=trace.name, x=list(trace.y), marker_color=trace.color, nbinsx=40,
-                                       opacity=0.75))
-        elif trace.kind == "marker":
-            fig.add_trace(go.Scatter(**common, mode="markers", marker={"color": trace.color, "size": 9}))
-        else:
-            fig.add_trace(go.Scatter(**common, mode="lines",
-                                     line={"color": trace.color, "dash": trace.dash, "width": 1.6}))
-    if figure.bands:  # one layout update: add_vrect per band re-validates every shape each time
-        fig.update_layout(shapes=[
-            {"type": "rect", "xref": "x", "yref": "paper", "x0": band.start, "x1": band.end, "y0": 0, "y1": 1,
-             "fillcolor": band.color, "line": {"width": 0}, "layer": "below"}
-            for band in figure.bands
-        ])
-    for x, label in figure.vlines:
-        fig.add_vline(x=x, line={"color": PALETTE["a"], "width": 1.2}, annotation_text=label,
-                      annotation_textangle=-90, annotation_font_size=10)
+
+def _values(values: tuple[Any, ...]) -> list[Any]:
+    """A data array as a JSON-native list."""
+    return [_json_value(v) for v in values]
+
+
+def _drop_none(spec: dict[str, Any]) -> dict[str, Any]:
+    """The dict without its None-valued keys (plotly then uses its defaults)."""
+    return {k: v for k, v in spec.items() if v is not None}
+
+
+def _trace_spec(trace: Trace) -> dict[str, Any]:
+    """One trace as plotly.js JSON: lines, markers, bars labelled outside, or a 40-bin histogram of ``y``."""
+    if trace.kind == "hist":
+        return _drop_none({"type": "histogram", "name": trace.name, "x": _values(trace.y), "nbinsx": 40,
+                           "opacity": 0.75, "marker": _drop_none({"color": trace.color,
+                                                                  "line": {"color": "white", "width": 0.6}})})
+    spec: dict[str, Any] = {"name": trace.name, "x": _values(trace.x), "y": _values(trace.y)}
+    if trace.kind == "bar":
+        return _drop_none({"type": "bar", **spec, "text": list(trace.text) if trace.text else None,
+                           "textposition": "outside",
+                           "marker": _drop_none({"color": trace.color, "line": {"color": "white", "width": 0.5}})})
+    if trace.kind == "marker":
+        return {"type": "scatter", **spec, "mode": "markers", "marker": _drop_none({"color": trace.color, "size": 9})}
+    return {"type": "scatter", **spec, "mode": "lines",
+            "line": _drop_none({"color": trace.color, "dash": trace.dash, "width": 1.6})}
+
+
+def _band_shape(band: Band) -> dict[str, Any]:
+    """A shaded x interval over the full plot height, drawn below the traces."""
+    return {"type": "rect", "xref": "x", "yref": "paper", "x0": band.start, "x1": band.end, "y0": 0, "y1": 1,
+            "fillcolor": band.color, "line": {"width": 0}, "layer": "below", "opacity": SHAPE_OPACITY}
+
+
+def _axis(title: str, **extra: Any) -> dict[str, Any]:
+    """An axis in the simple_white look: line shown, ticks outside, no grid or zero line."""
+    return _drop_none({"showline": True, "linecolor": INK, "ticks": "outside", "showgrid": False, "zeroline": False,
+                       "automargin": True, "title": {"text": title, "standoff": 15} if title else {"standoff": 15},
+                       **extra})
+
+
+def plotly_spec(figure: Figure) -> dict[str, Any]:
+    """The document figure as plotly.js figure JSON ``{"data", "layout"}`` (no title: the caption carries it)."""
+    shapes = [_band_shape(b) for b in figure.bands]
+    annotations: list[dict[str, Any]] = []
+    for at, label in figure.vlines:  # a full-height line with its label rotated along it, at the top
+        x = _json_value(at)
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
+                       "line": {"color": PALETTE["a"], "width": 1.2}, "opacity": SHAPE_OPACITY})
+        annotations.append({"text": label, "textangle": -90, "font": {"size": 10}, "showarrow": False,
+                            "xref": "x", "x": x, "xanchor": "left", "yref": "paper", "y": 1, "yanchor": "top"})
     for level in figure.hlines:
-        fig.add_hline(y=level, line={"color": "#9ca3af", "width": 1, "dash": "dot"})
+        y = _json_value(level)
+        shapes.append({"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": y, "y1": y,
+                       "line": {"color": "#9ca3af", "width": 1, "dash": "dot"}, "opacity": SHAPE_OPACITY})
     bars = any(t.kind == "bar" for t in figure.traces)
-    if bars:
-        fig.update_xaxes(tickangle=-35, automargin=True)
-    fig.update_layout(
-        template="simple_white", height=380, margin={"l": 60, "r": 20, "t": 36 if bars else 20, "b": 50},
+    layout = _drop_none({
+        "height": 380, "margin": {"l": 60, "r": 20, "t": 36 if bars else 20, "b": 50},
         # slanted bar labels need the space below the axis, so there the legend goes on top
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0} if bars
-        else {"orientation": "h", "y": -0.18}, barmode=figure.barmode,
-        yaxis_title=figure.y_title or None, xaxis_title=figure.x_title or None,
-        font={"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12},
-        yaxis_type="log" if figure.log_y else None,
-        yaxis_tickformat=".0%" if figure.y_percent else None,
-        xaxis_tickformat=".0%" if figure.x_percent else None,
-        hovermode="x unified" if all(t.kind == "line" for t in figure.traces) else "closest",
-    )
-    return fig
+        "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0} if bars
+        else {"orientation": "h", "y": -0.18},
+        "barmode": figure.barmode, "font": dict(FONT), "paper_bgcolor": "white", "plot_bgcolor": "white",
+        "colorway": list(COLORWAY), "hoverlabel": {"align": "left"}, "autotypenumbers": "strict",
+        "hovermode": "x unified" if all(t.kind == "line" for t in figure.traces) else "closest",
+        "xaxis": _axis(figure.x_title, tickformat=".0%" if figure.x_percent else None,
+                       tickangle=-35 if bars else None),
+        "yaxis": _axis(figure.y_title, tickformat=".0%" if figure.y_percent else None,
+                       type="log" if figure.log_y else None),
+        "shapes": shapes or None, "annotations": annotations or None,
+    })
+    return {"data": [_trace_spec(t) for t in figure.traces], "layout": layout}
