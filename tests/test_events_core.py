@@ -157,3 +157,24 @@ def test_partial_window_ends_both_series_at_the_common_last_date(snapshot_dir: P
     assert np.isnan(late["max_drawdown_a"]) and np.isnan(late["max_drawdown_b"])
     with pytest.raises(RatecycleError, match="after the pair's last common date"):
         compare_window(iwn, spy, "2025-10-01", "2025-12-17")
+
+
+def test_row_records_converts_each_kind_of_column() -> None:
+    """Column-wise conversion gives what a per-cell reading of the frame gives (NaT/NaN -> None, ISO dates)."""
+    from ratecycle.events.pair import row_records
+
+    frame = pd.DataFrame({
+        "when": pd.DatetimeIndex(["1965-03-02 15:30", None, "2025-09-17"]),
+        "x": [1.5, np.nan, -np.inf],
+        "flag": [True, False, True],
+        "count": np.array([3, 0, -2], dtype="int64"),
+        "label": ["a", None, "c"],
+        "mixed": [pd.Timestamp("2020-02-29"), pd.NaT, 7],
+    })
+    assert row_records(frame) == [
+        {"when": "1965-03-02", "x": 1.5, "flag": True, "count": 3, "label": "a", "mixed": "2020-02-29"},
+        {"when": None, "x": None, "flag": False, "count": 0, "label": None, "mixed": None},
+        {"when": "2025-09-17", "x": None, "flag": True, "count": -2, "label": "c", "mixed": 7},
+    ]
+    assert row_records(frame.iloc[:0]) == []
+    assert all(type(r["x"]) in (float, type(None)) and type(r["count"]) is int for r in row_records(frame))

@@ -56,8 +56,7 @@ def _window_offset(years: float) -> pd.DateOffset:
 
 def _window_starts(index: pd.DatetimeIndex, years: float) -> np.ndarray:
     """Position of the first observation inside the trailing window (t - years, t] for every t."""
-    offset = _window_offset(years)
-    bounds = pd.DatetimeIndex([t - offset for t in index])
+    bounds = index - _window_offset(years)  # vectorised calendar-month shift, clipped to month end; same unit
     return np.searchsorted(index.asi8, bounds.asi8, side="right")
 
 

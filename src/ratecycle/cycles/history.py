@@ -80,15 +80,16 @@ def long_history_cycles(
     smoothed = series.rolling(smooth, center=True, min_periods=1).mean() if smooth > 1 else series
     pivots = turning_points(smoothed, min_amplitude)
     dates = series.index
-    change = series.diff()
+    levels = series.to_numpy()
+    change = series.diff().to_numpy()
     data_end = dates[-1]
     cycles: list[Cycle] = []
     for (kind, a), (_, b) in pairwise(pivots):
         direction = "cut" if kind == "peak" else "hike"
         sign = -1.0 if direction == "cut" else 1.0
-        moves = [Move(announced=dates[i], effective=dates[i], change_bps=round(float(change.iloc[i]) * 100, 4),
-                      lower=float(series.iloc[i]), upper=float(series.iloc[i]))
-                 for i in range(a + 1, b + 1) if sign * change.iloc[i] >= step - 1e-12]
+        moves = [Move(announced=dates[i], effective=dates[i], change_bps=round(float(change[i]) * 100, 4),
+                      lower=float(levels[i]), upper=float(levels[i]))
+                 for i in range(a + 1, b + 1) if sign * change[i] >= step - 1e-12]
         for group in group_moves(moves, rules.max_gap):
             pauses = find_pauses(group, rules)
             cycles.append(Cycle(direction=direction, moves=tuple(group), pause=pauses[0] if pauses else None,

@@ -116,22 +116,42 @@ def _ts(days: np.ndarray) -> pd.DatetimeIndex:
 
 
 def row_records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    """Rows as plain dicts: dates ISO strings (None for NaT), floats (None for NaN), flags bool."""
-    records: list[dict[str, object]] = []
-    for row in frame.to_dict(orient="records"):
-        clean: dict[str, object] = {}
-        for key, value in row.items():
-            if isinstance(value, pd.Timestamp):
-                clean[key] = None if pd.isna(value) else value.date().isoformat()
-            elif value is pd.NaT:
-                clean[key] = None
-            elif isinstance(value, (bool, np.bool_)):
-                clean[key] = bool(value)
-            elif isinstance(value, (float, np.floating)):
-                clean[key] = None if not np.isfinite(value) else float(value)
-            elif isinstance(value, (int, np.integer)):
-                clean[key] = int(value)
-            else:
-                clean[key] = value
-        records.append(clean)
-    return records
+    """Rows as plain dicts: dates ISO strings (None for NaT), floats (None for NaN), flags bool.
+
+    Converted column by column (one numpy pass each), then zipped into rows.
+    """
+    columns = [_plain_column(frame[key]) for key in frame.columns]
+    keys = [str(key) for key in frame.columns]
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)] if keys else \
+        [{} for _ in range(len(frame))]
+
+
+def _plain_column(column: pd.Series) -> list[object]:
+    """One column as JSON-ready Python values (see :func:`row_records`)."""
+    values = column.to_numpy()
+    kind = values.dtype.kind
+    if kind == "M":
+        text = np.datetime_as_string(values.astype("datetime64[D]"), unit="D")
+        return [None if missing else day for day, missing in zip(text.tolist(), np.isnat(values).tolist(),
+                                                                   strict=True)]
+    if kind == "f":
+        return [None if not ok else v for v, ok in zip(values.astype("float64").tolist(),
+                                                       np.isfinite(values).tolist(), strict=True)]
+    if kind in "biu":
+        return values.tolist()
+    return [_plain_value(v) for v in values.tolist()]
+
+
+def _plain_value(value: object) -> object:
+    """An object-column cell as a JSON-ready value."""
+    if value is pd.NaT or value is None:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (float, np.floating)):
+        return None if not np.isfinite(value) else float(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    return value

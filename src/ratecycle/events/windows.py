@@ -26,8 +26,8 @@ def as_days(values: object) -> np.ndarray:
     """Dates (Index, Series, list of dates/strings, datetime64 array) as a ``datetime64[D]`` array."""
     if isinstance(values, pd.Series):
         values = values.to_numpy()
-    arr = np.asarray(pd.DatetimeIndex(np.atleast_1d(np.asarray(values, dtype="datetime64[ns]"))).normalize())
-    return arr.astype("datetime64[D]")
+    # casting to days floors every timestamp to its calendar date (also before 1970), like normalize()
+    return np.atleast_1d(np.asarray(values, dtype="datetime64[ns]")).astype("datetime64[D]")
 
 
 def check_convention(convention: str) -> str:
