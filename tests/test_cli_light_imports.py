@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+from ratecycle.data.source import DataSource
 
 
 def test_cli_modules_import_no_heavy_library() -> None:
@@ -11,3 +14,18 @@ def test_cli_modules_import_no_heavy_library() -> None:
             "print(','.join(sorted(h for h in heavy if h in sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_program_exit_keeps_all_output_and_codes(snapshot_dir: Path, ds: DataSource) -> None:
+    """The program ends without interpreter teardown: large output must still arrive whole, codes unchanged."""
+    base = [sys.executable, "-m", "ratecycle.cli.main"]
+    listed = subprocess.run([*base, "data", "show", "sp500", "--snapshot", str(snapshot_dir), "--csv"],
+                            capture_output=True, text=True)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.strip().splitlines()
+    assert lines[0] == "date,value" and len(lines) == len(ds.frame("sp500")) + 1 > 20_000
+    assert lines[-1].startswith(ds.frame("sp500")["date"].iloc[-1].date().isoformat())
+    bad = subprocess.run([*base, "data", "show", "no_such_series", "--snapshot", str(snapshot_dir)],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "unknown series 'no_such_series'" in bad.stderr
+    assert subprocess.run([*base, "--version"], capture_output=True, text=True).stdout.startswith("ratecycle ")

@@ -18,10 +18,21 @@ from .errors import DataError
 HORIZONS_MONTHS: tuple[int, ...] = (1, 3, 6)
 
 
-def _common_closes(a: pd.Series, b: pd.Series) -> pd.DataFrame:
-    joined = pd.concat([a.rename("a"), b.rename("b")], axis=1, join="inner", sort=True).dropna()
-    joined = joined[(joined["a"] > 0) & (joined["b"] > 0)]
-    return joined
+def _common_closes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(dates, closes of A, closes of B) on the dates where both have a positive close, in date order."""
+
+    def clean(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        days = pd.DatetimeIndex(series.index).to_numpy(dtype="datetime64[ns]")
+        values = series.to_numpy(dtype="float64")
+        keep = np.isfinite(values) & (values > 0) & ~np.isnat(days)
+        days, values = days[keep], values[keep]
+        order = np.argsort(days, kind="stable")
+        return days[order], values[order]
+
+    days_a, va = clean(a)
+    days_b, vb = clean(b)
+    days, ia, ib = np.intersect1d(days_a, days_b, return_indices=True)
+    return days, va[ia], vb[ib]
 
 
 @dataclass(frozen=True)
@@ -78,22 +89,21 @@ def relative_momentum(a: pd.Series, b: pd.Series, as_of: DateLike | None = None,
                       horizons: tuple[int, ...] = HORIZONS_MONTHS, a_name: str | None = None,
                       b_name: str | None = None) -> Momentum:
     """A's return relative to B's over each horizon (months) ending at the last common close on/before ``as_of``."""
-    closes = _common_closes(a, b)
+    days, va, vb = _common_closes(a, b)
     when = to_timestamp(as_of)
-    if when is not None:
-        closes = closes[closes.index <= when]
+    stop = len(days) if when is None else int(np.searchsorted(days, np.datetime64(when, "ns"), side="right"))
     label_a, label_b = a_name or str(a.name), b_name or str(b.name)
-    if closes.empty:
+    if stop == 0:
         raise DataError(f"no common closes of {label_a} and {label_b} on or before {when}")
-    end = pd.Timestamp(closes.index[-1])
+    end = pd.Timestamp(days[stop - 1])
     readings = []
     for months in horizons:
         target = end - pd.DateOffset(months=months)
-        before = closes[closes.index <= target]
-        if before.empty:
+        pos = int(np.searchsorted(days[:stop], np.datetime64(target, "ns"), side="right")) - 1
+        if pos < 0:
             raise DataError(f"{label_a}/{label_b}: no common close {months} month(s) before {end.date()}")
-        start = pd.Timestamp(before.index[-1])
-        ra = float(closes["a"].iloc[-1] / before["a"].iloc[-1] - 1.0)
-        rb = float(closes["b"].iloc[-1] / before["b"].iloc[-1] - 1.0)
+        start = pd.Timestamp(days[pos])
+        ra = float(va[stop - 1] / va[pos] - 1.0)
+        rb = float(vb[stop - 1] / vb[pos] - 1.0)
         readings.append(HorizonMomentum(months, start, end, ra, rb, (1 + ra) / (1 + rb) - 1.0))
     return Momentum(a=label_a, b=label_b, as_of=when if when is not None else end, horizons=tuple(readings))

@@ -8,6 +8,7 @@ import only light libraries at import time (pandas and friends are imported insi
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -80,5 +81,21 @@ def run() -> None:
         raise
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """The ``ratecycle`` program: run the command, then end the process without interpreter teardown.
+
+    Once a command has returned, its files are written and closed; what is left is freeing every object and
+    unloading pandas, numpy and DuckDB, which takes 0.1-0.2 s and changes nothing. Output streams are flushed
+    first. Errors still leave through ``sys.exit`` in :func:`run`, with the normal teardown.
+    """
     run()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # e.g. a closed pipe: Python itself would exit with 120 after failing to flush
+        os._exit(120)
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -15,12 +15,15 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-import httpx
 import pandas as pd
 
 from ...errors import ProviderError
+
+if TYPE_CHECKING:  # httpx is imported on first use: commands that read the store never load it
+    import httpx
 
 DEFAULT_TIMEOUT = 30.0
 """Seconds allowed for connecting and for each read."""
@@ -85,6 +88,8 @@ def retry_after_seconds(value: str | None, *, cap: float = MAX_RETRY_AFTER,
 
 def _describe(exc: Exception, timeout: float) -> str:
     """A short phrase for a transport failure."""
+    import httpx
+
     detail = " ".join(str(exc).split())[:160]
     if isinstance(exc, httpx.ConnectTimeout):
         return f"connect timeout ({timeout:g}s)"
@@ -143,6 +148,8 @@ class HttpClient:
         error_detail: Callable[[bytes], str | None] | None = None,
     ) -> Fetched:
         """Fetch ``url`` completely, retrying transient faults; raise ProviderError when it cannot."""
+        import httpx
+
         shown = redact(f"{url}?{urlencode(params)}" if params else url)
         prefix = f"{self.provider} {symbol}"
         what = "no attempt made"
@@ -181,6 +188,8 @@ class HttpClient:
 
     def _send(self, url: str, params: Mapping[str, str | int] | None) -> httpx.Response:
         if self.client is None:  # one pooled client per provider (building TLS contexts is slow)
+            import httpx
+
             self.client = httpx.Client(timeout=self.timeout, follow_redirects=True)
         return self.client.get(url, params=params, headers=self.headers, timeout=self.timeout,
                                follow_redirects=True)
