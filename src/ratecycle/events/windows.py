@@ -159,13 +159,12 @@ def max_drawdowns(closes: np.ndarray, start_index: np.ndarray, end_index: np.nda
         return out
     starts, ends = start_index[valid], end_index[valid]
     lengths = ends - starts + 1
-    window_of = np.repeat(np.arange(len(starts)), lengths)
     first = np.cumsum(lengths) - lengths
-    positions = starts[window_of] + (np.arange(lengths.sum()) - first[window_of])
-    path = closes[positions]
+    positions = np.arange(lengths.sum()) + np.repeat(starts - first, lengths)
     distinct, rank_of_close = np.unique(closes, return_inverse=True)
-    offsets = window_of * len(distinct)
-    running_peak = distinct[np.maximum.accumulate(rank_of_close[positions] + offsets) - offsets]
-    drawdown = path / running_peak - 1.0
-    out[valid] = np.minimum(np.minimum.reduceat(drawdown, first), 0.0)
+    offsets = np.repeat(np.arange(len(starts), dtype=np.int64) * len(distinct), lengths)
+    peak = np.maximum.accumulate(rank_of_close[positions] + offsets)
+    peak -= offsets
+    # x - 1 is monotone in floating point too, so subtracting 1 after the minimum gives the same number
+    out[valid] = np.minimum(np.minimum.reduceat(closes[positions] / distinct[peak], first) - 1.0, 0.0)
     return out
