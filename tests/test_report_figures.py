@@ -202,7 +202,8 @@ def test_trace_kinds_axes_and_gaps() -> None:
     assert layout["plot_bgcolor"] == layout["paper_bgcolor"] == "white"
     for axis in (layout["xaxis"], layout["yaxis"]):
         assert axis["showline"] and axis["ticks"] == "outside" and not axis["showgrid"] and not axis["zeroline"]
-    assert layout["shapes"][0]["opacity"] == 0.3  # faint shading, as the simple_white shape default drew it
+    # bands keep the alpha of their own rgba colour (the default shape opacity of 0.3 made the shading near invisible)
+    assert layout["shapes"][0]["opacity"] == 1.0 and layout["shapes"][0]["fillcolor"] == "red"
     assert "template" not in layout
 
 

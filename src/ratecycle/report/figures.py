@@ -19,8 +19,10 @@ INK = "rgb(36,36,36)"
 COLORWAY = ["#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F", "#BCBD22",
             "#17BECF"]
 """Colours for traces without one of their own (plotly's simple_white colorway)."""
-SHAPE_OPACITY = 0.3
-"""Opacity of bands and reference lines (plotly's simple_white shape default): shading stays faint."""
+BAND_OPACITY = 1.0
+"""Phase bands are drawn at full opacity: their rgba colours (PHASE_COLORS) already set how light they are."""
+LINE_OPACITY = 0.8
+"""Reference lines (dates, levels) slightly softened so they do not compete with the data."""
 FONT = {"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12, "color": INK}
 MAX_DAILY_POINTS = 400
 """Series longer than this are drawn weekly (last value of each week) to keep the page small."""
@@ -88,7 +90,7 @@ def _trace_spec(trace: Trace) -> dict[str, Any]:
 def _band_shape(band: Band) -> dict[str, Any]:
     """A shaded x interval over the full plot height, drawn below the traces."""
     return {"type": "rect", "xref": "x", "yref": "paper", "x0": band.start, "x1": band.end, "y0": 0, "y1": 1,
-            "fillcolor": band.color, "line": {"width": 0}, "layer": "below", "opacity": SHAPE_OPACITY}
+            "fillcolor": band.color, "line": {"width": 0}, "layer": "below", "opacity": BAND_OPACITY}
 
 
 def _axis(title: str, **extra: Any) -> dict[str, Any]:
@@ -105,13 +107,13 @@ def plotly_spec(figure: Figure) -> dict[str, Any]:
     for at, label in figure.vlines:  # a full-height line with its label rotated along it, at the top
         x = _json_value(at)
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
-                       "line": {"color": PALETTE["a"], "width": 1.2}, "opacity": SHAPE_OPACITY})
+                       "line": {"color": PALETTE["a"], "width": 1.2}, "opacity": LINE_OPACITY})
         annotations.append({"text": label, "textangle": -90, "font": {"size": 10}, "showarrow": False,
                             "xref": "x", "x": x, "xanchor": "left", "yref": "paper", "y": 1, "yanchor": "top"})
     for level in figure.hlines:
         y = _json_value(level)
         shapes.append({"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": y, "y1": y,
-                       "line": {"color": "#9ca3af", "width": 1, "dash": "dot"}, "opacity": SHAPE_OPACITY})
+                       "line": {"color": "#9ca3af", "width": 1, "dash": "dot"}, "opacity": LINE_OPACITY})
     bars = any(t.kind == "bar" for t in figure.traces)
     layout = _drop_none({
         "height": 380, "margin": {"l": 60, "r": 20, "t": 36 if bars else 20, "b": 50},
