@@ -76,7 +76,7 @@ def test_bootstrap_same_draws_as_scipy(func: object, level: float) -> None:
     ours = bootstrap_interval(values, func, reps=2000, level=level, seed=9)  # type: ignore[arg-type]
     ci = stats.bootstrap((values,), func, n_resamples=2000, confidence_level=level, method="percentile",
                          vectorized=True, rng=np.random.default_rng(9)).confidence_interval
-    assert ours == pytest.approx((ci.low, ci.high), rel=1e-12, abs=1e-15)
+    assert ours == (float(ci.low), float(ci.high))  # same draws, same interpolation: the same bits
 
 
 @pytest.mark.parametrize("statistic", ["mean", "median"])
@@ -143,6 +143,25 @@ def test_permutation_exact_with_ties_and_extremes() -> None:
     values = np.concatenate([x, y])
     hand = sum(values[list(c)].sum() >= 4 for c in combinations(range(9), 3)) / 84
     assert p == hand
+
+
+def test_permutation_ties_near_zero_difference_match_exact_fractions() -> None:
+    """Observed difference ~0 with tied decimals: rounding must not decide ties, so p equals exact arithmetic."""
+    from fractions import Fraction
+
+    cases = [([0.3, 0.3, -0.3, 0.1, 0.1, 0.1], [0.3, -0.1]), ([0.1, 0.2, 0.3], [0.2, 0.2, 0.1, 0.3]),
+             ([0.7, -0.1, 0.1], [0.1, 0.7, -0.1, 0.3, -0.3])]
+    for x, y in cases:
+        exact_x, exact_y = [Fraction(str(v)) for v in x], [Fraction(str(v)) for v in y]
+        pooled, k = exact_x + exact_y, len(x)
+        observed = sum(exact_x) / k - sum(exact_y) / len(y)
+        subsets = list(combinations(range(len(pooled)), k))
+        hits = 0
+        for chosen in subsets:
+            inside = sum(pooled[i] for i in chosen)
+            hits += inside / k - (sum(pooled) - inside) / (len(pooled) - k) >= observed
+        p = permutation_greater(np.array(x), np.array(y), n_resamples=9999, seed=0)[1]
+        assert p == hits / len(subsets), (x, y)
 
 
 @pytest.mark.parametrize(("k", "shift"), [(5, 0.5), (15, 0.2), (5, -0.2)])

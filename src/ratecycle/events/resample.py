@@ -14,7 +14,7 @@ from itertools import chain, combinations
 import numpy as np
 
 TIE_TOLERANCE = 100 * float(np.finfo(np.float64).eps)
-"""Relative tolerance under which a resampled statistic counts as equal to the observed one (as in scipy)."""
+"""Relative tolerance under which a resampled statistic counts as equal to the observed one (scipy's factor)."""
 _BATCH_CELLS = 1 << 21
 """Index cells per batch of the shuffle draws, which bounds memory for long baselines."""
 
@@ -41,14 +41,27 @@ def bootstrap_interval(values: np.ndarray, statistic: Callable[..., np.ndarray],
     """Percentile bootstrap interval of ``statistic`` from ``reps`` IID resamples drawn in one index matrix.
 
     ``statistic`` must accept ``axis=1`` (``np.mean``, ``np.median``). The draws are those of
-    ``scipy.stats.bootstrap`` with the same generator, and the bounds are linear-interpolated quantiles.
+    ``scipy.stats.bootstrap`` with the same generator, and the bounds are its linear-interpolated quantiles.
     """
     x = np.asarray(values, dtype="float64")
     rng = np.random.default_rng(seed)
-    draws = statistic(x[rng.integers(0, x.size, size=(reps, x.size))], axis=1)
+    draws = np.sort(statistic(x[rng.integers(0, x.size, size=(reps, x.size))], axis=1))
     alpha = (1.0 - level) / 2.0
-    low, high = np.quantile(draws, [alpha, 1.0 - alpha])
-    return float(low), float(high)
+    return _linear_quantile(draws, alpha), _linear_quantile(draws, 1.0 - alpha)
+
+
+def _linear_quantile(ordered: np.ndarray, p: float) -> float:
+    """Quantile ``p`` of sorted values, linear method (Hyndman-Fan 7), written (1 - g) * a + g * b.
+
+    That is how ``scipy.stats.quantile`` interpolates (numpy's ``a + g * (b - a)`` can differ in the last
+    bit), so the interval bounds equal scipy's exactly; an infinite neighbour with weight 0 is not touched.
+    """
+    position = p * ordered.size + (1.0 - p)  # 1-based
+    j = min(max(int(position // 1) - 1, 0), ordered.size - 1)
+    g = position % 1.0
+    if g == 0.0 or j + 1 >= ordered.size:
+        return float(ordered[j])
+    return float((1.0 - g) * ordered[j] + g * ordered[j + 1])
 
 
 def permutation_greater(x: np.ndarray, y: np.ndarray, *, n_resamples: int, seed: int) -> tuple[float, float]:
@@ -58,7 +71,9 @@ def permutation_greater(x: np.ndarray, y: np.ndarray, *, n_resamples: int, seed:
     that group's sum is needed: mean(x*) - mean(y*) = s/k - (total - s)/(N - k). When C(N, k) <= ``n_resamples``
     every relabelling is enumerated and p = share of them at least the observed statistic; otherwise
     ``n_resamples`` random ones are drawn and p = (count + 1) / (n_resamples + 1), which includes the observed
-    labelling. Values within ``TIE_TOLERANCE`` (relative) of the observed statistic count as equal.
+    labelling. A resampled statistic within ``TIE_TOLERANCE`` x max(|observed|, largest |value|) of the
+    observed one counts as equal: sums of the same values taken in another order differ by rounding, and
+    scaling by the values (not only by the statistic) keeps ties exact when the observed difference is near 0.
     """
     x = np.asarray(x, dtype="float64")
     y = np.asarray(y, dtype="float64")
@@ -68,7 +83,8 @@ def permutation_greater(x: np.ndarray, y: np.ndarray, *, n_resamples: int, seed:
     total = x_sum + float(np.sum(y))
     observed = float(np.mean(x) - np.mean(y))
     # the observed value in the same arithmetic as the resampled ones, so the identical labelling ties exactly
-    threshold = (x_sum / k - (total - x_sum) / (n - k)) - abs(observed) * TIE_TOLERANCE
+    scale = max(abs(observed), float(np.max(np.abs(pooled))))
+    threshold = (x_sum / k - (total - x_sum) / (n - k)) - scale * TIE_TOLERANCE
     if math.comb(n, k) <= n_resamples:
         sums = pooled[_all_subsets(n, k)].sum(axis=1)
         null = sums / k - (total - sums) / (n - k)
