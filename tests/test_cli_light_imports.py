@@ -29,3 +29,20 @@ def test_program_exit_keeps_all_output_and_codes(snapshot_dir: Path, ds: DataSou
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "unknown series 'no_such_series'" in bad.stderr
     assert subprocess.run([*base, "--version"], capture_output=True, text=True).stdout.startswith("ratecycle ")
+
+
+def test_usage_error_is_a_message_and_code_2_not_a_traceback() -> None:
+    proc = subprocess.run([sys.executable, "-m", "ratecycle.cli.main", "data", "show", "sp500", "--bogus"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "No such option: --bogus" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_exit_code_of_a_command_reaches_the_shell() -> None:
+    """A command ending with typer.Exit(3) must make the program exit 3 (it ends through os._exit)."""
+    code = ("import sys, typer; from ratecycle.cli import main as m\n"
+            "@m.app.command('exit-three')\n"
+            "def exit_three() -> None:\n"
+            "    raise typer.Exit(3)\n"
+            "sys.argv = ['ratecycle', 'exit-three']; m.main()")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 3

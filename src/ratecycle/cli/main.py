@@ -57,10 +57,21 @@ def _register_all() -> None:
 _register_all()
 
 
-def run() -> None:
-    """Console-script entry: user mistakes become one line on stderr and exit code 2."""
+def _click_errors() -> tuple[type[Exception], ...]:
+    """Click's error base class from typer's bundled copy of click and from the click package, where present."""
+    found: list[type[Exception]] = []
+    for module in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            found.append(importlib.import_module(module).ClickException)
+        except (ImportError, AttributeError):
+            continue
+    return tuple(found)
+
+
+def run() -> int:
+    """Run the command line; user mistakes become one line on stderr and exit code 2. Returns the exit code."""
     try:
-        app(standalone_mode=False)
+        result = app(standalone_mode=False)
     except RatecycleError as err:
         print(f"ratecycle: error: {err}", file=sys.stderr)
         sys.exit(2)
@@ -72,13 +83,13 @@ def run() -> None:
     except KeyboardInterrupt:
         print("ratecycle: interrupted", file=sys.stderr)
         sys.exit(130)
-    except Exception as exc:  # click usage errors and friends
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:  # usage errors (unknown option, bad value) and friends
+        if isinstance(exc, _click_errors()):
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         raise
+    # without standalone mode, ``raise typer.Exit(code)`` in a command arrives here as the return value
+    return result if isinstance(result, int) else 0
 
 
 def main() -> None:
@@ -88,13 +99,13 @@ def main() -> None:
     unloading pandas, numpy and DuckDB, which takes 0.1-0.2 s and changes nothing. Output streams are flushed
     first. Errors still leave through ``sys.exit`` in :func:`run`, with the normal teardown.
     """
-    run()
+    code = run()
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except OSError:  # e.g. a closed pipe: Python itself would exit with 120 after failing to flush
         os._exit(120)
-    os._exit(0)
+    os._exit(code)
 
 
 if __name__ == "__main__":
