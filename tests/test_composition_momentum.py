@@ -55,6 +55,27 @@ def test_momentum_signal_is_majority() -> None:
     assert result.signal == 1
 
 
+def test_momentum_unsorted_gaps_and_duplicates() -> None:
+    """Unsorted input, missing and non-positive closes are handled; a repeated date is a clear error."""
+    from ratecycle.errors import DataError
+
+    index = pd.bdate_range("2024-01-01", "2024-08-01")
+    a = pd.Series(range(100, 100 + len(index)), index=index, dtype="float64", name="a")
+    b = pd.Series(200.0, index=index, name="b")
+    a.iloc[-1] = float("nan")  # A's last day is missing: the common end is the day before
+    b.iloc[5] = 0.0
+    shuffled = relative_momentum(a.sample(frac=1, random_state=1), b.sample(frac=1, random_state=2), "2024-08-01")
+    ordered = relative_momentum(a, b, "2024-08-01")
+    assert shuffled.to_dict() == ordered.to_dict()
+    assert ordered.horizon(1).end == index[-2]
+    assert ordered.horizon(1).return_a == pytest.approx(a.iloc[-2] / a[a.index <= index[-2] - pd.DateOffset(months=1)]
+                                                        .iloc[-1] - 1)
+    with pytest.raises(DataError, match="duplicate dates"):
+        relative_momentum(pd.concat([a, a.iloc[:1]]), b, "2024-08-01")
+    with pytest.raises(DataError, match="no common closes"):
+        relative_momentum(a, b, "2023-06-01")
+
+
 def test_cli_momentum_json(snapshot_dir: Path) -> None:
     result = CliRunner().invoke(app, ["momentum", "--as-of", "2025-09-17", "--pair", "russell2000,sp500",
                                       "--snapshot", str(snapshot_dir), "--json"])

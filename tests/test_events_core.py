@@ -195,4 +195,8 @@ def test_row_records_converts_each_kind_of_column() -> None:
         {"when": "2025-09-17", "x": None, "flag": True, "count": -2, "label": "c", "mixed": 7},
     ]
     assert row_records(frame.iloc[:0]) == []
+    nullable = pd.DataFrame({"n": pd.array([1, None], dtype="Int64"), "b": pd.array([True, None], dtype="boolean"),
+                             "s": pd.array(["x", None], dtype="string")})
+    assert row_records(nullable) == [{"n": 1, "b": True, "s": "x"}, {"n": None, "b": None, "s": None}]
+    assert type(row_records(nullable)[0]["n"]) is int
     assert all(type(r["x"]) in (float, type(None)) and type(r["count"]) is int for r in row_records(frame))

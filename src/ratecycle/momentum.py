@@ -27,7 +27,12 @@ def _common_closes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray, 
         keep = np.isfinite(values) & (values > 0) & ~np.isnat(days)
         days, values = days[keep], values[keep]
         order = np.argsort(days, kind="stable")
-        return days[order], values[order]
+        days, values = days[order], values[order]
+        repeated = days[1:] == days[:-1]
+        if repeated.any():
+            raise DataError(f"series {series.name} has duplicate dates, e.g. "
+                            f"{pd.Timestamp(days[1:][repeated][0]).date()}; momentum needs one close per day")
+        return days, values
 
     days_a, va = clean(a)
     days_b, vb = clean(b)

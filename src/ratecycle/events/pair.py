@@ -128,6 +128,8 @@ def row_records(frame: pd.DataFrame) -> list[dict[str, object]]:
 
 def _plain_column(column: pd.Series) -> list[object]:
     """One column as JSON-ready Python values (see :func:`row_records`)."""
+    if not isinstance(column.dtype, np.dtype):  # nullable and other extension dtypes: cell by cell, NA -> None
+        return [_plain_value(v) for v in column.astype(object).tolist()]
     values = column.to_numpy()
     kind = values.dtype.kind
     if kind == "M":
@@ -144,7 +146,7 @@ def _plain_column(column: pd.Series) -> list[object]:
 
 def _plain_value(value: object) -> object:
     """An object-column cell as a JSON-ready value."""
-    if value is pd.NaT or value is None:
+    if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
