@@ -281,3 +281,24 @@ def test_import_user_series_refuses_provider_series(tmp_path: Path) -> None:
         import_user_series("pe_russel2000", good, Store(tmp_path / "s.duckdb"))
     with pytest.raises(DataError, match=r"cannot read .*missing\.csv"):
         import_user_series("pe_russell2000", tmp_path / "missing.csv", Store(tmp_path / "s.duckdb"))
+
+
+def test_store_source_reads_a_big_store_series_by_series(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above the bulk-read limit nothing is read whole; each series comes from its own query, same values."""
+    from ratecycle.data import source as source_module
+
+    store = Store(tmp_path / "s.duckdb")
+    frame = _frame(["2020-01-01", "2020-01-02", "2020-01-03"], [1.0, 2.0, 3.0])
+    store.replace_many([Replacement(n, frame, _meta(n)) for n in ("sp500", "russell2000")])
+    assert store.entries_within(6) is not None and store.entries_within(5) is None
+    monkeypatch.setattr(source_module, "BULK_READ_ROWS", 5)
+    calls: list[str] = []
+    original = Store.entry
+    monkeypatch.setattr(Store, "entry", lambda self, name: calls.append(name) or original(self, name))
+    ds = DataSource(store_path=store.path)
+    assert ds.load("sp500").tolist() == [1.0, 2.0, 3.0] and ds.has("russell2000") and not ds.has("iwm")
+    assert calls == ["sp500", "russell2000", "iwm"]
+    monkeypatch.setattr(source_module, "BULK_READ_ROWS", 6)
+    calls.clear()
+    whole = DataSource(store_path=store.path)
+    assert whole.load("sp500").tolist() == [1.0, 2.0, 3.0] and not whole.has("iwm") and calls == []

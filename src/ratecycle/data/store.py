@@ -115,6 +115,14 @@ class Store:
         The rows come back unordered in one scan and are split per series with one stable sort, several
         times faster than one query per series.
         """
+        return self._entries(names, None) or {}
+
+    def entries_within(self, max_rows: int) -> dict[str, tuple[pd.DataFrame, SeriesMeta]] | None:
+        """Every stored series in one query, or None (nothing read) when together they exceed ``max_rows`` rows."""
+        return self._entries(None, max_rows)
+
+    def _entries(self, names: Iterable[str] | None,
+                 max_rows: int | None) -> dict[str, tuple[pd.DataFrame, SeriesMeta]] | None:
         with self._reader() as con:
             if con is None:
                 return {}
@@ -124,6 +132,8 @@ class Store:
                 rows = [row for row in rows if row[0] in wanted]
             if not rows:
                 return {}
+            if max_rows is not None and sum(int(row[7] or 0) for row in rows) > max_rows:
+                return None
             ordered = [str(row[0]) for row in rows]
             # the series name travels as its 1-based position in ``ordered`` (0 for rows not wanted)
             table = con.execute("SELECT code, date, value FROM (SELECT list_position(?, series)::INTEGER AS code,"
