@@ -40,19 +40,21 @@ def methods_section(ctx: Context) -> Section:
         spec = get_spec(name)
         rows.append({"series": name, "description": spec.description, "provider": meta.provider,
                      "symbol": meta.symbol, "source": meta.source, "fetched_at": meta.fetched_at[:10],
-                     "first": meta.first, "last": meta.last, "rows": meta.rows})
+                     "first": meta.first, "last": meta.last, "rows": meta.rows, "known": ctx.latest_known(name)})
     table = Table(
         title="Data sources used in this report (observations up to the as-of date)",
         columns=(Column("series", "Series"), Column("provider", "Provider"),
                  Column("symbol", "Symbol"), Column("source", "Read from"), Column("fetched_at", "Fetched"),
-                 Column("first", "First", "date"), Column("last", "Last dated", "date"), Column("rows", "Rows", "int")),
+                 Column("first", "First", "date"), Column("last", "Last dated", "date"), Column("rows", "Rows", "int"),
+                 Column("known", "Latest usable on the as-of date")),
         rows=tuple(rows),
         source=f"ratecycle DataSource metadata ({ctx.full.mode}: {ctx.full.snapshot or ctx.full.store_path})",
         notes=("'Fetched' is when the copy was retrieved (provenance), not an observation date.",
                "Descriptions of every series: 'ratecycle data list' (also kept in report.json).",
-               f"Rows and last date count only observations dated on or before {date_text(ctx.as_of)}.",
-               "Monthly values are dated on the first day of their month; each analysis uses a month only once it "
-               "is assumed published (see the notes of each section)."))
+               f"Rows and last date count only observations dated on or before {date_text(ctx.as_of)}; a monthly "
+               "value (dated on the first day of its month) counts only once its month is over.",
+               "Series published with a documented lag (core PCE one month, Shiller earnings three) are used only "
+               "from their assumed publication: the last column gives the newest month usable on the as-of date."))
     blocks = (*DEFINITIONS, *CONVENTIONS,
               f"The pair compared is {display(ctx.a)} (first) against {display(ctx.b)} (second). "
               "Full definitions: docs/report.md, docs/cycles.md and docs/events.md in the project.",

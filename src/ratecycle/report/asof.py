@@ -7,13 +7,14 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from ..data import frames
+from ..data.catalog import get_spec
 from ..data.meta import SeriesMeta
 from ..data.source import DataSource
 
 
 @dataclass
 class AsOfSource(DataSource):
-    """Reads through ``base`` and drops every observation dated after ``as_of`` (the no-look-ahead gate)."""
+    """Reads through ``base`` and drops every observation not yet complete on ``as_of`` (the no-look-ahead gate)."""
 
     base: DataSource = field(default_factory=DataSource)
     as_of: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.max)
@@ -24,10 +25,20 @@ class AsOfSource(DataSource):
         self.as_of = pd.Timestamp(self.as_of).normalize()
 
     def frame(self, name: str) -> pd.DataFrame:
-        """The base frame with rows after the as-of date removed (cached)."""
+        """The base frame with rows after the as-of date removed (cached).
+
+        A monthly value is dated on the first day of its month but describes the whole month (an average, a
+        return, a month-end level), so it is kept only once its month is over: on 17 Sep 2025 the last monthly
+        value is August's. Publication lags beyond that are applied by each analysis.
+        """
         if name not in self._frames:
             full = self.base.frame(name)
-            self._frames[name] = full.loc[full["date"] <= self.as_of].reset_index(drop=True)
+            if get_spec(name).frequency == "monthly":
+                month_over = full["date"].dt.to_period("M").dt.end_time.dt.normalize() < self.as_of
+                keep = month_over.to_numpy()
+            else:
+                keep = (full["date"] <= self.as_of).to_numpy()
+            self._frames[name] = full.loc[keep].reset_index(drop=True)
         return self._frames[name]
 
     def meta(self, name: str) -> SeriesMeta:

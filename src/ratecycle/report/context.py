@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..errors import RatecycleError
-from .fmt import date_text
+from .fmt import date_text, month_text
 
 if TYPE_CHECKING:
     from ..data.source import DataSource
@@ -19,6 +19,16 @@ DISPLAY_NAMES = {
     "russell2000": "Russell 2000", "sp500": "S&P 500", "sp500_tr": "S&P 500 TR", "iwm": "IWM", "spy": "SPY",
     "iwn": "IWN", "iwo": "IWO", "vtwo": "VTWO", "vtwg": "VTWG", "vtwv": "VTWV",
 }
+
+
+def publication_lag_months(name: str) -> int:
+    """Documented months after a monthly observation's month before it is published (0 when not documented)."""
+    from ..inflation import PUBLICATION_LAG_MONTHS as PCE_LAG
+    from ..valuation import PUBLICATION_LAG_MONTHS
+
+    if name in {"core_pce", "pce"}:
+        return PCE_LAG
+    return PUBLICATION_LAG_MONTHS.get(name, 0)
 
 
 def display(name: str) -> str:
@@ -85,10 +95,29 @@ class Context:
         return self.data.load(name)
 
     def source(self, *names: str, extra: str = "") -> str:
-        """Source line: provider, symbol, file/store and the last date used, for each series."""
+        """Source line: provider, symbol, file/store and the latest observation usable on the as-of date."""
         parts = []
         for name in names:
             meta = self.data.meta(name)
-            parts.append(f"{meta.provider} {meta.symbol} ({meta.source}), last observation {date_text(meta.last)}")
+            parts.append(f"{meta.provider} {meta.symbol} ({meta.source}), {self.latest_known(name)}")
         text = "; ".join(parts)
         return f"{text}; {extra}" if extra else text
+
+    def latest_known(self, name: str) -> str:
+        """The latest observation of a series known on the as-of date, in words (monthly: month and lag)."""
+        from ..data.catalog import get_spec
+
+        meta = self.data.meta(name)
+        if meta.last is None:
+            return "no observation by the as-of date"
+        if get_spec(name).frequency != "monthly":
+            return f"last observation {date_text(meta.last)}"
+        lag = publication_lag_months(name)
+        if not lag:
+            return f"latest month {month_text(meta.last)}"
+        from ..valuation import release_dates
+
+        dates = pd.DatetimeIndex(self.data.frame(name)["date"])
+        known = dates[release_dates(dates, lag) <= self.as_of]  # month M counts from the end of M + lag
+        month = month_text(known[-1]) if len(known) else "none yet"
+        return f"latest month published by {date_text(self.as_of)}: {month} (month M counts from the end of M+{lag})"

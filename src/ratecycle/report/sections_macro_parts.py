@@ -32,6 +32,17 @@ def _holdings(ctx: Context) -> tuple[Any | None, str]:
     return max(usable, key=lambda h: h.as_of), ""
 
 
+def _lead_text(horizons: list[dict[str, Any]], other: str) -> str:
+    """'leads the S&P 500 on all 3 look-backs' / 'lags ... on 2 of 3' / 'is level with ...', from the signs."""
+    ahead = sum(1 for h in horizons if h["relative"] > 0)
+    behind = sum(1 for h in horizons if h["relative"] < 0)
+    n = len(horizons)
+    if ahead == behind:
+        return f"is level with the {other} (ahead on {ahead}, behind on {behind} of {n} look-backs)"
+    verb, count = ("leads", ahead) if ahead > behind else ("lags", behind)
+    return f"{verb} the {other} on {'all ' + str(n) if count == n else f'{count} of {n}'} look-backs"
+
+
 def rebalancing_section(ctx: Context) -> Section:
     """Sector weights and concentration of the small-cap fund (when a holdings file fits the date) and momentum."""
     comp = analysis("composition")
@@ -49,9 +60,8 @@ def rebalancing_section(ctx: Context) -> Section:
                    for h in md["horizons"]),
         source=ctx.source(ctx.a, ctx.b),
         notes=("Relative return = (1 + return of the first) / (1 + return of the second) - 1, common closes only.",))
-    lead = {1: "leads", -1: "lags", 0: "is level with"}[md["signal"]]
     blocks: list[Any] = [
-        f"Momentum: the {a_name} {lead} the {b_name} on most look-backs "
+        f"Momentum: the {a_name} {_lead_text(md['horizons'], b_name)} "
         + "(" + ", ".join(f"{h['months']} m {pct(h['relative'])}" for h in md["horizons"]) + ").", table_m]
     holdings, why = _holdings(ctx)
     if holdings is None:

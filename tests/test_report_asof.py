@@ -1,0 +1,45 @@
+"""The report's as-of gate: daily series end on the as-of date, monthly values count once their month is over,
+and source lines name the newest month published under each documented lag."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ratecycle.data.source import DataSource
+from ratecycle.report.asof import AsOfSource
+from ratecycle.report.build import ReportOptions, make_context
+
+
+def _raw_dates(path: Path) -> list[str]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    return [r[0] for r in rows[1:] if len(r) > 1 and r[1].strip() not in {"", "."}]
+
+
+@pytest.mark.parametrize(("as_of", "last_month"), [("2025-09-17", "2025-08-01"), ("2025-08-31", "2025-07-01"),
+                                                   ("2025-09-01", "2025-08-01")])
+def test_monthly_values_count_once_their_month_is_over(ds: DataSource, snapshot_dir: Path, as_of: str,
+                                                      last_month: str) -> None:
+    view = AsOfSource(base=ds, as_of=pd.Timestamp(as_of))
+    raw = [d for d in _raw_dates(snapshot_dir / "fred" / "FEDFUNDS.csv") if d <= last_month]
+    frame = view.frame("fed_funds_monthly")
+    assert frame["date"].iloc[-1] == pd.Timestamp(last_month) and len(frame) == len(raw)
+    assert view.frame("sp500")["date"].iloc[-1] <= pd.Timestamp(as_of)  # daily: up to the day itself
+    assert view.meta("fed_funds_monthly").last == last_month
+
+
+def test_source_lines_name_the_newest_published_month(ds: DataSource) -> None:
+    ctx = make_context(ds, ReportOptions(as_of="2025-09-17"))
+    # core PCE: month M counts from the end of M+1, so July 2025 (out 31 Aug) is the newest on 17 Sep 2025
+    assert "latest month published by 17 Sep 2025: Jul 2025 (month M counts from the end of M+1)" \
+        in ctx.source("core_pce")
+    # Shiller earnings three months late: May 2025 counts from 31 Aug, June only from 30 Sep
+    assert "published by 17 Sep 2025: May 2025" in ctx.latest_known("pe_sp500")
+    assert ctx.latest_known("fed_funds_monthly") == "latest month Aug 2025"
+    assert ctx.latest_known("sp500") == "last observation 17 Sep 2025"
+    late = make_context(ds, ReportOptions(as_of="2025-09-30"))
+    assert "Jun 2025" in late.latest_known("pe_sp500") and "Aug 2025" in late.latest_known("core_pce")
