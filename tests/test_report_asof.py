@@ -43,3 +43,14 @@ def test_source_lines_name_the_newest_published_month(ds: DataSource) -> None:
     assert ctx.latest_known("sp500") == "last observation 17 Sep 2025"
     late = make_context(ds, ReportOptions(as_of="2025-09-30"))
     assert "Jun 2025" in late.latest_known("pe_sp500") and "Aug 2025" in late.latest_known("core_pce")
+
+
+def test_what_happened_next_marks_a_cut_window_partial_everywhere(ds: DataSource, snapshot_dir: Path) -> None:
+    """The ex-post appendix ends at the last common close; its JSON must not call that window complete."""
+    from ratecycle.report.next import what_happened_next
+
+    ctx = make_context(ds, ReportOptions(as_of="2025-09-17"))
+    _, data = what_happened_next(ctx)
+    last_rut = _raw_dates(snapshot_dir / "market" / "RUT_daily.csv")[-1]
+    assert data["partial"] is True and data["realised"]["incomplete"] is True
+    assert data["realised"]["end_a"] <= last_rut < data["horizon"]

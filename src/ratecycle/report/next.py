@@ -64,5 +64,6 @@ def what_happened_next(ctx: Context) -> tuple[Section | None, dict[str, Any]]:
             f"{b} {pct(d['return_b'])} ({pp(d['spread'])}). {verdict}")
     data = {"as_of": ctx.as_of.date().isoformat(), "horizon": horizon.date().isoformat(), "partial": partial,
             "call": call, "call_direction": direction, "realised_direction": realised, "agreed": agreed,
-            "realised": d | {"path": None}}
+            # the window is cut at the last common date on purpose, so "incomplete" repeats "partial" here
+            "realised": d | {"path": None, "incomplete": partial}}
     return Section("what_happened_next", "What happened next (ex post)", (text, table)), data
