@@ -17,3 +17,31 @@ from ratecycle.report.sections_macro_parts import _lead_text
 def test_momentum_sentence_counts_the_signs(relatives: tuple[float, ...], text: str) -> None:
     horizons = [{"months": m, "relative": r} for m, r in zip((1, 3, 6), relatives, strict=True)]
     assert _lead_text(horizons, "S&P 500") == text
+
+
+def test_holdings_sentence_matches_the_raw_holdings_file(ds, snapshot_dir) -> None:
+    """Largest sectors, largest name and names above 1%, recomputed from the iShares CSV with the csv module."""
+    import csv
+
+    from ratecycle.report.build import ReportOptions, make_context
+    from ratecycle.report.sections_macro_parts import rebalancing_section
+
+    path = sorted((snapshot_dir / "market").glob("IWM_holdings_*.csv"))[-1]
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("Ticker"))
+    equity = [r for r in csv.DictReader(lines[header:]) if r.get("Asset Class") == "Equity"]
+    value = {id(r): float(r["Market Value"].replace(",", "")) for r in equity}
+    total = sum(value.values())
+    sectors: dict[str, float] = {}
+    for r in equity:
+        sectors[r["Sector"]] = sectors.get(r["Sector"], 0.0) + value[id(r)] / total
+    top3 = sorted(sectors.items(), key=lambda kv: -kv[1])[:3]
+    biggest = max(equity, key=lambda r: value[id(r)])
+    above = sum(1 for r in equity if value[id(r)] / total > 0.01)
+
+    text = rebalancing_section(make_context(ds, ReportOptions())).blocks[0]
+    expected = ", ".join(f"{name} ({share * 100:.1f}%)" for name, share in top3[:2]) + \
+        f" and {top3[2][0]} ({top3[2][1] * 100:.1f}%)"
+    assert f"the largest sectors are {expected}" in text
+    assert f"the largest is {biggest['Name']} ({biggest['Ticker']}) at {value[id(biggest)] / total * 100:.1f}%" in text
+    assert (f"{above} names weigh" if above != 1 else "1 name weighs") in text

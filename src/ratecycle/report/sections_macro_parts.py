@@ -32,6 +32,18 @@ def _holdings(ctx: Context) -> tuple[Any | None, str]:
     return max(usable, key=lambda h: h.as_of), ""
 
 
+SINGLE_NAME_LINE = 0.01
+"""A single name above this share of a small-cap fund is unusually large (the note's 'generally under 1%')."""
+
+
+def _sector_text(sectors: pd.DataFrame) -> str:
+    """'the largest sectors are Industrials (19.5%), Financials (17.1%) and Health Care (15.5%)'."""
+    top = [f"{row.sector} ({cell(float(row.weight), 'share')})" for row in sectors.head(3).itertuples(index=False)]
+    if len(top) < 2:
+        return f"the only sector is {top[0]}" if top else "no sector data"
+    return f"the largest sectors are {', '.join(top[:-1])} and {top[-1]}"
+
+
 def _lead_text(horizons: list[dict[str, Any]], other: str) -> str:
     """'leads the S&P 500 on all 3 look-backs' / 'lags ... on 2 of 3' / 'is level with ...', from the signs."""
     ahead = sum(1 for h in horizons if h["relative"] > 0)
@@ -98,10 +110,14 @@ def rebalancing_section(ctx: Context) -> Section:
         rows=tuple({"rank": int(r["rank"]), "ticker": r["ticker"], "name": r["name"], "sector": r["sector"],
                     "weight": float(r["weight_mv"])} for _, r in top.iterrows()),
         source=source, notes=("Weight: share of the fund's equity market value on the holdings date.",))
-    text = (f"Holdings ({date_text(holdings.as_of)}): Financials and Health Care make up "
-            f"{cell(c['rotation_sectors_weight'], 'share')} of the fund's equity value; the ten largest names "
-            f"{cell(c['top10_weight'], 'share')}, an effective number of holdings of "
-            f"{cell(c['effective_holdings'], 'int')}.")
+    above = int((comp.equity_weights(holdings)["weight_mv"] > SINGLE_NAME_LINE).sum())
+    largest = top.iloc[0]
+    text = (f"Holdings ({date_text(holdings.as_of)}): {_sector_text(sectors)}; Financials and Health Care together "
+            f"make up {cell(c['rotation_sectors_weight'], 'share')} of the fund's equity value. The ten largest names "
+            f"make up {cell(c['top10_weight'], 'share')} (effective number of holdings "
+            f"{cell(c['effective_holdings'], 'int')}); the largest is {largest['name']} ({largest['ticker']}) at "
+            f"{cell(float(largest['weight_mv']), 'share')}, and "
+            f"{'1 name weighs' if above == 1 else f'{above} names weigh'} more than {SINGLE_NAME_LINE:.0%}.")
     ctx.facts["rebalancing_text"] = f"{blocks[0]} {text}"
     return Section("rebalancing", "Rebalancing: sectors, concentration, momentum",
                    (text, figure, table_c, table_t, *blocks))
