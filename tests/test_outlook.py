@@ -153,3 +153,125 @@ def test_as_of_well_after_the_data_is_an_error(ds) -> None:  # type: ignore[no-u
     with pytest.raises(RatecycleError, match=r"more than 7 days after the last common close .* \(2026-08-21\)"):
         inputs_from_source(ds, "2030-01-01")
     assert inputs_from_source(ds, "2026-08-23").as_of == pd.Timestamp("2026-08-23")  # the weekend after is fine
+
+
+# --- policy driver with a cycle calendar (--preset) ---------------------------------------------------------------
+
+NOTE_PRESET = Path(__file__).resolve().parents[1] / "src" / "ratecycle" / "presets" / "note-2025.toml"
+
+
+def _note_calendar() -> list[dict[str, str]]:
+    """The note's calendar read straight from its TOML file (not through the cycle engine)."""
+    import tomllib
+
+    return tomllib.loads(NOTE_PRESET.read_text(encoding="utf-8"))["cycle"]
+
+
+def _raw_close_table(snapshot_dir: Path, name: str) -> tuple[list[str], dict[str, float]]:
+    with (snapshot_dir / "market" / name).open(newline="", encoding="utf-8") as fh:
+        table = {r["date"]: float(r["close"]) for r in csv.DictReader(fh) if r["close"]}
+    return sorted(table), table
+
+
+def _hand_month_end_spreads(snapshot_dir: Path, anchors: list[str], as_of: str, months: int = 12) -> list[float]:
+    """Russell 2000 minus S&P 500 over month end of each anchor to month end ``months`` later, complete windows only."""
+    rut_days, rut = _raw_close_table(snapshot_dir, "RUT_daily.csv")
+    spx_days, spx = _raw_close_table(snapshot_dir, "GSPC_daily.csv")
+
+    def close_on(days: list[str], table: dict[str, float], day: pd.Timestamp) -> float:
+        return table[days[bisect.bisect_right(days, day.strftime("%Y-%m-%d")) - 1]]
+
+    out = []
+    for anchor in anchors:
+        start = pd.Timestamp(anchor) + pd.offsets.MonthEnd(0)
+        end = pd.Timestamp(anchor) + pd.DateOffset(months=months) + pd.offsets.MonthEnd(0)
+        if end > pd.Timestamp(as_of):
+            continue
+        ra = close_on(rut_days, rut, end) / close_on(rut_days, rut, start) - 1
+        rb = close_on(spx_days, spx, end) / close_on(spx_days, spx, start) - 1
+        out.append(ra - rb)
+    return out
+
+
+@pytest.fixture(scope="module")
+def note_cycles(ds):  # type: ignore[no-untyped-def]
+    """The preset's cutting cycles from the full snapshot (later moves included: clipping must drop them)."""
+    from ratecycle.cycles import cycles_from_source
+
+    return cycles_from_source(ds, direction="cut", preset="note-2025")
+
+
+def test_note_date_with_the_preset_reads_the_later_phase(inputs_full, note_cycles, snapshot_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    card = scorecard(inputs_full, cycles=note_cycles)
+    assert card.phase == "later" and card.anchor == "later_start"
+    policy = next(r for r in card.rows if r.driver == "policy")
+    assert policy.state == "later" and policy.reading.startswith("later phase: cuts resumed 2025-09-17")
+    assert policy.detail["calendar"] == "calendar preset note-2025"
+    # evidence: the later-phase starts written in the preset file, windows measured on the raw closes
+    calendar = _note_calendar()
+    later_starts = [c["pause_end"] for c in calendar if "pause_end" in c]
+    spreads = _hand_month_end_spreads(snapshot_dir, later_starts, AS_OF)
+    assert policy.n == len(spreads) == 4
+    assert policy.cycles == tuple(f"cut {c['start'][:7]}" for c in calendar[:4])
+    assert policy.hit_rate == pytest.approx(np.mean(np.array(spreads) > 0)) and policy.hit_rate == 0.75
+    assert policy.mean_spread == pytest.approx(np.mean(spreads))
+    assert policy.direction == evidence_direction(4, policy.hit_rate, policy.mean_spread) == 1
+    assert "calendar preset note-2025" in card.notes[0] and "later_start" in card.notes[0]
+    assert not any("detected" in n for n in card.notes)
+
+
+def test_preset_boundary_after_the_as_of_date_is_not_used(tmp_path: Path, snapshot_dir: Path, ds,  # type: ignore[no-untyped-def]
+                                                         note_cycles) -> None:
+    day_before = "2025-09-16"
+    card = scorecard(inputs_from_source(ds, day_before), cycles=note_cycles)
+    # the calendar's later phase starts on 17 Sep 2025: the day before it is still the pause
+    assert card.phase == "pause" and card.anchor == "pause_start"
+    policy = next(r for r in card.rows if r.driver == "policy")
+    assert policy.reading == "pause: no move for 272 days since 2024-12-18 (cycle begun 2024-09-18)"
+    pause_starts = [c["pause_start"] for c in _note_calendar() if "pause_start" in c]
+    spreads = _hand_month_end_spreads(snapshot_dir, pause_starts, day_before)
+    assert policy.n == len(spreads) and policy.mean_spread == pytest.approx(np.mean(spreads))
+    # the command on files cut at that day, with the preset, prints the same scorecard: nothing later was used
+    short = _truncated_snapshot(snapshot_dir, tmp_path / "cut", day_before)
+    result = CliRunner().invoke(app, ["outlook", "--as-of", day_before, "--preset", "note-2025",
+                                      "--snapshot", str(short), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == json.loads(json.dumps(card.to_dict()))
+
+
+@pytest.mark.parametrize(("day", "phase", "cuts"), [
+    ("2024-09-17", "none", None),   # before the cycle's first cut (the 2019-20 cycle ended on 15 Mar 2020)
+    ("2024-09-18", "early", 1),     # the first cut counts on its announcement day (effective the next day)
+    ("2024-12-17", "early", 2),
+    ("2024-12-18", "pause", 3),     # pause_start is a boundary dated on the as-of date: it counts
+    ("2025-09-16", "pause", 3),
+    ("2025-09-17", "later", 4),     # pause_end (first cut of the later phase) counts on its announcement day
+    ("2001-12-11", "later", 11),    # the 2001 cycle's last cut
+    ("2001-12-12", "none", None),   # the day after the calendar's end
+])
+def test_calendar_phase_on_boundary_days(note_cycles, day: str, phase: str, cuts: int | None) -> None:  # type: ignore[no-untyped-def]
+    from ratecycle.outlook.drivers import calendar_phase
+
+    result = calendar_phase(note_cycles, pd.Timestamp(day))
+    assert result.phase == phase and result.calendar == "calendar preset note-2025"
+    if cuts is None:
+        assert result.label is None
+    else:
+        assert result.label is not None and result.label.moves_in_cycle == cuts
+        assert result.label.last_move is not None and result.label.last_move <= pd.Timestamp(day)
+
+
+def test_without_a_calendar_the_phase_is_detected(inputs_full, card_full) -> None:  # type: ignore[no-untyped-def]
+    assert scorecard(inputs_full, cycles=None).to_dict() == card_full.to_dict()
+    policy = next(r for r in card_full.rows if r.driver == "policy")
+    assert card_full.phase == "pause" and "calendar" not in policy.detail
+    assert "cycles detected from target data" in card_full.notes[0]
+    assert "a decision announced on the as-of date is not included" in card_full.notes[1]
+
+
+def test_an_empty_calendar_has_no_phase_and_no_evidence(inputs_full) -> None:  # type: ignore[no-untyped-def]
+    card = scorecard(inputs_full, cycles=[])
+    policy = next(r for r in card.rows if r.driver == "policy")
+    assert card.phase == "none" and policy.n == 0 and policy.direction == 0
+    assert policy.reading == "no cutting cycle under way"
+    assert "the given calendar (no cycles)" in card.notes[0]

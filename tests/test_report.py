@@ -355,9 +355,12 @@ def test_macro_numbers_equal_the_analyses(built: Built, ds: DataSource) -> None:
 
 
 def test_scorecard_and_etf_sections(built: Built, ds: DataSource) -> None:
+    from ratecycle.cycles import cycles_from_source
     from ratecycle.outlook import inputs_from_source, scorecard
 
-    card = scorecard(inputs_from_source(ds, AS_OF), months=12)
+    # the report is built with the note's calendar, so the scorecard reads its phase and evidence from it
+    note = cycles_from_source(ds, direction="cut", preset="note-2025")
+    card = scorecard(inputs_from_source(ds, AS_OF), months=12, cycles=note)
     section = _section(built.doc, "scorecard")
     rows = _tables(section)[0]["rows"]
     assert [r["driver"] for r in rows] == [r.driver for r in sorted(card.rows, key=lambda r: r.rank)]
@@ -463,3 +466,101 @@ def test_etf_section_on_the_default_date_skips_a_fund_that_ended_earlier(ds: Dat
     assert rows["IWN"]["available"] and rows["IWN"]["last"] == "2025-09-25" and rows["IWN"]["return"] is None
     iwm = _raw_closes(snapshot_dir / "market" / "IWM_daily.csv", "adj_close")
     assert rows["IWM"]["return"] == pytest.approx(iwm["2026-08-21"] / iwm["2026-07-01"] - 1, abs=1e-12)
+
+
+# --- the chosen calendar drives the scorecard's policy row and the calendar table --------------------------------
+
+NOTE_PRESET = Path(__file__).resolve().parents[1] / "src" / "ratecycle" / "presets" / "note-2025.toml"
+
+
+def _note_dates(field: str) -> list[str]:
+    """One boundary of every cycle of the note's calendar, read straight from the preset file."""
+    import tomllib
+
+    return [c[field] for c in tomllib.loads(NOTE_PRESET.read_text(encoding="utf-8"))["cycle"] if field in c]
+
+
+def _month_end_spreads(snapshot_dir: Path, anchors: list[str], as_of: str, months: int = 12) -> list[float]:
+    """Russell 2000 minus S&P 500 from the month end of each anchor to the month end ``months`` later, by hand."""
+    import bisect
+
+    tables = [_raw_closes(snapshot_dir / "market" / f) for f in ("RUT_daily.csv", "GSPC_daily.csv")]
+
+    def ret(table: dict[str, float], start: pd.Timestamp, end: pd.Timestamp) -> float:
+        days = sorted(table)
+        first = table[days[bisect.bisect_right(days, start.strftime("%Y-%m-%d")) - 1]]
+        return table[days[bisect.bisect_right(days, end.strftime("%Y-%m-%d")) - 1]] / first - 1
+
+    out = []
+    for anchor in anchors:
+        start = pd.Timestamp(anchor) + pd.offsets.MonthEnd(0)
+        end = pd.Timestamp(anchor) + pd.DateOffset(months=months) + pd.offsets.MonthEnd(0)
+        if end <= pd.Timestamp(as_of):
+            out.append(ret(tables[0], start, end) - ret(tables[1], start, end))
+    return out
+
+
+def test_preset_scorecard_reads_the_calendars_later_phase(built: Built, snapshot_dir: Path) -> None:
+    table = _tables(_section(built.doc, "scorecard"))[0]
+    policy = next(r for r in table["rows"] if r["driver"] == "policy")
+    assert policy["reading"] == "later phase: cuts resumed 2025-09-17 after a pause (cycle begun 2024-09-18)"
+    spreads = _month_end_spreads(snapshot_dir, _note_dates("pause_end"), AS_OF)
+    assert policy["n"] == len(spreads) == 4
+    assert policy["hit_rate"] == pytest.approx(sum(s > 0 for s in spreads) / len(spreads)) == 0.75
+    assert policy["mean_spread"] == pytest.approx(sum(spreads) / len(spreads))
+    assert policy["direction"] == "+1 (first)" and policy["rank"] == 1
+    assert any("calendar preset note-2025" in n and "later_start" in n for n in table["notes"])
+    assert not any("detected" in n for n in table["notes"])
+    # ratecycle outlook with the same preset prints the same row
+    from typer.testing import CliRunner
+
+    from ratecycle.cli.main import app
+
+    result = CliRunner().invoke(app, ["outlook", "--as-of", AS_OF, "--preset", "note-2025", "--snapshot",
+                                      str(snapshot_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    row = next(r for r in doc["rows"] if r["driver"] == "policy")
+    assert (row["reading"], row["n"], row["hit_rate"], row["mean_spread"]) == (
+        policy["reading"], policy["n"], policy["hit_rate"], policy["mean_spread"])
+    assert doc["phase"] == "later" and f"weighted score {doc['score']:+.2f}" in _text(_section(built.doc, "scorecard"))
+
+
+def test_preset_calendar_table_takes_the_last_cut_from_the_calendar(built: Built, snapshot_dir: Path) -> None:
+    table = _tables(_section(built.doc, "calendar"))[0]
+    row = table["rows"][-1]
+    assert row["cycle"] == "cut 2024-09" and row["later_start"] == "2025-09-17" and row["end"] == "2025-09-17"
+    # cuts and total change are labelled as target data: the upper bound's changes in the raw file, by effective day
+    upper = _raw_closes(snapshot_dir / "fred" / "DFEDTARU.csv", "DFEDTARU")
+    days = sorted(d for d in upper if "2024-09-18" <= d <= AS_OF)
+    before = upper[max(d for d in upper if d < days[0])]
+    changes = []
+    for day in days:
+        if upper[day] != before:
+            changes.append(upper[day] - before)
+        before = upper[day]
+    assert row["cuts"] == len(changes) == 3 and row["total_bps"] == pytest.approx(100 * sum(changes)) == -100
+    labels = {c["key"]: c["label"] for c in table["columns"]}
+    assert labels["cuts"] == "Cuts in target data" and labels["total_bps"] == "Total change in target data"
+    assert any("not yet in the target data" in n and "17 Sep 2025 (cut 2024-09)" in n for n in table["notes"])
+
+
+def test_preset_scorecard_the_day_before_the_later_phase_and_without_a_preset(ds: DataSource) -> None:
+    from ratecycle.outlook import inputs_from_source, scorecard
+    from ratecycle.report import Table
+    from ratecycle.report.build import make_context
+    from ratecycle.report.sections_macro import scorecard_section
+
+    ctx = make_context(ds, ReportOptions(as_of="2025-09-16", preset="note-2025"))
+    table = next(b for b in scorecard_section(ctx).blocks if isinstance(b, Table))
+    card = ctx.facts["outlook"]
+    # the calendar's later phase begins on 17 Sep 2025, after this as-of date: not used
+    assert card.phase == "pause" and card.anchor == "pause_start"
+    policy = next(r for r in table.rows if r["driver"] == "policy")
+    assert policy["reading"].startswith("pause: no move for 272 days since 2024-12-18")
+    assert any("calendar preset note-2025" in n for n in table.notes)
+    # no preset: the phase is detected from the target data, exactly as the outlook without a calendar
+    plain = make_context(ds, ReportOptions(as_of=AS_OF))
+    scorecard_section(plain)
+    assert plain.facts["outlook"].to_dict() == scorecard(inputs_from_source(ds, AS_OF), months=12).to_dict()
+    assert plain.facts["outlook"].phase == "pause"

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, parse_pair, source
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..cycles.model import Cycle
+    from ..data.source import DataSource
 
 COLUMNS = ["rank", "driver", "reading", "direction", "weight", "n", "hit_rate", "mean_spread", "baseline_percentile",
            "note"]
@@ -21,6 +28,10 @@ def outlook_command(
     months: Annotated[int, typer.Option("--months", help="Horizon of the evidence windows, months.")] = 12,
     convention: Annotated[str, typer.Option("--convention", help="daily, month_end or prior_month_end.")]
     = "month_end",
+    preset: Annotated[str | None, typer.Option(
+        "--preset", help="Built-in cycle calendar, e.g. note-2025: phase and evidence follow it.")] = None,
+    calendar: Annotated[Path | None, typer.Option(
+        "--calendar", help="Cycle calendar file (TOML or CSV): phase and evidence follow it.")] = None,
     snapshot: SnapshotOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
@@ -32,13 +43,26 @@ def outlook_command(
     a, b = parse_pair(pair)
     ds = source(snapshot, store)
     when = as_of or ds.last_date(a, b).date().isoformat()
-    card = scorecard(inputs_from_source(ds, when, (a, b)), weights=weights, months=months, convention=convention)
+    inputs = inputs_from_source(ds, when, (a, b))
+    cycles = calendar_cycles(ds, inputs.as_of, preset=preset, calendar=calendar)
+    card = scorecard(inputs, weights=weights, months=months, convention=convention, cycles=cycles)
     rows = [r.to_dict() for r in card.rows]
     caption = (f"Score {card.score:+.2f} -> {card.call}; confidence {card.confidence} ({card.confidence_reason}). "
                f"Phase: {card.phase}. " + " ".join(f"Note: {n}." for n in card.notes))
     emit(rows, as_json=as_json, as_csv=as_csv, document=card.to_dict(), columns=COLUMNS,
          pct_columns=["hit_rate", "mean_spread", "baseline_percentile"],
          title=f"Outlook {a} vs {b}, {months} months, as of {card.as_of.date()}", caption=caption)
+
+
+def calendar_cycles(ds: DataSource, as_of: pd.Timestamp, *, preset: str | None,
+                    calendar: Path | None) -> list[Cycle] | None:
+    """The calendar's cutting cycles read from the data as of ``as_of`` (as the report reads them); None without one."""
+    if preset is None and calendar is None:
+        return None
+    from ..cycles import cycles_from_source
+    from ..report.asof import AsOfSource
+
+    return cycles_from_source(AsOfSource(base=ds, as_of=as_of), direction="cut", calendar=calendar, preset=preset)
 
 
 def register(app: typer.Typer) -> None:

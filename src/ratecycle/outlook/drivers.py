@@ -6,11 +6,13 @@ A state is a short category (a phase, a sign, a flag) so that past cycles in the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
+from ..cycles.model import Cycle
 from ..cycles.pit import PointInTimeLabel
 from ..cycles.rules import CycleRules
 from ..errors import DataError
@@ -38,11 +40,13 @@ class DriverState:
 
 @dataclass(frozen=True)
 class PolicyPhase:
-    """The cutting-cycle phase on a date, from the cycle engine's point-in-time label."""
+    """The cutting-cycle phase on a date, from the cycle engine's point-in-time label or a cycle calendar."""
 
     phase: str
     """'none', 'early', 'pause' or 'later' (a later phase that is pausing again stays 'later')."""
     label: PointInTimeLabel | None
+    calendar: str | None = None
+    """Where the phase comes from when a calendar was given (e.g. 'calendar preset note-2025'); None: detection."""
 
     @property
     def anchor(self) -> str:
@@ -55,12 +59,124 @@ class PolicyPhase:
         return self.label.cycle_start if self.label is not None and self.phase != "none" else None
 
 
-def policy_phase(inputs: OutlookInputs, rules: CycleRules | None = None) -> PolicyPhase:
-    """Phase on the as-of date from the moves in the target data up to it (``cycles.walk_labels``)."""
+def clip_cycle(cycle: Cycle, as_of: pd.Timestamp) -> Cycle | None:
+    """A cycle as known at the end of ``as_of``: nothing dated after it, a phase boundary on or before it kept.
+
+    Moves announced or taking effect later are dropped, as target data cut at ``as_of`` would not show them (the
+    cycle is then still running on ``as_of``); a pause ending later is dropped too, its start kept in
+    ``extra['pause_from']`` when it is on or before ``as_of``. A calendar cycle's end becomes its last cut known
+    on ``as_of``: a calendar boundary is a cut dated by announcement, so it counts that day even before the
+    effective-dated target data shows it.
+    """
+    if cycle.start > as_of:
+        return None
+    moves = tuple(m for m in cycle.moves if m.announced <= as_of and m.effective <= as_of)
+    changes: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    if len(moves) != len(cycle.moves):
+        changes.update(moves=moves, ongoing=True)
+    pause = cycle.pause
+    if pause is not None and pause.end > as_of:
+        changes.update(pause=None, pauses=(), ongoing=True)
+        if pause.start <= as_of:
+            extra["pause_from"] = pause.start
+        pause = None
+    elif any(p.end > as_of for p in cycle.pauses):
+        changes["pauses"] = tuple(p for p in cycle.pauses if p.end <= as_of)
+    cal_end = cycle.calendar_end
+    if cal_end is not None:
+        known = [m.announced for m in moves] + [cycle.start] + [d for d in (
+            extra.get("pause_from"), pause.start if pause else None, pause.end if pause else None) if d is not None]
+        latest = max(known)
+        if cal_end > as_of:
+            changes.update(calendar_end=latest, ongoing=True)
+        elif latest > cal_end:
+            changes["calendar_end"] = latest
+    data_end = cycle.extra.get("data_end")
+    if data_end is not None and data_end > as_of:
+        extra["data_end"] = as_of
+    if not changes and not extra:
+        return cycle
+    if not changes.get("moves", moves) and cycle.calendar_start is None:
+        return None
+    if extra:
+        changes["extra"] = cycle.extra | extra
+    return replace(cycle, **changes)
+
+
+def known_cuts(cycle: Cycle, as_of: pd.Timestamp) -> list[pd.Timestamp]:
+    """Announcement days of the cycle's cuts known on ``as_of``, sorted.
+
+    The cuts in the target data, plus, for a calendar cycle, its boundary days (each one a cut) that fall after
+    the last of them and on or before ``as_of``: the target data dates a change by its effective day, so a cut
+    announced on the as-of date is in the calendar but not yet in the data.
+    """
+    days = sorted({m.announced for m in cycle.moves if m.announced <= as_of and m.effective <= as_of})
+    if cycle.calendar_start is None:
+        return days
+    bounds = [cycle.start, cycle.end, cycle.extra.get("pause_from"),
+              *((cycle.pause.start, cycle.pause.end) if cycle.pause is not None else ())]
+    after = {d for d in bounds if d is not None and d <= as_of and (not days or d > days[-1])}
+    return days + sorted(after)
+
+
+def calendar_name(cycles: Sequence[Cycle]) -> str:
+    """Reader-facing name of where a list of cycles comes from, e.g. 'calendar preset note-2025'."""
+    names = []
+    for source in dict.fromkeys(c.source for c in cycles):
+        if source.startswith("preset:"):
+            names.append(f"calendar preset {source.removeprefix('preset:')}")
+        elif source == "calendar":
+            names.append("a calendar file")
+        else:
+            names.append(f"the given cycles ({source})")
+    return ", ".join(names) or "the given calendar (no cycles)"
+
+
+def calendar_phase(cycles: Sequence[Cycle], as_of: pd.Timestamp, rules: CycleRules | None = None) -> PolicyPhase:
+    """Phase on ``as_of`` from a list of cutting cycles (a calendar) as known that day.
+
+    The current cycle is the latest one begun on or before ``as_of``; it is under way while it is ongoing or
+    until its end date. Its later phase has begun once the pause's end is on or before ``as_of``, it is in its
+    pause once the pause's start is, else in its early phase. ``rules.min_pause`` only marks a later phase
+    that is pausing again, as in the detected label.
+    """
+    rules = rules or CycleRules()
+    name = calendar_name(cycles)
+    known = [c for c in (clip_cycle(c, as_of) for c in cycles if c.direction == "cut") if c is not None]
+    current = max(known, key=lambda c: c.start) if known else None
+    if current is None or not (current.ongoing or as_of <= current.end):
+        return PolicyPhase("none", None, name)
+    cuts = known_cuts(current, as_of)
+    last = cuts[-1] if cuts else current.start
+    silent = int((as_of - last).days)
+    pause_from = current.extra.get("pause_from")
+    later = current.pause.end if current.pause is not None else None
+    if later is not None:
+        phase, pausing, pause_start = "later", silent >= rules.min_pause, last if silent >= rules.min_pause else None
+    elif pause_from is not None:
+        phase, pausing, pause_start = "pause", True, pause_from
+    else:
+        phase, pausing, pause_start = "early", False, None
+    label = PointInTimeLabel(date=as_of, in_cycle=True, direction="cut", cycle_start=current.start, last_move=last,
+                             days_since_last_move=silent, moves_in_cycle=len(cuts), pause_underway=pausing,
+                             pause_start=pause_start, later_phase_started=later is not None,
+                             later_phase_start=later)
+    return PolicyPhase(phase, label, name)
+
+
+def policy_phase(inputs: OutlookInputs, rules: CycleRules | None = None,
+                 cycles: Sequence[Cycle] | None = None) -> PolicyPhase:
+    """Phase on the as-of date: from ``cycles`` (a calendar) when given, else from the target data's moves.
+
+    Without a calendar the moves in the target data up to the as-of date are walked (``cycles.walk_labels``).
+    """
     from ..cycles.moves import policy_moves
     from ..cycles.pit import walk_labels
 
     rules = rules or CycleRules()
+    if cycles is not None:
+        return calendar_phase(cycles, inputs.as_of, rules)
     moves = policy_moves(inputs.target_upper, inputs.target_lower, inputs.meetings, rules.meeting_window)
     label = walk_labels(moves, [inputs.as_of], rules)[0]
     if not label.in_cycle or label.direction != "cut":
@@ -71,10 +187,11 @@ def policy_phase(inputs: OutlookInputs, rules: CycleRules | None = None) -> Poli
 def policy_state(phase: PolicyPhase) -> DriverState:
     """The policy driver's reading (its evidence is the event study at the phase's anchor)."""
     label = phase.label
+    source = {"calendar": phase.calendar} if phase.calendar else {}
     if phase.phase == "none" or label is None:
         hiking = label is not None and label.in_cycle and label.direction == "hike"
         return DriverState("policy", "none", "a hiking cycle is under way" if hiking else
-                           "no cutting cycle under way", 0, {"phase": "none"})
+                           "no cutting cycle under way", 0, {"phase": "none"} | source)
     start = label.cycle_start.date() if label.cycle_start is not None else None
     last = label.last_move.date() if label.last_move is not None else None
     if phase.phase == "early":
@@ -86,7 +203,7 @@ def policy_state(phase: PolicyPhase) -> DriverState:
         again = f"; pausing again, {label.days_since_last_move} days since {last}" if label.pause_underway else ""
         text = f"later phase: cuts resumed {resumed} after a pause (cycle begun {start}){again}"
     return DriverState("policy", phase.phase, text, 1 if phase.phase == "later" else 0,
-                       {"phase": phase.phase, "label": label.to_dict()})
+                       {"phase": phase.phase, "label": label.to_dict()} | source)
 
 
 def momentum_state(inputs: OutlookInputs, when: pd.Timestamp) -> DriverState:

@@ -1,7 +1,8 @@
 """The outlook scorecard: one row per driver with today's reading and what past cycles in the same state did.
 
 Evidence for every driver comes from the same event study: the cutting cycles detected in data up to the
-as-of date, the ``months`` after each cycle's anchor (the anchor of the current phase), complete windows only.
+as-of date (or, when a calendar is given, its cutting cycles as known on that date), the ``months`` after each
+cycle's anchor (the anchor of the current phase), complete windows only.
 For the policy driver that is the whole study; for the others only the past cycles whose driver was in
 today's state at the anchor (read with data up to the anchor) count. A driver's direction is what that
 evidence says: +1 when A beat B in most such cycles and on average, -1 for the reverse, 0 otherwise or when
@@ -10,18 +11,21 @@ fewer than ``min_cases`` cycles match.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..cycles.model import Cycle
 from ..errors import RatecycleError
 from .drivers import (
     DRIVERS,
     DriverState,
     PolicyPhase,
+    calendar_name,
+    clip_cycle,
     curve_state,
     inflation_state,
     momentum_state,
@@ -153,15 +157,26 @@ def _past_state(driver: str, inputs: OutlookInputs, when: pd.Timestamp, cycle_st
 
 
 def scorecard(inputs: OutlookInputs, *, weights: str | Mapping[str, float] | None = None, months: int = 12,
-              convention: str = "month_end", min_cases: int = MIN_CASES, reps: int = 200) -> Scorecard:
-    """Build the scorecard from inputs already cut at the as-of date (see ``inputs_from_source``)."""
+              convention: str = "month_end", min_cases: int = MIN_CASES, reps: int = 200,
+              cycles: Sequence[Cycle] | None = None) -> Scorecard:
+    """Build the scorecard from inputs already cut at the as-of date (see ``inputs_from_source``).
+
+    ``cycles`` (a calendar's cutting cycles, e.g. a preset) replaces detection for today's phase and for the
+    past-cycle evidence; each cycle is clipped at the as-of date first, so nothing dated after it is used.
+    """
     from ..cycles import detect_cycles
     from ..events import baseline, event_study
 
     w = parse_weights(weights)
     as_of = inputs.as_of
-    cycles = detect_cycles(inputs.target_upper, inputs.target_lower, inputs.meetings, direction="cut")
-    phase: PolicyPhase = policy_phase(inputs)
+    if cycles is None:
+        cycles = detect_cycles(inputs.target_upper, inputs.target_lower, inputs.meetings, direction="cut")
+        phase: PolicyPhase = policy_phase(inputs)
+    else:
+        given = list(cycles)
+        cycles = [c for c in (clip_cycle(c, as_of) for c in given if c.direction == "cut") if c is not None]
+        # named from the cycles given: clipping may leave none (all begin after the as-of date)
+        phase = replace(policy_phase(inputs, cycles=cycles), calendar=calendar_name(given))
     # The scorecard uses the study's windows, not its intervals or tests: skip the costly permutation test.
     study = event_study(inputs.prices_a, inputs.prices_b, cycles, anchor=phase.anchor, months=months,
                         convention=convention, with_baseline=False, reps=reps)
@@ -224,10 +239,21 @@ def scorecard(inputs: OutlookInputs, *, weights: str | Mapping[str, float] | Non
     total = sum(w.values())
     score = float(sum(r.contribution for r in out_rows) / total)
     call, confidence, reason = _call(score, out_rows, inputs.a, inputs.b)
+    if phase.calendar is None:
+        policy_notes: tuple[str, ...] = (
+            f"evidence: {months}-month windows after each past cut cycle's {phase.anchor} ({convention} convention), "
+            f"complete by {as_of.date()}; cycles detected from target data up to that date",
+            "the policy target is dated by its effective day: a decision announced on the as-of date is not "
+            "included")
+    else:
+        policy_notes = (
+            f"evidence: {months}-month windows after each past cut cycle's {phase.anchor} ({convention} convention), "
+            f"complete by {as_of.date()}; cycles, their phases and today's phase from {phase.calendar}, clipped at "
+            "that date",
+            "the calendar dates a cut by its announcement day: a phase boundary dated on or before the as-of date "
+            "counts, one after it does not",)
     notes = (
-        f"evidence: {months}-month windows after each past cut cycle's {phase.anchor} ({convention} convention), "
-        f"complete by {as_of.date()}; cycles detected from target data up to that date",
-        "the policy target is dated by its effective day: a decision announced on the as-of date is not included",
+        *policy_notes,
         "core PCE month M counts from the end of M+1, Shiller earnings from the end of M+3; values are the latest "
         "vintage (revised)",
         *(f"missing series: {name}" for name in inputs.missing),

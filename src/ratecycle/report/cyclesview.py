@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-import pandas as pd
-
+from ..outlook.drivers import clip_cycle, known_cuts
 from .context import Context, analysis
 
-
-def clip_cycle(cycle: Any, as_of: pd.Timestamp) -> Any | None:
-    """A cycle as it looked on ``as_of``: moves after it dropped, a pause ending after it still underway."""
-    if cycle.start > as_of:
-        return None
-    moves = tuple(m for m in cycle.moves if m.announced <= as_of)
-    changes: dict[str, Any] = {}
-    if len(moves) != len(cycle.moves):
-        changes["moves"] = moves
-    cal_end = getattr(cycle, "calendar_end", None)
-    if cal_end is not None and cal_end > as_of:
-        changes["calendar_end"] = moves[-1].announced if moves else cycle.start
-        changes["ongoing"] = True
-    if cycle.pause is not None and cycle.pause.end > as_of:
-        changes.update(pause=None, pauses=(), ongoing=True)
-    elif any(p.end > as_of for p in cycle.pauses):
-        changes["pauses"] = tuple(p for p in cycle.pauses if p.end <= as_of)
-    if not changes:
-        return cycle
-    if not changes.get("moves", moves) and getattr(cycle, "calendar_start", None) is None:
-        return None
-    return replace(cycle, **changes)
+__all__ = ["calendar_label", "clip_cycle", "cutting_cycles", "cycle_name", "known_cuts", "scorecard_cycles"]
 
 
 def cutting_cycles(ctx: Context) -> list[Any]:
@@ -41,6 +18,16 @@ def cutting_cycles(ctx: Context) -> list[Any]:
         clipped = [c for c in (clip_cycle(c, ctx.as_of) for c in found) if c is not None]
         ctx.facts["cycles"] = clipped
     return list(ctx.facts["cycles"])
+
+
+def scorecard_cycles(ctx: Context) -> list[Any] | None:
+    """The cycles the scorecard reads its phase and evidence from: the calendar's when one is chosen, else None."""
+    return cutting_cycles(ctx) if ctx.preset else None
+
+
+def calendar_label(ctx: Context) -> str | None:
+    """Reader-facing name of the chosen calendar ('calendar preset note-2025'), None when cycles are detected."""
+    return f"calendar preset {ctx.preset}" if ctx.preset else None
 
 
 def cycle_name(cycle: Any) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .context import Context, analysis, api
-from .cyclesview import cutting_cycles
+from .cyclesview import calendar_label, cutting_cycles, scorecard_cycles
 from .fmt import date_text, pp
 from .model import Column, Section, Table
 from .sections_macro_parts import curve_section, inflation_section, rebalancing_section
@@ -37,7 +37,7 @@ def scorecard_section(ctx: Context) -> Section:
     """One row per driver (reading, past-cycle evidence, direction, weight, rank), then the overall call."""
     outlook = analysis("outlook")
     inputs = outlook.inputs_from_source(ctx.data, ctx.as_of, pair=ctx.pair)
-    card = outlook.scorecard(inputs, months=ctx.months)
+    card = outlook.scorecard(inputs, months=ctx.months, cycles=scorecard_cycles(ctx))
     ctx.facts["outlook"] = card
     d = card.to_dict()
     rows = tuple({"rank": r["rank"], "driver": r["driver"], "reading": r["reading"],
@@ -48,6 +48,10 @@ def scorecard_section(ctx: Context) -> Section:
                   "percentile": None if r["baseline_percentile"] is None else 100 * r["baseline_percentile"],
                   "note": r["note"]} for r in sorted(d["rows"], key=lambda r: r["rank"]))
     a, b = ctx.names
+    calendar = calendar_label(ctx)
+    basis = (f"the policy phase today and every driver's past cycles follow the {calendar}, clipped at the as-of "
+             "date (the same cycles as the calendar section)" if calendar else
+             "cycles detected from the target with the default rules")
     table = Table(
         title=f"Driver scorecard: {a} against {b} over the next {ctx.months} months",
         columns=(Column("rank", "Rank", "int"), Column("driver", "Driver"), Column("reading", "Reading now"),
@@ -57,8 +61,7 @@ def scorecard_section(ctx: Context) -> Section:
                  Column("percentile", "Baseline percentile", "pctile"), Column("note", "Note")),
         rows=rows, source=ctx.source(ctx.a, ctx.b, "fed_target_upper", "core_pce", "ust10y2y"),
         notes=("Direction +1 favours the first series, -1 the second; contribution = weight x direction.",
-               "Evidence: past cutting cycles in the same state, measured after the fact; cycles detected from the "
-               "target with the default rules.", *d["notes"]))
+               f"Evidence: past cutting cycles in the same state, measured after the fact; {basis}.", *d["notes"]))
     call = (f"Overall call: {call_text(ctx, card)} (weighted score {d['score']:+.2f}; confidence {d['confidence']}: "
             f"{d['confidence_reason']}).")
     ctx.facts["outlook_text"] = call

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from .context import Context, Unavailable, analysis, api
-from .cyclesview import cutting_cycles
+from .cyclesview import cutting_cycles, known_cuts
 from .figures import PALETTE, PHASE_COLORS, line
 from .fmt import date_text, pct, pp
 from .model import Band, Column, Figure, Section, Table, Trace
@@ -59,25 +59,42 @@ def calendar_section(ctx: Context) -> Section:
     if not cycles:
         raise Unavailable("no cutting cycle found in the data up to the as-of date")
     rows = []
+    pending: list[str] = []
     for cycle in cycles:
         d = cycle.to_dict()
         pause, later = d["pause"], d["later_phase"]
+        cuts = known_cuts(cycle, ctx.as_of)
+        in_data = {m.announced for m in cycle.moves}
+        pending += [f"{date_text(day)} ({cycle.label})" for day in cuts if day not in in_data]
+        moves_known = bool(cycle.extra.get("moves_known", True))
         rows.append({"cycle": cycle.label, "start": d["start"], "pause_start": pause["start"] if pause else None,
                      "pause_end": pause["end"] if pause else None, "pause_days": pause["days"] if pause else None,
-                     "later_start": later["start"] if later else None, "end": d["end"], "cuts": len(d["moves"]),
-                     "total_bps": d["total_change_bps"], "ongoing": d["ongoing"]})
+                     "later_start": later["start"] if later else None, "end": d["end"],
+                     "cuts": len(d["moves"]) if moves_known else None,
+                     "total_bps": d["total_change_bps"] if moves_known else None, "ongoing": d["ongoing"]})
+    calendar = bool(ctx.preset)
+    notes: tuple[str, ...] = (
+        f"Calendar: preset {ctx.preset}, clipped at the as-of date: first cut, pause, later phase and last cut are "
+        "the calendar's dates known on that day; cuts and total change count the moves in the target data."
+        if calendar else "Detected from the target series with the rules in the report settings.",
+        "A dash under the pause means the cycle had no qualifying pause (so no later phase).")
+    if pending:
+        notes += (f"Cut dated by the calendar but not yet in the target data (FRED dates a change by the day it takes "
+                  f"effect, normally the day after the announcement): {', '.join(pending)}. It is shown as the last "
+                  "cut but not counted in the target-data columns.",)
     table = Table(
         title="Cutting cycles, pauses and phases (announcement dates)",
         columns=(Column("cycle", "Cycle"), Column("start", "First cut", "date"),
                  Column("pause_start", "Pause from", "date"), Column("pause_end", "Pause to", "date"),
                  Column("pause_days", "Pause days", "int"), Column("later_start", "Later phase from", "date"),
-                 Column("end", "Last cut", "date"), Column("cuts", "Cuts", "int"),
-                 Column("total_bps", "Total change", "bps"), Column("ongoing", "Ongoing", "flag")),
+                 Column("end", "Last cut", "date"),
+                 Column("cuts", "Cuts in target data" if calendar else "Cuts", "int"),
+                 Column("total_bps", "Total change in target data" if calendar else "Total change", "bps"),
+                 Column("ongoing", "Ongoing", "flag")),
         rows=tuple(rows),
-        source=ctx.source("fed_target_upper", "fed_target_lower", "fomc_meetings"),
-        notes=(("Calendar: preset " + ctx.preset + ", clipped at the as-of date.") if ctx.preset else
-               "Detected from the target series with the rules in the report settings.",
-               "A dash under the pause means the cycle had no qualifying pause (so no later phase)."))
+        source=ctx.source("fed_target_upper", "fed_target_lower", "fomc_meetings",
+                          extra=f"calendar preset {ctx.preset}" if ctx.preset else ""),
+        notes=notes)
     with_pause = sum(1 for r in rows if r["pause_start"])
     text = (f"{len(rows)} cutting cycles are known on {date_text(ctx.as_of)}; {with_pause} of them have a pause "
             "and so an early and a later phase.")
