@@ -275,3 +275,39 @@ def test_an_empty_calendar_has_no_phase_and_no_evidence(inputs_full) -> None:  #
     assert card.phase == "none" and policy.n == 0 and policy.direction == 0
     assert policy.reading == "no cutting cycle under way"
     assert "the given calendar (no cycles)" in card.notes[0]
+
+
+def test_valuation_proxy_is_the_price_updated_pe(inputs_full, card_full, snapshot_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    import pe_by_hand
+
+    hand = pe_by_hand.price_updated(snapshot_dir, AS_OF)
+    row = next(r for r in card_full.rows if r.driver == "valuation")
+    assert row.detail["method"] == "price_updated" and row.detail["price_date"] == AS_OF
+    assert row.detail["value"] == pytest.approx(hand.value, rel=1e-12)
+    assert row.detail["zscore"] == pytest.approx(hand.zscore, rel=1e-9)
+    assert row.detail["month_end_value"] == pytest.approx(hand.lagged_value, rel=1e-12)
+    assert "price of 2025-09-17 / trailing earnings to 2025-05 (published by 2025-08-31)" in row.reading
+    assert row.state == "proxy:fair"  # z +0.80 is below the +1 'rich' line
+    # Past states use the same reading at each cycle's anchor: in July 1995 the price-updated P/E (17.0, z -0.86)
+    # is fair, although the month-end P/E of March 1995 (15.2, z -1.40) would have called it cheap.
+    from ratecycle.outlook.drivers import valuation_state
+
+    past = valuation_state(inputs_full, pd.Timestamp("1995-07-06"))
+    then = pe_by_hand.price_updated(snapshot_dir, "1995-07-06")
+    assert past.detail["value"] == pytest.approx(then.value, rel=1e-12) and past.detail["earnings_month"] == "1995-03"
+    assert past.state == "proxy:fair" and -1 < then.zscore < -0.8 and then.lagged_month == "1995-03"
+    assert (then.lagged_value - then.mean) / then.std < -1
+    assert "cut 1995-07" in row.cycles
+
+
+def test_valuation_proxy_without_prices_is_the_month_end_pe(inputs_full) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from ratecycle import valuation as val
+    from ratecycle.outlook.drivers import valuation_state
+
+    state = valuation_state(replace(inputs_full, pe_price=None), pd.Timestamp(AS_OF))
+    month_end = val.valuation(inputs_full.pe_b, name="pe_sp500", as_of=AS_OF, years=5, lag_months=3)
+    assert state.detail["method"] == "month_end" and state.detail["value"] == month_end.value
+    assert state.state == "proxy:fair" and "month-end 2025-05, published by 2025-08-31" in state.reading
+    assert "price-updated P/E not available (sp500 not available in this data source)" in state.note

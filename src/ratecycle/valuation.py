@@ -4,6 +4,10 @@ Point in time: an observation counts only once it would have been published. Mon
 (``pe_sp500``, ``shiller:CAPE``) are dated on the first day of month M; month M's earnings are assumed known on
 the last day of month M+3 (Shiller's earnings trail by about one quarter). Other series (for example the
 user-supplied ``pe_russell2000``) are taken as known on their own date.
+
+Lagging the monthly ratio also lags its price, so the headline S&P 500 P/E on a date is price-updated
+(``price_updated_pe``): the last index close on or before the date over the latest trailing 12-month earnings
+published by then, judged against the same trailing window of monthly P/E values as ``valuation``.
 """
 
 from __future__ import annotations
@@ -121,6 +125,8 @@ class Valuation:
     history_count: int
     lag_months: int | None
     status: str = "ok"
+    note: str = ""
+    """Why this reading is shown instead of a better one (e.g. the price-updated P/E could not be formed)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (ISO dates, plain floats)."""
@@ -213,6 +219,222 @@ def relative_valuation(a: pd.Series, b: pd.Series, *, a_name: str, b_name: str, 
                             name=f"{a_name}/{b_name}")
     # The ratio is indexed by the month end on which both inputs were already published: no further lag.
     return valuation(ratio, name=f"{a_name}/{b_name}", as_of=as_of, years=years, lag_months=None, min_obs=min_obs)
+
+
+PRICE_STALE_DAYS = 7
+"""The price-updated P/E needs an index close at most this many days before the as-of date (weekends, holidays)."""
+PRICE_UPDATED_DESCRIPTION = ("S&P 500 trailing P/E on the as-of date: last close / latest published trailing "
+                             "12-month reported earnings (Shiller)")
+
+
+class PriceUpdateUnavailable(DataError):
+    """The price-updated P/E cannot be formed on a date: no recent close, or no positive published earnings."""
+
+
+@dataclass(frozen=True)
+class PriceUpdatedPE:
+    """Trailing P/E on a date from that date's close and the latest published earnings, against monthly history."""
+
+    series: str
+    description: str
+    as_of: pd.Timestamp
+    price: float
+    price_date: pd.Timestamp
+    earnings: float
+    earnings_month: pd.Timestamp
+    earnings_released: pd.Timestamp
+    value: float
+    window_years: float
+    window_start: pd.Timestamp
+    window_count: int
+    mean: float
+    std: float
+    zscore: float
+    lower2: float
+    lower1: float
+    upper1: float
+    upper2: float
+    percentile: float
+    history_start: pd.Timestamp
+    history_count: int
+    lagged_month: pd.Timestamp
+    """The month-end P/E the lagged method shows on the same date (its month's average price / its earnings)."""
+    lagged_released: pd.Timestamp
+    lagged_value: float
+    lagged_zscore: float
+    lagged_percentile: float
+    lag_months: int
+    status: str = "ok"
+    method: str = "price_updated"
+
+    @property
+    def observation_date(self) -> pd.Timestamp:
+        """The month of the earnings used (the newest month in the reading)."""
+        return self.earnings_month
+
+    def basis(self) -> str:
+        """'price of D / trailing earnings to M (published by R)' with ISO dates: what the P/E is made of."""
+        return (f"price of {self.price_date.date().isoformat()} / trailing earnings to "
+                f"{self.earnings_month.strftime('%Y-%m')} (published by {self.earnings_released.date().isoformat()})")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (ISO dates, plain floats)."""
+        return {key: _plain(val) for key, val in self.__dict__.items()}
+
+
+def _ns(values: pd.Index) -> np.ndarray:
+    """Nanoseconds since the epoch of a date index (one unit, whatever the index's resolution)."""
+    return pd.DatetimeIndex(values).as_unit("ns").asi8
+
+
+def _ts(ns: np.integer | int) -> pd.Timestamp:
+    return pd.Timestamp(int(ns))
+
+
+@dataclass(frozen=True)
+class PEData:
+    """Index closes, trailing earnings and the monthly P/E as sorted numpy arrays with their release dates.
+
+    Built once from pandas (``build``); a reading on a date is then a few binary searches, so the outlook can
+    evaluate many past dates cheaply. Release dates follow the Shiller lag (month M known at the end of M+lag).
+    """
+
+    price_dates: np.ndarray
+    price_values: np.ndarray
+    earnings_months: np.ndarray
+    earnings_released: np.ndarray
+    earnings_values: np.ndarray
+    pe_months: np.ndarray
+    pe_released: np.ndarray
+    pe_values: np.ndarray
+    lag_months: int
+    name: str = "pe_sp500"
+    absent: tuple[str, ...] = ()
+    """Inputs of the price update not supplied at all (e.g. 'sp500', 'shiller:E')."""
+
+    @classmethod
+    def build(cls, prices: pd.Series | None, earnings: pd.Series | None, pe: pd.Series, *,
+              lag_months: int = PUBLICATION_LAG_MONTHS["pe_sp500"], name: str = "pe_sp500") -> PEData:
+        """Arrays from the daily closes, the monthly trailing earnings and the monthly P/E (None: not available)."""
+        def monthly(series: pd.Series | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            clean = pd.Series(dtype="float64") if series is None else series.dropna().sort_index()
+            index = pd.DatetimeIndex(clean.index)
+            return _ns(index), _ns(release_dates(index, lag_months)), clean.to_numpy(dtype="float64")
+
+        closes = pd.Series(dtype="float64") if prices is None else prices.dropna().sort_index()
+        e_months, e_released, e_values = monthly(earnings)
+        p_months, p_released, p_values = monthly(pe)
+        absent = tuple(label for label, series in (("sp500", prices), ("shiller:E", earnings)) if series is None)
+        return cls(price_dates=_ns(pd.DatetimeIndex(closes.index)), price_values=closes.to_numpy(dtype="float64"),
+                   earnings_months=e_months, earnings_released=e_released, earnings_values=e_values,
+                   pe_months=p_months, pe_released=p_released, pe_values=p_values, lag_months=lag_months,
+                   name=name, absent=absent)
+
+    def _when(self, as_of: DateLike | None) -> pd.Timestamp | None:
+        """The as-of date; without one, the last close (the price-updated reading needs a date)."""
+        when = to_timestamp(as_of)
+        if when is None and self.price_dates.size:
+            return _ts(self.price_dates[-1])
+        return when
+
+    def _window(self, t: int, when: pd.Timestamp | None, years: float, min_obs: int) -> tuple[int, int]:
+        """(first, end) positions of the trailing window of monthly P/E known at ``t``: values[first:end]."""
+        end = int(np.searchsorted(self.pe_released, t, side="right"))
+        if end == 0:
+            raise DataError(f"no observation of {self.name} published by {when.date()}" if when is not None
+                            else f"series {self.name} has no observations")
+        last = _ts(self.pe_months[end - 1])
+        first = int(np.searchsorted(self.pe_months, (last - _window_offset(years)).as_unit("ns").value, side="right"))
+        if end - first < max(min_obs, 2):
+            raise DataError(f"series {self.name}: only {end - first} observations in the {years}-year window to "
+                            f"{last.date()} (need {max(min_obs, 2)})")
+        return first, end
+
+    def price_updated(self, as_of: DateLike | None = None, *, years: float = 5, min_obs: int = 12,
+                      max_price_age_days: int = PRICE_STALE_DAYS) -> PriceUpdatedPE:
+        """The price-updated P/E on ``as_of`` (default: last close); PriceUpdateUnavailable if it cannot be formed."""
+        when = self._when(as_of)
+        if when is None:
+            raise PriceUpdateUnavailable("no S&P 500 closes are available")
+        t = when.as_unit("ns").value
+        if self.absent:
+            raise PriceUpdateUnavailable(f"{' and '.join(self.absent)} not available in this data source")
+        i = int(np.searchsorted(self.price_dates, t, side="right"))
+        if i == 0:
+            raise PriceUpdateUnavailable(f"no S&P 500 close on or before {when.date()}")
+        price_date, price = _ts(self.price_dates[i - 1]), float(self.price_values[i - 1])
+        if (when - price_date).days > max_price_age_days:
+            raise PriceUpdateUnavailable(f"the last S&P 500 close ({price_date.date()}) is more than "
+                                         f"{max_price_age_days} days before {when.date()}")
+        j = int(np.searchsorted(self.earnings_released, t, side="right"))
+        if j == 0:
+            raise PriceUpdateUnavailable(f"no trailing earnings published by {when.date()}")
+        earnings, earnings_month = float(self.earnings_values[j - 1]), _ts(self.earnings_months[j - 1])
+        if not earnings > 0:
+            raise PriceUpdateUnavailable(f"trailing earnings to {earnings_month:%Y-%m} are not positive ({earnings:g})")
+        first, end = self._window(t, when, years, min_obs)
+        window = self.pe_values[first:end]
+        known = self.pe_values[:end]
+        mean, std = float(window.mean()), float(window.std(ddof=1))
+        value = price / earnings
+        lagged = float(self.pe_values[end - 1])
+        return PriceUpdatedPE(
+            series=self.name, description=PRICE_UPDATED_DESCRIPTION, as_of=when, price=price, price_date=price_date,
+            earnings=earnings, earnings_month=earnings_month, earnings_released=_ts(self.earnings_released[j - 1]),
+            value=value, window_years=float(years), window_start=_ts(self.pe_months[first]),
+            window_count=end - first, mean=mean, std=std, zscore=_z(value, mean, std),
+            lower2=mean - 2 * std, lower1=mean - std, upper1=mean + std, upper2=mean + 2 * std,
+            percentile=float((known <= value).mean() * 100.0), history_start=_ts(self.pe_months[0]),
+            history_count=end, lagged_month=_ts(self.pe_months[end - 1]),
+            lagged_released=_ts(self.pe_released[end - 1]), lagged_value=lagged, lagged_zscore=_z(lagged, mean, std),
+            lagged_percentile=float((known <= lagged).mean() * 100.0), lag_months=self.lag_months,
+        )
+
+    def lagged(self, as_of: DateLike | None = None, *, years: float = 5, min_obs: int = 12,
+               note: str = "") -> Valuation:
+        """The month-end reading ``valuation`` gives (latest monthly P/E published by ``as_of``), from the arrays."""
+        when = to_timestamp(as_of)
+        t = np.iinfo(np.int64).max if when is None else when.as_unit("ns").value
+        first, end = self._window(t, when, years, min_obs)
+        window = self.pe_values[first:end]
+        mean, std = float(window.mean()), float(window.std(ddof=1))
+        value = float(self.pe_values[end - 1])
+        return Valuation(
+            series=self.name, description=DESCRIPTIONS.get(self.name, self.name), as_of=when,
+            observation_date=_ts(self.pe_months[end - 1]), released=_ts(self.pe_released[end - 1]), value=value,
+            window_years=float(years), window_start=_ts(self.pe_months[first]), window_count=end - first, mean=mean,
+            std=std, zscore=_z(value, mean, std), lower2=mean - 2 * std, lower1=mean - std, upper1=mean + std,
+            upper2=mean + 2 * std, percentile=float((self.pe_values[:end] <= value).mean() * 100.0),
+            history_start=_ts(self.pe_months[0]), history_count=end, lag_months=self.lag_months, note=note,
+        )
+
+    def reading(self, as_of: DateLike | None = None, *, years: float = 5, min_obs: int = 12,
+                max_price_age_days: int = PRICE_STALE_DAYS) -> PriceUpdatedPE | Valuation:
+        """The headline P/E: price-updated when it can be formed, else the month-end reading with a note saying why."""
+        try:
+            return self.price_updated(as_of, years=years, min_obs=min_obs, max_price_age_days=max_price_age_days)
+        except PriceUpdateUnavailable as exc:
+            note = f"price-updated P/E not available ({exc}); the month-end P/E is shown instead"
+            return self.lagged(as_of, years=years, min_obs=min_obs, note=note)
+
+
+def price_updated_pe(prices: pd.Series, earnings: pd.Series, pe: pd.Series, *, as_of: DateLike | None = None,
+                     years: float = 5, lag_months: int = PUBLICATION_LAG_MONTHS["pe_sp500"], min_obs: int = 12,
+                     max_price_age_days: int = PRICE_STALE_DAYS) -> PriceUpdatedPE:
+    """Close on or before ``as_of`` / latest trailing earnings published by then, against the monthly P/E's window."""
+    data = PEData.build(prices, earnings, pe, lag_months=lag_months)
+    return data.price_updated(as_of, years=years, min_obs=min_obs, max_price_age_days=max_price_age_days)
+
+
+def pe_reading(prices: pd.Series | None, earnings: pd.Series | None, pe: pd.Series, *,
+               as_of: DateLike | None = None, years: float = 5, lag_months: int = PUBLICATION_LAG_MONTHS["pe_sp500"],
+               min_obs: int = 12) -> PriceUpdatedPE | Valuation:
+    """The headline S&P 500 P/E: ``price_updated_pe`` when prices and earnings allow, else the month-end reading."""
+    return PEData.build(prices, earnings, pe, lag_months=lag_months).reading(as_of, years=years, min_obs=min_obs)
+
+
+def _z(value: float, mean: float, std: float) -> float:
+    return (value - mean) / std if std > 0 else float("nan")
 
 
 def _plain(value: Any) -> Any:

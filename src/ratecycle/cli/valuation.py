@@ -10,6 +10,11 @@ from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, check_output_flags, 
 
 FIELDS = ["series", "observation_date", "released", "value", "mean", "std", "zscore", "lower2", "lower1",
           "upper1", "upper2", "percentile", "window_start", "window_count", "history_start", "history_count"]
+PE_NOW = "pe_sp500"
+"""The series whose headline reading is price-updated: the close on the as-of date / the latest published earnings."""
+SHARED_FIELDS = ["mean", "std", "lower2", "lower1", "upper1", "upper2", "window_start", "window_count",
+                 "history_start", "history_count"]
+"""Window statistics the price-updated and the month-end P/E share (the same monthly history)."""
 
 
 def valuation_command(
@@ -40,7 +45,11 @@ def valuation_command(
     if vs is None:
         data = ds.load(series)
         lag = val.PUBLICATION_LAG_MONTHS.get(series)
-        result = val.valuation(data, name=series, as_of=as_of, years=years, lag_months=lag)
+        if series == PE_NOW:
+            result = _pe_now(ds, data, val, as_of=as_of, years=years)
+            as_of = as_of if as_of is not None else _iso(result.as_of)  # the last close dates a price-updated P/E
+        else:
+            result = val.valuation(data, name=series, as_of=as_of, years=years, lag_months=lag)
     else:
         data = val.relative_series(ds.load(series), ds.load(vs), lag_a=val.PUBLICATION_LAG_MONTHS.get(series),
                                    lag_b=val.PUBLICATION_LAG_MONTHS.get(vs), name=f"{series}/{vs}")
@@ -48,6 +57,8 @@ def valuation_command(
         result = val.relative_valuation(ds.load(series), ds.load(vs), a_name=series, b_name=vs, as_of=as_of,
                                         years=years)
     doc = result.to_dict()
+    if isinstance(result, val.PriceUpdatedPE):
+        doc["basis"] = result.basis()
     if show_bands:
         frame = val.bands(val.known_at(data, as_of, lag), years=years)
         rows = [{"date": ts.date().isoformat(), **{k: row[k] for k in frame.columns}} for ts, row in frame.iterrows()]
@@ -55,16 +66,55 @@ def valuation_command(
              columns=["date", "value", "mean", "zscore", "lower2", "lower1", "upper1", "upper2"],
              title=f"{result.series}: {years:g}-year trailing bands")
         return
-    if as_json:
+    if isinstance(result, val.PriceUpdatedPE):
+        _print_pe_now(result, doc, as_json=as_json, as_csv=as_csv)
+    elif as_json:
         print_json(doc)
     elif as_csv:
-        print_csv([doc], [*FIELDS, "window_years", "lag_months", "as_of"])
+        print_csv([doc], [*FIELDS, "window_years", "lag_months", "as_of", "note"])
     else:
         rows = [{"field": key, "value": doc[key]} for key in FIELDS]
         lag_note = (f"observation of month M assumed published at the end of month M+{result.lag_months}"
                     if result.lag_months is not None else "observations taken as known on their own date")
+        if result.note:
+            lag_note = f"{result.note}; {lag_note}"
         emit(rows, as_json=False, as_csv=False, columns=["field", "value"],
              title=f"{result.description} (as of {doc['as_of'] or 'latest'})", caption=lag_note)
+
+
+def _pe_now(ds: Any, pe: Any, val: Any, *, as_of: str | None, years: float) -> Any:
+    """The S&P 500 P/E: price-updated when the close and the earnings load, else month-end with a note why."""
+    inputs = [ds.load(name) if ds.has(name) else None for name in ("sp500", "shiller:E")]
+    return val.PEData.build(*inputs, pe, lag_months=val.PUBLICATION_LAG_MONTHS[PE_NOW]).reading(as_of, years=years)
+
+
+def _iso(value: Any) -> str:
+    return str(value.date().isoformat())
+
+
+def _print_pe_now(result: Any, doc: dict[str, Any], *, as_json: bool, as_csv: bool) -> None:
+    """Price-updated P/E first; the month-end (lagged) reading beside it, so the two can be compared."""
+    if as_json:
+        print_json(doc)
+        return
+    if as_csv:
+        print_csv([doc])
+        return
+    month_end = {"basis": (f"average price of {result.lagged_month:%Y-%m} / trailing earnings to "
+                           f"{result.lagged_month:%Y-%m} (published by {_iso(result.lagged_released)})"),
+                 "value": result.lagged_value, "zscore": result.lagged_zscore,
+                 "percentile": result.lagged_percentile, "price_date": f"{result.lagged_month:%Y-%m} average",
+                 "earnings_month": f"{result.lagged_month:%Y-%m}", "earnings_released": doc["lagged_released"],
+                 **{key: doc[key] for key in SHARED_FIELDS}}
+    doc = {**doc, "earnings_month": f"{result.earnings_month:%Y-%m}"}
+    keys = ["basis", "value", "zscore", "percentile", "price_date", "price", "earnings_month", "earnings_released",
+            "earnings", *SHARED_FIELDS]
+    rows = [{"field": key, "price-updated": doc[key], "month-end (lagged)": month_end.get(key)} for key in keys]
+    emit(rows, as_json=False, as_csv=False, columns=["field", "price-updated", "month-end (lagged)"],
+         title=f"S&P 500 trailing P/E on {doc['as_of']}: {doc['basis']}",
+         caption=(f"price-updated: the close on or before the as-of date / the latest trailing 12-month earnings "
+                  f"published by then (month M at the end of month M+{result.lag_months}); month-end: Shiller's "
+                  f"average price of the latest published month, as the lagged monthly series shows it"))
 
 
 def _print_missing(doc: dict[str, Any], *, as_json: bool, as_csv: bool) -> None:

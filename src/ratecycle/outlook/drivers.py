@@ -228,7 +228,11 @@ def _bucket(z: float) -> tuple[str, int]:
 
 
 def valuation_state(inputs: OutlookInputs, when: pd.Timestamp) -> DriverState:
-    """A's P/E relative to B's against its 5-year history; without A's P/E, B's own P/E as a labelled proxy."""
+    """A's P/E relative to B's against its 5-year history; without A's P/E, B's own P/E as a labelled proxy.
+
+    The proxy S&P 500 P/E is price-updated (close on ``when`` / latest earnings published by then) when the
+    inputs carry the closes and earnings, else the month-end P/E with a note saying why.
+    """
     from .. import valuation as val
 
     try:
@@ -244,18 +248,40 @@ def valuation_state(inputs: OutlookInputs, when: pd.Timestamp) -> DriverState:
         if inputs.pe_b is None:
             return DriverState("valuation", None, f"not available: neither {inputs.pe_a_name} nor "
                                                   f"{inputs.pe_b_name} can be loaded")
-        result = val.valuation(inputs.pe_b, name=inputs.pe_b_name, as_of=when, years=VALUATION_YEARS,
-                               lag_months=val.PUBLICATION_LAG_MONTHS.get(inputs.pe_b_name))
+        data = inputs.pe_now
+        result = (data.reading(when, years=VALUATION_YEARS) if data is not None else
+                  val.valuation(inputs.pe_b, name=inputs.pe_b_name, as_of=when, years=VALUATION_YEARS,
+                                lag_months=val.PUBLICATION_LAG_MONTHS.get(inputs.pe_b_name)))
     except DataError as exc:
         return DriverState("valuation", None, f"not available: {exc}")
+    return _proxy_state(inputs, result, val)
+
+
+def _proxy_state(inputs: OutlookInputs, result: Any, val: Any) -> DriverState:
+    """The proxy row from B's own P/E: price-updated (with its basis and the month-end value) or month-end."""
     bucket, sign = _bucket(result.zscore)
     hint = val.IMPORT_COMMANDS.get(inputs.pe_a_name, "")
-    return DriverState("valuation", f"proxy:{bucket}",
-                       f"proxy (no {inputs.pe_a_name}): {inputs.pe_b_name} {result.value:.1f}, "
-                       f"z {result.zscore:+.2f} vs 5y mean ({bucket})", sign,
-                       {"series": inputs.pe_b_name, "value": result.value, "zscore": result.zscore,
-                        "observation_date": result.observation_date.date().isoformat(), "proxy": True},
-                       note=f"{inputs.pe_a_name} is missing, so B's own P/E stands in; import it with: {hint}")
+    note = f"{inputs.pe_a_name} is missing, so B's own P/E stands in; import it with: {hint}"
+    detail: dict[str, Any] = {"series": inputs.pe_b_name, "value": result.value, "zscore": result.zscore,
+                              "observation_date": result.observation_date.date().isoformat(), "proxy": True}
+    if isinstance(result, val.PriceUpdatedPE):
+        text = (f"proxy (no {inputs.pe_a_name}): {inputs.pe_b_name} {result.value:.1f} = {result.basis()}, "
+                f"z {result.zscore:+.2f} vs 5y mean of the monthly P/E ({bucket}); month-end "
+                f"{result.lagged_month:%Y-%m} {result.lagged_value:.1f}")
+        detail |= {"method": result.method, "basis": result.basis(), "price": result.price,
+                   "price_date": result.price_date.date().isoformat(), "earnings": result.earnings,
+                   "earnings_month": result.earnings_month.strftime("%Y-%m"),
+                   "earnings_released": result.earnings_released.date().isoformat(),
+                   "month_end_value": result.lagged_value, "month_end_zscore": result.lagged_zscore,
+                   "month_end_month": result.lagged_month.strftime("%Y-%m")}
+    else:
+        text = (f"proxy (no {inputs.pe_a_name}): {inputs.pe_b_name} {result.value:.1f} (month-end "
+                f"{result.observation_date:%Y-%m}, published by {result.released.date()}), z {result.zscore:+.2f} "
+                f"vs 5y mean ({bucket})")
+        detail["method"] = "month_end"
+        if result.note:
+            note = f"{note}; {result.note}"
+    return DriverState("valuation", f"proxy:{bucket}", text, sign, detail, note=note)
 
 
 INFLATION_SIGNAL = {"pressure": -1, "watch": 0, "calm": 1}

@@ -3,12 +3,15 @@
 Each series is loaded with ``end=as_of``, so nothing dated after the as-of date can reach the scorecard.
 Publication lags (core PCE one month, Shiller earnings one quarter) are applied on top of that by the
 analyses. The policy target is dated by the day a change takes effect (usually the day after the FOMC
-announcement), so an outlook dated on a decision day does not include that day's decision yet.
+announcement), so an outlook dated on a decision day does not include that day's decision yet. For the S&P 500
+P/E the S&P 500 closes and Shiller's earnings are loaded too, so the valuation driver can price-update the P/E
+(close on the date / latest published earnings) on the as-of date and on past dates.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -18,12 +21,15 @@ from ..errors import DataError
 
 if TYPE_CHECKING:
     from ..data.source import DataSource
+    from ..valuation import PEData
 
 DEFAULT_PAIR = ("russell2000", "sp500")
 STALE_DAYS = 7
 """The as-of date may lie at most this many days after the pair's last common close (weekends, holidays)."""
 DEFAULT_VALUATION_PAIR = ("pe_russell2000", "pe_sp500")
 """Relative valuation uses A's P/E over B's; without ``pe_russell2000`` the S&P 500 P/E alone is a proxy."""
+PE_NOW = ("pe_sp500", "sp500", "shiller:E")
+"""The P/E that is price-updated, its index closes and its trailing earnings."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,20 @@ class OutlookInputs:
     pe_b: pd.Series | None
     missing: tuple[str, ...] = ()
     """Series that could not be loaded (their drivers say so instead of guessing)."""
+    pe_price: pd.Series | None = None
+    """S&P 500 closes for the price-updated P/E (None when B's P/E is not ``pe_sp500`` or they cannot be loaded)."""
+    pe_earnings: pd.Series | None = None
+    """Shiller trailing 12-month earnings for the price-updated P/E (None as for ``pe_price``)."""
+
+    @cached_property
+    def pe_now(self) -> PEData | None:
+        """B's P/E with its closes and earnings as arrays, built once so readings on many dates stay cheap."""
+        if self.pe_b is None or self.pe_b_name != PE_NOW[0]:
+            return None
+        from ..valuation import PUBLICATION_LAG_MONTHS, PEData
+
+        return PEData.build(self.pe_price, self.pe_earnings, self.pe_b, lag_months=PUBLICATION_LAG_MONTHS[PE_NOW[0]],
+                            name=PE_NOW[0])
 
 
 def _optional(ds: DataSource, name: str, end: pd.Timestamp, missing: list[str]) -> pd.Series | None:
@@ -75,11 +95,15 @@ def inputs_from_source(ds: DataSource, as_of: DateLike, pair: tuple[str, str] = 
     if last is not None and when > last + pd.Timedelta(days=STALE_DAYS):
         raise DataError(f"as-of {when.date()} is more than {STALE_DAYS} days after the last common close of {a} and "
                         f"{b} ({last.date()}); update the data or choose an earlier date")
+    pe_price = pe_earnings = None
+    if valuation_pair[1] == PE_NOW[0] and ds.has(PE_NOW[0]):
+        pe_price = prices_b if b == PE_NOW[1] else _optional(ds, PE_NOW[1], when, missing)
+        pe_earnings = _optional(ds, PE_NOW[2], when, missing)
     return OutlookInputs(
         as_of=when, a=a, b=b, prices_a=prices_a, prices_b=prices_b,
         target_upper=ds.load("fed_target_upper", end=when), target_lower=ds.load("fed_target_lower", end=when),
         meetings=ds.load("fomc_meetings", end=when), core_pce=_optional(ds, "core_pce", when, missing),
         curve_spread=spread, pe_a_name=valuation_pair[0], pe_b_name=valuation_pair[1],
         pe_a=_optional(ds, valuation_pair[0], when, missing), pe_b=_optional(ds, valuation_pair[1], when, missing),
-        missing=tuple(missing),
+        missing=tuple(missing), pe_price=pe_price, pe_earnings=pe_earnings,
     )
