@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..errors import RatecycleError
 from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, parse_pair, source
+from .cycles import MaxGapOpt, MinPauseOpt, RulesOpt
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,6 +34,9 @@ def outlook_command(
         "--preset", help="Built-in cycle calendar, e.g. note-2025: phase and evidence follow it.")] = None,
     calendar: Annotated[Path | None, typer.Option(
         "--calendar", help="Cycle calendar file (TOML or CSV): phase and evidence follow it.")] = None,
+    rules: RulesOpt = "longest",
+    min_pause: MinPauseOpt = None,
+    max_gap: MaxGapOpt = None,
     snapshot: SnapshotOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
@@ -39,13 +44,18 @@ def outlook_command(
 ) -> None:
     """Score each driver (policy phase, momentum, valuation, inflation, curve) for A vs B on --as-of."""
     from ..outlook import inputs_from_source, scorecard
+    from .cycles import make_rules
 
     a, b = parse_pair(pair)
     ds = source(snapshot, store)
     when = as_of or ds.last_date(a, b).date().isoformat()
     inputs = inputs_from_source(ds, when, (a, b))
     cycles = calendar_cycles(ds, inputs.as_of, preset=preset, calendar=calendar)
-    card = scorecard(inputs, weights=weights, months=months, convention=convention, cycles=cycles)
+    custom = rules != "longest" or min_pause is not None or max_gap is not None
+    if cycles is not None and custom:
+        raise RatecycleError("choose either --preset/--calendar or --rules/--min-pause/--max-gap, not both")
+    card = scorecard(inputs, weights=weights, months=months, convention=convention, cycles=cycles,
+                     rules=make_rules(rules, min_pause, max_gap, None) if custom else None)
     rows = [r.to_dict() for r in card.rows]
     caption = (f"Score {card.score:+.2f} -> {card.call}; confidence {card.confidence} ({card.confidence_reason}). "
                f"Phase: {card.phase}. " + " ".join(f"Note: {n}." for n in card.notes))

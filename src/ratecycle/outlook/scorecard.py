@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..cycles.model import Cycle
+from ..cycles.rules import CycleRules
 from ..errors import RatecycleError
 from .drivers import (
     DRIVERS,
@@ -158,11 +159,13 @@ def _past_state(driver: str, inputs: OutlookInputs, when: pd.Timestamp, cycle_st
 
 def scorecard(inputs: OutlookInputs, *, weights: str | Mapping[str, float] | None = None, months: int = 12,
               convention: str = "month_end", min_cases: int = MIN_CASES, reps: int = 200,
-              cycles: Sequence[Cycle] | None = None) -> Scorecard:
+              cycles: Sequence[Cycle] | None = None, rules: CycleRules | None = None) -> Scorecard:
     """Build the scorecard from inputs already cut at the as-of date (see ``inputs_from_source``).
 
     ``cycles`` (a calendar's cutting cycles, e.g. a preset) replaces detection for today's phase and for the
     past-cycle evidence; each cycle is clipped at the as-of date first, so nothing dated after it is used.
+    Without a calendar, cycles and today's phase are detected from the target data with ``rules`` (default
+    rules when None).
     """
     from ..cycles import detect_cycles
     from ..events import baseline, event_study
@@ -170,8 +173,8 @@ def scorecard(inputs: OutlookInputs, *, weights: str | Mapping[str, float] | Non
     w = parse_weights(weights)
     as_of = inputs.as_of
     if cycles is None:
-        cycles = detect_cycles(inputs.target_upper, inputs.target_lower, inputs.meetings, direction="cut")
-        phase: PolicyPhase = policy_phase(inputs)
+        cycles = detect_cycles(inputs.target_upper, inputs.target_lower, inputs.meetings, rules, direction="cut")
+        phase: PolicyPhase = policy_phase(inputs, rules)
     else:
         given = list(cycles)
         cycles = [c for c in (clip_cycle(c, as_of) for c in given if c.direction == "cut") if c is not None]
@@ -242,7 +245,9 @@ def scorecard(inputs: OutlookInputs, *, weights: str | Mapping[str, float] | Non
     if phase.calendar is None:
         policy_notes: tuple[str, ...] = (
             f"evidence: {months}-month windows after each past cut cycle's {phase.anchor} ({convention} convention), "
-            f"complete by {as_of.date()}; cycles detected from target data up to that date",
+            f"complete by {as_of.date()}; cycles detected from target data up to that date with "
+            + ("the default rules" if rules is None else
+               f"rules {rules.rule}, min_pause {rules.min_pause} d, max_gap {rules.max_gap} d"),
             "the policy target is dated by its effective day: a decision announced on the as-of date is not "
             "included")
     else:

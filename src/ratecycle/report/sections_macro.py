@@ -37,7 +37,7 @@ def scorecard_section(ctx: Context) -> Section:
     """One row per driver (reading, past-cycle evidence, direction, weight, rank), then the overall call."""
     outlook = analysis("outlook")
     inputs = outlook.inputs_from_source(ctx.data, ctx.as_of, pair=ctx.pair)
-    card = outlook.scorecard(inputs, months=ctx.months, cycles=scorecard_cycles(ctx))
+    card = outlook.scorecard(inputs, months=ctx.months, cycles=scorecard_cycles(ctx), rules=ctx.rules)
     ctx.facts["outlook"] = card
     d = card.to_dict()
     rows = tuple({"rank": r["rank"], "driver": r["driver"], "reading": r["reading"],
@@ -51,7 +51,8 @@ def scorecard_section(ctx: Context) -> Section:
     calendar = calendar_label(ctx)
     basis = (f"the policy phase today and every driver's past cycles follow the {calendar}, clipped at the as-of "
              "date (the same cycles as the calendar section)" if calendar else
-             "cycles detected from the target with the default rules")
+             "cycles detected from the target with " + ("the default rules" if ctx.rules is None else
+                                                            "the rules chosen for this report"))
     table = Table(
         title=f"Driver scorecard: {a} against {b} over the next {ctx.months} months",
         columns=(Column("rank", "Rank", "int"), Column("driver", "Driver"), Column("reading", "Reading now"),
