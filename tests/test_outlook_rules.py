@@ -42,3 +42,16 @@ def test_report_and_outlook_use_the_chosen_rules(ds: DataSource, snapshot_dir: P
     both = CliRunner().invoke(app, ["outlook", "--preset", "note-2025", "--min-pause", "120", "--snapshot",
                                     str(snapshot_dir)])
     assert both.exit_code != 0
+
+
+def test_a_score_exactly_at_the_threshold_makes_the_call(ds: DataSource) -> None:
+    """Weights are decimals; their float sum must not push a score of exactly 0.20 just below the threshold."""
+    from fractions import Fraction
+
+    from ratecycle.outlook.scorecard import CALL_THRESHOLD
+
+    card = scorecard(inputs_from_source(ds, AS_OF))
+    exact = sum(Fraction(str(r.weight)) * r.direction for r in card.rows) / sum(Fraction(str(r.weight))
+                                                                                 for r in card.rows)
+    assert exact == Fraction(str(CALL_THRESHOLD))  # this date sits exactly on the line
+    assert card.score == CALL_THRESHOLD and card.call == "russell2000 ahead of sp500"

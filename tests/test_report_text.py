@@ -45,3 +45,16 @@ def test_holdings_sentence_matches_the_raw_holdings_file(ds, snapshot_dir) -> No
     assert f"the largest sectors are {expected}" in text
     assert f"the largest is {biggest['Name']} ({biggest['Ticker']}) at {value[id(biggest)] / total * 100:.1f}%" in text
     assert (f"{above} names weigh" if above != 1 else "1 name weighs") in text
+
+
+def test_summary_states_what_the_pe_is_made_of(ds) -> None:
+    """The summary's P/E sentence names the price date and the earnings month, like the Valuation section."""
+    from ratecycle.report.build import ReportOptions, make_context
+    from ratecycle.report.sections_value import valuation_section
+    from ratecycle.report.summary import _valuation_sentence
+
+    ctx = make_context(ds, ReportOptions(as_of="2025-09-17"))
+    valuation_section(ctx)
+    sentence = _valuation_sentence(ctx)
+    assert sentence is not None
+    assert "price of 17 Sep 2025 / trailing earnings to May 2025 (published by 31 Aug 2025)" in sentence

@@ -240,7 +240,8 @@ def scorecard(inputs: OutlookInputs, *, weights: str | Mapping[str, float] | Non
                   rank=ranks[d["driver"]], cycles=d["cycles"], note=d["note"], detail=d["state"].detail)
         for d in sorted(draft, key=lambda d: ranks[d["driver"]]))
     total = sum(w.values())
-    score = float(sum(r.contribution for r in out_rows) / total)
+    # rounded so that weights summing to 1.0000000000000002 cannot push a score of exactly 0.2 below the threshold
+    score = round(float(sum(r.contribution for r in out_rows) / total), 12)
     call, confidence, reason = _call(score, out_rows, inputs.a, inputs.b)
     if phase.calendar is None:
         policy_notes: tuple[str, ...] = (

@@ -7,6 +7,7 @@ from typing import Any
 from .context import Context, Unavailable
 from .fmt import cell, date_text, month_text, pct, pp
 from .model import Section
+from .sections_value import basis_text
 
 
 def _cycle_sentence(ctx: Context) -> str | None:
@@ -74,8 +75,9 @@ def _valuation_sentence(ctx: Context) -> str | None:
     parts = []
     for res in results:
         if getattr(res, "status", "") == "ok" and res.series == "pe_sp500":
+            made_of = basis_text(res) if hasattr(res, "price_date") else f"month {month_text(res.observation_date)}"
             parts.append(f"the S&P 500 trailing P/E is {cell(res.value, 'num')} ({cell(res.zscore, 'num')} sigma "
-                         f"from its 5-year mean, month {month_text(res.observation_date)})")
+                         f"from its 5-year mean; {made_of})")
         if getattr(res, "status", "") == "ok" and res.series == "pe_russell2000":
             parts.append(f"the Russell 2000 P/E is {cell(res.value, 'num')} ({cell(res.zscore, 'num')} sigma from its "
                          f"5-year mean, month {month_text(res.observation_date)})")
