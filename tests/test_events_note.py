@@ -151,3 +151,25 @@ def test_cli_compare_and_notecheck_json(snapshot_dir: Path, ds, monkeypatch: pyt
     assert [c["key"] for c in doc["claims"]] == [c.key for c in NOTE_2025_CLAIMS]
     out = runner.invoke(app, ["notecheck", "--snapshot", str(snapshot_dir)])
     assert out.exit_code == 0 and "best convention pair: A month_end, B prior_month_end" in out.output
+
+
+def test_early_phase_statements_against_raw_closes(snapshot_dir: Path, indices) -> None:
+    """Both indices down in 2001 and 2007-08, both up in 2002 and 2019: signs from the raw files, daily windows."""
+    from ratecycle.events.notecheck import NOTE_2025_EARLY_CLAIMS
+
+    rut, spx = closes(snapshot_dir, "RUT"), closes(snapshot_dir, "GSPC")
+    res = note_check(*indices, preset("note-2025"), claims=NOTE_2025_EARLY_CLAIMS)
+    held = []
+    for claim, check in zip(NOTE_2025_EARLY_CLAIMS, res.claims, strict=True):
+        assert claim.start is not None and claim.end is not None
+        for data, side, target in ((rut, check.side_a, claim.target_a), (spx, check.side_b, claim.target_b)):
+            expected = at(data, claim.end) / at(data, claim.start) - 1
+            assert side.by_convention["daily"]["value"] == pytest.approx(expected, abs=1e-12)
+            assert side.by_convention["daily"]["matches"] == ((expected > 0) == (target.sign > 0))
+        if check.side_a.by_convention["daily"]["matches"] and check.side_b.by_convention["daily"]["matches"]:
+            held.append(claim.key)
+    # the Russell 2000 rose in the 2001 early phase and slipped in the 2019 one, against the note's wording
+    assert held == ["early_2007", "early_2002"]
+    out = CliRunner().invoke(app, ["notecheck", "--early", "--snapshot", str(snapshot_dir), "--json"])
+    assert out.exit_code == 0, out.output
+    assert [c["key"] for c in json.loads(out.output)["claims"]] == [c.key for c in NOTE_2025_EARLY_CLAIMS]

@@ -58,3 +58,16 @@ def test_summary_states_what_the_pe_is_made_of(ds) -> None:
     sentence = _valuation_sentence(ctx)
     assert sentence is not None
     assert "price of 17 Sep 2025 / trailing earnings to May 2025 (published by 31 Aug 2025)" in sentence
+
+
+def test_note_report_checks_the_early_phase_statements(ds) -> None:
+    from ratecycle.report.build import ReportOptions, make_context
+    from ratecycle.report.model import Table
+    from ratecycle.report.sections_market import phases_section
+
+    section = phases_section(make_context(ds, ReportOptions(as_of="2025-09-17", preset="note-2025")))
+    tables = [b for b in section.blocks if isinstance(b, Table)]
+    early = next(t for t in tables if "early-phase statements" in t.title)
+    assert len(early.rows) == 8  # four statements, two indices each
+    text = next(b for b in section.blocks if isinstance(b, str) and b.startswith("The note's early-phase"))
+    assert "hold for both indices in 2 of 4 cycles" in text and "the cycle from 2001" in text

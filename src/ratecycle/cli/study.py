@@ -237,6 +237,8 @@ def compare_command(
 def notecheck_command(
     pair: PairOpt = "russell2000,sp500",
     preset: Annotated[str, typer.Option("--preset", help="Cycle calendar the note uses.")] = "note-2025",
+    early: Annotated[bool, typer.Option("--early", help="Check the note's early-phase statements instead "
+                                                        "(signs of both indices in four early phases).")] = False,
     snapshot: SnapshotOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
@@ -244,11 +246,12 @@ def notecheck_command(
 ) -> None:
     """Each figure the 2025 note states, our value under every convention, and which window reproduces it."""
     from ..cycles import preset as load_preset
-    from ..events import note_check
+    from ..events import NOTE_2025_CLAIMS, NOTE_2025_EARLY_CLAIMS, note_check
 
     ds = source(snapshot, store)
     name_a, name_b = parse_pair(pair)
-    result = note_check(load_prices(ds, name_a), load_prices(ds, name_b), load_preset(preset))
+    result = note_check(load_prices(ds, name_a), load_prices(ds, name_b), load_preset(preset),
+                        claims=NOTE_2025_EARLY_CLAIMS if early else NOTE_2025_CLAIMS)
     if as_json or as_csv:
         emit(result.table(), as_json=as_json, as_csv=as_csv, document=result.to_dict())
         return

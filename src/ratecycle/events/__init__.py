@@ -6,7 +6,7 @@ builds windows, calls it and summarises. Results are frozen dataclasses with ``t
 
 from .baseline import Baseline, baseline
 from .longhistory import LongHistoryResult, factor_index, smb_study
-from .notecheck import NOTE_2025_CLAIMS, NoteCheckResult, note_check
+from .notecheck import NOTE_2025_CLAIMS, NOTE_2025_EARLY_CLAIMS, NoteCheckResult, note_check
 from .pair import Prices, pair_windows
 from .paths import CompareResult, RebasedPaths, compare_window, phase_intervals, rebased_paths
 from .stats import RandomWindowTest, SpreadStats, bootstrap_ci, random_window_test, summarize
@@ -17,6 +17,7 @@ __all__ = [
     "ANCHORS",
     "CONVENTIONS",
     "NOTE_2025_CLAIMS",
+    "NOTE_2025_EARLY_CLAIMS",
     "Baseline",
     "CompareResult",
     "EventStudyResult",

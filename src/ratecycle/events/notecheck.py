@@ -101,6 +101,20 @@ NOTE_2025_CLAIMS: tuple[Claim, ...] = (
 )
 
 
+NOTE_2025_EARLY_CLAIMS: tuple[Claim, ...] = (
+    Claim("early_2001", "Early phase of the cycle from January 2001 (pause in July 2001): both indices fell",
+          Target("sign", sign=-1), Target("sign", sign=-1), start="2001-01-03", end="2001-06-30"),
+    Claim("early_2007", "Early phase of the cycle from September 2007 (pause from May 2008): both indices fell",
+          Target("sign", sign=-1), Target("sign", sign=-1), start="2007-09-18", end="2008-04-30"),
+    Claim("early_2002", "Early phase of the cycle from November 2002 (pause from December 2002): both rose",
+          Target("sign", sign=1), Target("sign", sign=1), start="2002-11-06", end="2002-11-30"),
+    Claim("early_2019", "Early phase of the cycle from July 2019 (pause from November 2019): both rose",
+          Target("sign", sign=1), Target("sign", sign=1), start="2019-07-31", end="2019-10-31"),
+)
+"""The note's early-phase statements (its section 2.3). The note names months, not days: each window runs from
+the first cut (announcement day) to the end of the month before the month it says the pause began."""
+
+
 @dataclass(frozen=True)
 class SideCheck:
     """One series of one claim: our value under each convention and the plausible windows that match."""

@@ -177,12 +177,46 @@ def _note_check(ctx: Context) -> list[Any]:
                  Column("window", "Window that matches")),
         rows=rows, source=ctx.source(ctx.a, ctx.b, extra="calendar preset note-2025"),
         notes=(f"Reproduced: within {result.tolerance_pp:.1f} pp of the stated figure (or its rounding).",
+               "Window that matches: besides the three conventions, windows starting and ending on nearby days (the "
+               "month end before, the first trading day of the month, the announcement day, the month end) are "
+               "searched; the first that reproduces the figure is named, 'none' when no window does.",
                *result.notes))
     best = result.convention_pairs()[0]
     text = (f"Checking the seed note: the convention pair that reproduces most of its figures is "
             f"{best['convention_a']} for the {ctx.names[0]} and {best['convention_b']} for the {ctx.names[1]} "
             f"({best['reproduced']} of {best['claims']} claims), so the note's two indices evidently do not always "
             "share one window. This report uses one convention for both series throughout.")
+    return [text, table, *_early_claims(ctx, note_check, calendar, names)]
+
+
+def _early_claims(ctx: Context, note_check: Any, calendar: list[Any], names: dict[str, str]) -> list[Any]:
+    """The note's early-phase statements (both indices down in 2001 and 2007-08, both up in 2002-03 and 2019)."""
+    claims = api("events", "NOTE_2025_EARLY_CLAIMS")
+    result = note_check(ctx.prices(ctx.a), ctx.prices(ctx.b), calendar, claims=claims)
+    summaries = {c.key: c.summary for c in result.claims}
+    rows = tuple({"claim": summaries[r["claim"]], "series": names.get(r["series"], r["series"]),
+                  "stated": r["stated"], "daily": r["daily"], "month_end": r["month_end"],
+                  "prior_month_end": r["prior_month_end"], "reproduced_by": r["reproduced_by"]}
+                 for r in result.table())
+    table = Table(
+        title="The seed note's early-phase statements against this data",
+        columns=(Column("claim", "Statement in the note"), Column("series", "Series"), Column("stated", "Stated"),
+                 Column("daily", "daily", "pct"), Column("month_end", "month_end", "pct"),
+                 Column("prior_month_end", "prior_month_end", "pct"), Column("reproduced_by", "Sign holds under")),
+        rows=rows, source=ctx.source(ctx.a, ctx.b, extra="dates from the note's wording (months)"),
+        notes=("The note names months only: each window runs from the first cut of the cycle to the end of the month "
+               "before the month the note says the pause began.",
+               "A window that starts and ends in the same month returns 0 under the month-based conventions."))
+    def daily(side: Any) -> dict[str, Any]:
+        return dict(side.by_convention["daily"])
+
+    held = [c for c in result.claims if daily(c.side_a)["matches"] and daily(c.side_b)["matches"]]
+    failed = [c for c in result.claims if c not in held]
+    a, b = ctx.names
+    detail = "; ".join(f"the cycle from {c.key.split('_')[-1]} ({a} {pct(daily(c.side_a)['value'])}, "
+                       f"{b} {pct(daily(c.side_b)['value'])})" for c in failed)
+    text = (f"The note's early-phase statements hold for both indices in {len(held)} of {len(result.claims)} cycles "
+            "on daily windows" + (f"; not in {detail}." if failed else "."))
     return [text, table]
 
 
