@@ -232,3 +232,21 @@ def test_report_command_never_imports_plotly(snapshot_dir: Path, tmp_path: Path)
     assert html.count(plotly_js_path().read_text(encoding="utf-8")[:300]) == 1
     assert html.count('class="plotly-graph-div"') == len(_newplot_calls(html)) >= 7
 
+
+
+def test_lean_keeps_the_first_and_last_observation() -> None:
+    """A long line is drawn weekly but still starts on its first day (rebased = 100) and ends on its last day."""
+    import pandas as pd
+
+    from ratecycle.report.figures import MAX_DAILY_POINTS, lean
+
+    days = pd.bdate_range("2000-07-03", periods=MAX_DAILY_POINTS + 50)  # starts on a Monday
+    series = pd.Series(100.0 + np.arange(len(days)), index=days)
+    drawn = lean(series)
+    assert drawn.index[0] == days[0] and drawn.iloc[0] == 100.0
+    assert drawn.index[-1] == days[-1] and drawn.iloc[-1] == series.iloc[-1]
+    assert drawn.index.is_unique and drawn.index.is_monotonic_increasing
+    fridays = drawn.index[1:-1]
+    assert (fridays.day_of_week == 4).all() and all(series[d] == drawn[d] for d in fridays)
+    friday_start = series[series.index >= "2000-07-07"]  # a Friday start is not doubled
+    assert lean(friday_start).index[0] == pd.Timestamp("2000-07-07") and lean(friday_start).index.is_unique

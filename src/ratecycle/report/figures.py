@@ -29,12 +29,20 @@ MAX_DAILY_POINTS = 400
 
 
 def lean(series: pd.Series, digits: int = 4) -> pd.Series:
-    """Downsample a long daily series to weekly (Friday, last value) and round; short series pass unchanged."""
+    """Downsample a long daily series to weekly (Friday, last value) and round; short series pass unchanged.
+
+    The first observation is kept as it is (a rebased line starts at exactly 100 on its stated date), and the
+    last weekly point carries the last observation's own date.
+    """
+    import pandas as pd
+
     clean = series.dropna()
     if len(clean) > MAX_DAILY_POINTS:
         weekly = clean.resample("W-FRI").last().dropna()
         if weekly.index[-1] > clean.index[-1]:
             weekly = weekly.rename(index={weekly.index[-1]: clean.index[-1]})
+        if weekly.index[0] > clean.index[0]:
+            weekly = pd.concat([clean.iloc[:1], weekly])
         clean = weekly
     return clean.round(digits)
 
