@@ -71,3 +71,21 @@ def test_note_report_checks_the_early_phase_statements(ds) -> None:
     assert len(early.rows) == 8  # four statements, two indices each
     text = next(b for b in section.blocks if isinstance(b, str) and b.startswith("The note's early-phase"))
     assert "hold for both indices in 2 of 4 cycles" in text and "the cycle from 2001" in text
+
+
+def test_latest_phase_of_a_cycle_under_way_is_partial(ds) -> None:
+    """The 2024 cycle is still running on the last data date: its latest phase is marked partial, earlier not."""
+    from ratecycle.report.build import ReportOptions, make_context
+    from ratecycle.report.cyclesview import cutting_cycles
+    from ratecycle.report.model import Table
+    from ratecycle.report.sections_market import phases_section
+
+    ctx = make_context(ds, ReportOptions())
+    running = [c for c in cutting_cycles(ctx) if c.ongoing]
+    assert [c.label for c in running] == ["cut 2024-09"]
+    table = next(b for b in phases_section(ctx).blocks if isinstance(b, Table) and "Phase returns" in b.title)
+    mine = [r for r in table.rows if r["cycle"] == "cut 2024-09" and not r["window"].endswith("later start")]
+    assert [(r["window"], r["incomplete"]) for r in mine] == [("early phase", False), ("pause", False),
+                                                             ("later phase", True)]
+    done = [r for r in table.rows if r["cycle"] == "cut 2019-07" and r["window"] == "later phase"]
+    assert done and done[0]["incomplete"] is False

@@ -116,6 +116,12 @@ def phases_section(ctx: Context) -> Section:
         rows.append({"cycle": r["cycle"], "window": PHASE_LABELS.get(r["window"], r["window"].replace("_", " ")),
                      "start": r["start_a"], "end": r["end_a"], "return_a": r["return_a"], "return_b": r["return_b"],
                      "spread": r["spread"], "incomplete": r["incomplete"]})
+    # the latest phase of a cycle still under way is not over either: more cuts may extend it
+    ongoing = {c.label for c in cycles if c.ongoing}
+    for label in ongoing:
+        phase_rows = [r for r in rows if r["cycle"] == label and r["window"] in ("early phase", "pause", "later phase")]
+        if phase_rows:
+            phase_rows[-1]["incomplete"] = True
     bars = [r for r in rows if r["window"] in ("early phase", "later phase") and r["start"] != r["end"]]
     x = tuple(f"{r['cycle'].removeprefix('cut ')} {r['window'].split()[0]}" for r in bars)
     figure = Figure(
@@ -134,7 +140,8 @@ def phases_section(ctx: Context) -> Section:
                  Column("incomplete", "Partial", "flag")),
         rows=tuple(rows), source=ctx.source(ctx.a, ctx.b),
         notes=(f"Convention: {CONVENTION} (close of the announcement day).",
-               f"Partial: the window runs past {date_text(ctx.as_of)} and ends at the last close before it."))
+               f"Partial: the window runs past {date_text(ctx.as_of)} and ends at the last close before it, or the "
+               "phase belongs to a cycle still under way, so later cuts may extend it."))
     after = [r for r in rows if r["window"].startswith(f"{ctx.months}m after") and not r["incomplete"]]
     phases = [r for r in rows if r["window"] == "later phase" and not r["incomplete"] and r["start"] != r["end"]]
     text = (f"Over the {ctx.months} months after the later phase began, the {a_name} beat the {b_name} in "
