@@ -250,3 +250,19 @@ def test_lean_keeps_the_first_and_last_observation() -> None:
     assert (fridays.day_of_week == 4).all() and all(series[d] == drawn[d] for d in fridays)
     friday_start = series[series.index >= "2000-07-07"]  # a Friday start is not doubled
     assert lean(friday_start).index[0] == pd.Timestamp("2000-07-07") and lean(friday_start).index.is_unique
+
+
+def test_close_vertical_line_labels_are_staggered() -> None:
+    """Labels of lines closer than the gap move down a level; far ones stay at the top; dates are not moved."""
+    from ratecycle.report.figures import LABEL_GAP, LABEL_LEVELS, plotly_spec
+    from ratecycle.report.model import Figure, Trace
+
+    data = Trace("all", (), tuple(float(v) for v in range(-30, 51)), kind="hist")  # x range 80
+    close = 0.4 * LABEL_GAP * 80  # a, b and c all within one gap of each other
+    figure = Figure("t", (data,), "s", vlines=((10.0, "a"), (10.0 + close, "b"), (10.0 + 2 * close, "c"),
+                                              (40.0, "far")))
+    heights = {a["text"]: a["y"] for a in plotly_spec(figure)["layout"]["annotations"]}
+    assert heights == {"a": LABEL_LEVELS[0], "b": LABEL_LEVELS[1], "c": LABEL_LEVELS[2], "far": LABEL_LEVELS[0]}
+    dated = Figure("t", (Trace("x", ("2001-01-02", "2001-01-03"), (1.0, 2.0)),), "s",
+                   vlines=(("2001-01-02", "d1"), ("2001-01-02", "d2")))
+    assert [a["y"] for a in plotly_spec(dated)["layout"]["annotations"]] == [1.0, 1.0]

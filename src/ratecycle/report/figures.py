@@ -108,16 +108,45 @@ def _axis(title: str, **extra: Any) -> dict[str, Any]:
                        **extra})
 
 
+LABEL_LEVELS = (1.0, 0.74, 0.48, 0.22)
+"""Heights (share of the plot) at which vertical-line labels are written; close neighbours take the next one."""
+LABEL_GAP = 0.06
+"""Two labels closer than this share of the x range would overlap, so the second one moves down a level."""
+
+
+def _label_heights(figure: Figure) -> list[float]:
+    """Height of each vertical-line label: the top, unless the previous label (in x order) is too close."""
+    xs = [at for at, _ in figure.vlines]
+    if not all(isinstance(x, (int, float)) for x in xs) or len(xs) < 2:
+        return [LABEL_LEVELS[0]] * len(xs)
+    values = [float(x) for x in xs]
+    for trace in figure.traces:  # the x range also covers the data (a histogram's values are its y)
+        data = trace.y if trace.kind == "hist" else trace.x
+        values.extend(float(v) for v in data if isinstance(v, (int, float)) and v == v)
+    span = max(values) - min(values)
+    heights = [LABEL_LEVELS[0]] * len(xs)
+    last_at_level: dict[int, float] = {}
+    for i in sorted(range(len(xs)), key=lambda k: float(xs[k])):
+        level = next((lv for lv in range(len(LABEL_LEVELS))
+                      if lv not in last_at_level or float(xs[i]) - last_at_level[lv] >= LABEL_GAP * span),
+                     len(LABEL_LEVELS) - 1)
+        last_at_level[level] = float(xs[i])
+        heights[i] = LABEL_LEVELS[level]
+    return heights
+
+
 def plotly_spec(figure: Figure) -> dict[str, Any]:
     """The document figure as plotly.js figure JSON ``{"data", "layout"}`` (no title: the caption carries it)."""
     shapes = [_band_shape(b) for b in figure.bands]
     annotations: list[dict[str, Any]] = []
-    for at, label in figure.vlines:  # a full-height line with its label rotated along it, at the top
+    heights = _label_heights(figure)
+    for (at, label), height in zip(figure.vlines, heights, strict=True):
+        # a full-height line with its label rotated along it, at the top (lower down when a neighbour is close)
         x = _json_value(at)
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
                        "line": {"color": PALETTE["a"], "width": 1.2}, "opacity": LINE_OPACITY})
         annotations.append({"text": label, "textangle": -90, "font": {"size": 10}, "showarrow": False,
-                            "xref": "x", "x": x, "xanchor": "left", "yref": "paper", "y": 1, "yanchor": "top"})
+                            "xref": "x", "x": x, "xanchor": "left", "yref": "paper", "y": height, "yanchor": "top"})
     for level in figure.hlines:
         y = _json_value(level)
         shapes.append({"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": y, "y1": y,

@@ -301,13 +301,20 @@ def significance_section(ctx: Context) -> Section:
         source=ctx.source(ctx.a, ctx.b, extra=f"bootstrap {s['bootstrap_reps']} draws, seed {s['seed']}"),
         notes=(*((s["warning"] or "Small sample: read the interval and p-value as rough.",) if s["small_sample"]
                  else ()), f"Baseline: every {ctx.months}-month window starting in each month of the common history."))
+    marks = [(round(100 * float(r["spread"]), 2), str(r["cycle"]).removeprefix("cut "))
+             for r in rows if not r["incomplete"]]
+    if s["mean"] is not None:
+        marks.append((round(100 * float(s["mean"]), 2), f"mean {pp(s['mean'])}"))
     figure = Figure(
         title=f"Distribution of all {ctx.months}-month spreads, {a_name} minus {b_name}, with each cycle marked",
-        traces=(Trace("All windows", (), tuple(round(float(v), 4) for v in study.baseline.spreads), "hist",
+        traces=(Trace("All windows", (), tuple(round(100 * float(v), 2) for v in study.baseline.spreads), "hist",
                       PALETTE["grey"]),) if study.baseline is not None else (),
-        vlines=tuple((round(float(r["spread"]), 4), str(r["cycle"])) for r in rows if not r["incomplete"]),
-        x_title="Spread", x_percent=True, y_title="Number of windows", source=ctx.source(ctx.a, ctx.b),
-        notes=("Vertical lines: the spread of each completed later-phase window.",))
+        vlines=tuple(marks), hlines=(),
+        x_title="Spread, percentage points", y_title="Number of windows", source=ctx.source(ctx.a, ctx.b),
+        notes=("Vertical lines: the spread of each completed later-phase window (labelled by the month its cycle "
+               "began) and the mean of those spreads.",
+               *((f"Mean of all {base.get('n')} windows: {pp(base.get('mean'))}.",) if base.get("mean") is not None
+                 else ())))
     pctile = None if s["mean_percentile"] is None else 100 * s["mean_percentile"]
     text = (f"In {s['hits']} of {s['n']} cutting cycles with a completed window, the {a_name} beat the {b_name} "
             f"over the {ctx.months} months after the later phase began; the mean spread was {pp(s['mean'])} "
