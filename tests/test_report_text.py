@@ -89,3 +89,19 @@ def test_latest_phase_of_a_cycle_under_way_is_partial(ds) -> None:
                                                              ("later phase", True)]
     done = [r for r in table.rows if r["cycle"] == "cut 2019-07" and r["window"] == "later phase"]
     assert done and done[0]["incomplete"] is False
+
+
+def test_twelve_months_after_chart_matches_the_phase_table(ds) -> None:
+    from ratecycle.report.build import ReportOptions, make_context
+    from ratecycle.report.figures import plotly_spec
+    from ratecycle.report.model import Figure, Table
+    from ratecycle.report.sections_market import phases_section
+
+    section = phases_section(make_context(ds, ReportOptions(as_of="2025-09-17", preset="note-2025")))
+    figure = next(b for b in section.blocks if isinstance(b, Figure) and "after each later phase" in b.title)
+    table = next(b for b in section.blocks if isinstance(b, Table) and "Phase returns" in b.title)
+    after = [r for r in table.rows if r["window"].startswith("12m after") and r["start"] != r["end"]]
+    assert figure.traces[0].x == ("2001-01", "2002-11", "2007-09", "2019-07")
+    assert list(figure.traces[0].y) == [r["return_a"] for r in after]
+    assert list(figure.traces[1].y) == [r["return_b"] for r in after]
+    assert plotly_spec(figure)["layout"]["xaxis"]["type"] == "category"  # '2001-01' is a label, not a date

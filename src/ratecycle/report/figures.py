@@ -160,8 +160,9 @@ def plotly_spec(figure: Figure) -> dict[str, Any]:
         "barmode": figure.barmode, "font": dict(FONT), "paper_bgcolor": "white", "plot_bgcolor": "white",
         "colorway": list(COLORWAY), "hoverlabel": {"align": "left"}, "autotypenumbers": "strict",
         "hovermode": "x unified" if all(t.kind == "line" for t in figure.traces) else "closest",
+        # bar labels are categories, even when they look like dates ('2001-01')
         "xaxis": _axis(figure.x_title, tickformat=".0%" if figure.x_percent else None,
-                       tickangle=-35 if bars else None),
+                       tickangle=-35 if bars else None, type="category" if bars else None),
         "yaxis": _axis(figure.y_title, tickformat=".0%" if figure.y_percent else None,
                        type="log" if figure.log_y else None),
         "shapes": shapes or None, "annotations": annotations or None,

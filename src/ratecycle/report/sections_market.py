@@ -143,13 +143,26 @@ def phases_section(ctx: Context) -> Section:
                f"Partial: the window runs past {date_text(ctx.as_of)} and ends at the last close before it, or the "
                "phase belongs to a cycle still under way, so later cuts may extend it."))
     after = [r for r in rows if r["window"].startswith(f"{ctx.months}m after") and not r["incomplete"]]
+    shown = [r for r in rows if r["window"].startswith(f"{ctx.months}m after") and r["start"] != r["end"]]
+    labels = tuple(r["cycle"].removeprefix("cut ") + (" (partial)" if r["incomplete"] else "") for r in shown)
+    after_figure = Figure(
+        title=f"{a_name} and {b_name} over the {ctx.months} months after each later phase began",
+        traces=(Trace(a_name, labels, tuple(r["return_a"] for r in shown), "bar", PALETTE["a"],
+                      text=tuple(pct(r["return_a"]) for r in shown)),
+                Trace(b_name, labels, tuple(r["return_b"] for r in shown), "bar", PALETTE["b"],
+                      text=tuple(pct(r["return_b"]) for r in shown))),
+        y_title="Return", y_percent=True, source=ctx.source(ctx.a, ctx.b),
+        notes=(f"Each window runs from the close of the later phase's first announcement day for {ctx.months} "
+               "months; cycles are labelled by the month they began.",
+               f"A partial window ends at the last close on or before {date_text(ctx.as_of)}."))
     phases = [r for r in rows if r["window"] == "later phase" and not r["incomplete"] and r["start"] != r["end"]]
     text = (f"Over the {ctx.months} months after the later phase began, the {a_name} beat the {b_name} in "
             f"{sum(1 for r in after if r['spread'] > 0)} of {len(after)} completed windows ("
             + "; ".join(f"{r['cycle']}: {pct(r['return_a'])} vs {pct(r['return_b'])}" for r in after)
             + f"). Within the later phases themselves (first to last cut after the pause) it was ahead in "
             f"{sum(1 for r in phases if r['spread'] > 0)} of {len(phases)} that lasted more than a day.")
-    return Section("phases", "Early and later phase returns", (text.strip(), figure, table, *_note_check(ctx)))
+    blocks = (text.strip(), figure, *((after_figure,) if shown else ()), table, *_note_check(ctx))
+    return Section("phases", "Early and later phase returns", blocks)
 
 
 NOTE_CLAIMS_END = pd.Timestamp("2025-09-17")
