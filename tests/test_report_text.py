@@ -105,3 +105,27 @@ def test_twelve_months_after_chart_matches_the_phase_table(ds) -> None:
     assert list(figure.traces[0].y) == [r["return_a"] for r in after]
     assert list(figure.traces[1].y) == [r["return_b"] for r in after]
     assert plotly_spec(figure)["layout"]["xaxis"]["type"] == "category"  # '2001-01' is a label, not a date
+
+
+def test_summary_says_when_cuts_may_be_pausing_again(ds, snapshot_dir) -> None:
+    """Latest data: no cut since 10 Dec 2025 (from the raw target file), 254 days before 21 Aug 2026."""
+    import csv
+    import datetime as dt
+
+    from ratecycle.report.build import ReportOptions, make_context
+    from ratecycle.report.cyclesview import cutting_cycles
+    from ratecycle.report.summary import _cycle_sentence
+
+    with (snapshot_dir / "fred" / "DFEDTARU.csv").open(encoding="utf-8") as fh:
+        rows = [(r["observation_date"] if "observation_date" in r else r["date"], r["DFEDTARU"])
+                for r in csv.DictReader(fh)]
+    rows = [(d, float(v)) for d, v in rows if v not in ("", ".") and d <= "2026-08-21"]
+    last_cut = max(d for (d, v), (_, prev) in zip(rows[1:], rows[:-1], strict=True) if v < prev)
+    announced = dt.date.fromisoformat(last_cut) - dt.timedelta(days=1)  # FRED dates the day after the decision
+    ctx = make_context(ds, ReportOptions())
+    cutting_cycles(ctx)
+    quiet = (dt.date(2026, 8, 21) - announced).days
+    assert f"{quiet} days before, longer than the 52-day pause rule: cuts may be pausing again" in _cycle_sentence(ctx)
+    note = make_context(ds, ReportOptions(as_of="2025-09-17", preset="note-2025"))
+    cutting_cycles(note)
+    assert "pausing again" not in _cycle_sentence(note)

@@ -148,7 +148,8 @@ def build_report(ds: DataSource, options: ReportOptions | None = None, progress:
         "cycles_text": f"preset {ctx.preset}" if ctx.preset else "detected from the Fed target"
         + (f" ({_rules_dict(ctx.rules)})" if ctx.rules is not None else " (default rules)"),
     }
-    return Report(title=f"Will {a} beat {b} now that the Fed is cutting? Report as of {date_text(ctx.as_of)}",
+    return Report(title=f"Will {a} beat {b} over the next {ctx.months} months? Fed rate-cycle report as of "
+                        f"{date_text(ctx.as_of)}",
                   as_of=ctx.as_of.date().isoformat(), pair=ctx.pair, settings=settings,
                   sections=tuple(body), what_happened_next=appendix, next_data=next_data)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..cycles.rules import CycleRules
 from .context import Context, Unavailable
 from .fmt import cell, date_text, month_text, pct, pp
 from .model import Section
@@ -20,10 +21,14 @@ def _cycle_sentence(ctx: Context) -> str | None:
         return (f"On {date_text(ctx.as_of)} no cutting cycle is under way; the last one ran from "
                 f"{date_text(d['start'])} to {date_text(d['end'])} ({cell(d['total_change_bps'], 'bps')}).")
     if d["later_phase"]:
+        quiet = (ctx.as_of - current.end).days
+        min_pause = getattr(ctx.rules, "min_pause", None) or CycleRules().min_pause
+        again = (f" The last cut was on {date_text(current.end)}, {quiet} days before, longer than the "
+                 f"{min_pause}-day pause rule: cuts may be pausing again." if quiet >= min_pause else "")
         return (f"On {date_text(ctx.as_of)} the Fed is in the later phase of the cutting cycle that began on "
                 f"{date_text(d['start'])}: cuts resumed on {date_text(d['later_phase']['start'])} after a pause of "
                 f"{d['pause']['days']} days that began on {date_text(d['pause']['start'])} "
-                f"({cell(d['total_change_bps'], 'bps')} so far).")
+                f"({cell(d['total_change_bps'], 'bps')} so far).{again}")
     return (f"On {date_text(ctx.as_of)} the Fed is in a cutting cycle that began on {date_text(d['start'])} "
             f"({cell(d['total_change_bps'], 'bps')} so far); no pause followed by a further cut has been seen yet, "
             "so the later phase has not started.")
