@@ -129,3 +129,17 @@ def test_summary_says_when_cuts_may_be_pausing_again(ds, snapshot_dir) -> None:
     note = make_context(ds, ReportOptions(as_of="2025-09-17", preset="note-2025"))
     cutting_cycles(note)
     assert "pausing again" not in _cycle_sentence(note)
+
+
+def test_cycles_before_the_data_are_listed_as_left_out(ds, snapshot_dir) -> None:
+    """The 1985-12 cycle's later phase (March 1986) predates the Russell 2000 file: the table says so."""
+    from ratecycle.report.build import ReportOptions, make_context
+    from ratecycle.report.model import Table
+    from ratecycle.report.sections_market import significance_section
+
+    first_rut = (snapshot_dir / "market" / "RUT_daily.csv").read_text(encoding="utf-8").splitlines()[1][:10]
+    assert first_rut == "1987-09-10"
+    section = significance_section(make_context(ds, ReportOptions()))
+    table = next(b for b in section.blocks if isinstance(b, Table) and "months after the later phase" in b.title)
+    assert any(n.startswith("Left out: cut 1985-12 (its window starts on 7 Mar 1986") and "10 Sep 1987" in n
+               for n in table.notes)

@@ -287,7 +287,9 @@ def significance_section(ctx: Context) -> Section:
                  Column("incomplete", "Partial", "flag")),
         rows=tuple(rows), source=ctx.source(ctx.a, ctx.b),
         notes=(f"Convention: {CONVENTION}. Partial windows are left out of every statistic.",
-               *(f"Left out: {x['cycle']} ({x['reason']})." for x in doc["skipped"])))
+               *(f"Left out: {x['cycle']} ({x['reason']})." for x in doc["skipped"]),
+               *(f"Left out: {r['cycle']} (its window starts on {date_text(r['anchor'])}, before the data of both "
+                 f"series begin on {date_text(_common_start(ctx))})." for r in doc["rows"] if r["before_data"])))
     test = s.get("test") or {}
     base = doc["baseline"] or {}
     stats_rows = (
@@ -336,6 +338,11 @@ def significance_section(ctx: Context) -> Section:
     blocks: list[Any] = [text, per_cycle, stats, figure]
     blocks.extend(_long_history_blocks(ctx, events))
     return Section("significance", "Significance and baseline", tuple(blocks))
+
+
+def _common_start(ctx: Context) -> pd.Timestamp:
+    """First date on which both series of the pair have a close."""
+    return max(ctx.prices(ctx.a).index[0], ctx.prices(ctx.b).index[0])
 
 
 def _interval(ci: Any) -> str:
