@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from ratecycle.report.sections_macro_parts import _lead_text
@@ -143,3 +145,22 @@ def test_cycles_before_the_data_are_listed_as_left_out(ds, snapshot_dir) -> None
     table = next(b for b in section.blocks if isinstance(b, Table) and "months after the later phase" in b.title)
     assert any(n.startswith("Left out: cut 1985-12 (its window starts on 7 Mar 1986") and "10 Sep 1987" in n
                for n in table.notes)
+
+
+def test_inflation_text_lists_monthly_changes_since_the_low(ds, snapshot_dir) -> None:
+    """Month-on-month core PCE since its April 2025 low, from the raw FRED file, as of 17 Sep 2025 (July known)."""
+    import csv
+
+    from ratecycle.report.build import ReportOptions, make_context
+    from ratecycle.report.sections_macro_parts import inflation_section
+
+    with (snapshot_dir / "fred" / "PCEPILFE.csv").open(encoding="utf-8") as fh:
+        level = {r["date"][:7]: float(r["PCEPILFE"]) for r in csv.DictReader(fh) if r["PCEPILFE"] not in ("", ".")}
+    months = ["2025-03", "2025-04", "2025-05", "2025-06", "2025-07"]
+    changes = [(level[m] / level[p] - 1) * 100 for p, m in itertools.pairwise(months)]
+    ups = sum(1 for a, b in itertools.pairwise(changes) if b > a)
+    text = inflation_section(make_context(ds, ReportOptions(as_of="2025-09-17"))).blocks[0]
+    names = ["Apr 2025", "May 2025", "Jun 2025", "Jul 2025"]
+    expected = ", ".join(f"{v:+.2f}% in {n}" for v, n in zip(changes, names, strict=True))
+    assert f"the index changed {expected}: more than in the month before in {ups} of 3 months." in text
+    assert "Aug 2025" not in text  # August's index was published at the end of September

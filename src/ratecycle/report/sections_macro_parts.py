@@ -123,6 +123,12 @@ def rebalancing_section(ctx: Context) -> Section:
                    (text, figure, table_c, table_t, *blocks))
 
 
+def _monthly_changes_since(index: pd.Series, low_month: pd.Timestamp) -> pd.Series:
+    """Month-on-month change (percent, not annualised) of each month from the year-on-year low on."""
+    change = (index / index.shift(1) - 1.0) * 100.0
+    return change[change.index >= low_month].dropna()
+
+
 def inflation_section(ctx: Context) -> Section:
     """Core PCE as known on the as-of date: YoY and short-run annualised rates, the recent low, the flag."""
     infl = analysis("inflation")
@@ -158,6 +164,12 @@ def inflation_section(ctx: Context) -> Section:
             f"ran at {d['yoy']:.2f}% year on year, {d['ann3']:.2f}% annualised over three months; the year-on-year "
             f"rate rose in {d['months_rising_since_low']} of {d['months_since_low']} months since its low of "
             f"{d['low_yoy']:.2f}% in {month_text(d['low_month'] + '-01')}. Flag: {d['flag']}.")
+    monthly = _monthly_changes_since(known, reading.low_month)
+    if len(monthly) >= 2:
+        steps = ", ".join(f"{v:+.2f}% in {month_text(m)}" for m, v in monthly.items())
+        ups = int((monthly.diff().iloc[1:] > 0).sum())
+        text += (f" Month on month (not annualised) the index changed {steps}: more than in the month before "
+                 f"in {ups} of {len(monthly) - 1} months.")
     ctx.facts["inflation"] = reading
     ctx.facts["inflation_text"] = f"Inflation risk: {text[0].lower()}{text[1:]}"
     return Section("inflation", "Inflation risk", (text, figure, table))
