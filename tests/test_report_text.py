@@ -164,3 +164,26 @@ def test_inflation_text_lists_monthly_changes_since_the_low(ds, snapshot_dir) ->
     expected = ", ".join(f"{v:+.2f}% in {n}" for v, n in zip(changes, names, strict=True))
     assert f"the index changed {expected}: more than in the month before in {ups} of 3 months." in text
     assert "Aug 2025" not in text  # August's index was published at the end of September
+
+
+def test_note_gaps_on_one_common_window(ds, snapshot_dir) -> None:
+    """The note's 2020 gap (+92.6% vs +29%) against the daily common window from the raw closes."""
+    import bisect
+    import csv
+
+    from ratecycle.report.build import ReportOptions, make_context
+    from ratecycle.report.sections_market import phases_section
+
+    def closes(ticker: str) -> tuple[list[str], list[float]]:
+        with (snapshot_dir / "market" / f"{ticker}_daily.csv").open(encoding="utf-8") as fh:
+            rows = [(r["date"], float(r["close"])) for r in csv.DictReader(fh) if r["close"]]
+        return [d for d, _ in rows], [c for _, c in rows]
+
+    def ret(data: tuple[list[str], list[float]], start: str, end: str) -> float:
+        at = lambda day: data[1][bisect.bisect_right(data[0], day) - 1]  # noqa: E731
+        return at(end) / at(start) - 1
+
+    daily = ret(closes("RUT"), "2020-03-03", "2021-03-03") - ret(closes("GSPC"), "2020-03-03", "2021-03-03")
+    section = phases_section(make_context(ds, ReportOptions(as_of="2025-09-17", preset="note-2025")))
+    text = next(b for b in section.blocks if isinstance(b, str) and b.startswith("Checking the seed note"))
+    assert f"2020: stated +63.6 pp, {daily * 100:+.1f} pp daily" in text

@@ -206,7 +206,36 @@ def _note_check(ctx: Context) -> list[Any]:
             f"{best['convention_a']} for the {ctx.names[0]} and {best['convention_b']} for the {ctx.names[1]} "
             f"({best['reproduced']} of {best['claims']} claims), so the note's two indices evidently do not always "
             "share one window. This report uses one convention for both series throughout.")
-    return [text, table, *_early_claims(ctx, note_check, calendar, names)]
+    gaps = _gap_sentence(result, NOTE_2025_VALUE_CLAIMS)
+    return [f"{text} {gaps}" if gaps else text, table, *_early_claims(ctx, note_check, calendar, names)]
+
+
+NOTE_2025_VALUE_CLAIMS = ("later_2003", "later_2020", "later_2001", "rotation_2025")
+"""Claims where the note states a number for both indices, so its gap can be compared with ours."""
+
+
+def _gap_sentence(result: Any, keys: tuple[str, ...]) -> str:
+    """The gap (A minus B) the note states against the gap on one common window under each convention."""
+    parts = []
+    for claim in result.claims:
+        if claim.key not in keys:
+            continue
+        stated = [_stated_value(side.stated) for side in (claim.side_a, claim.side_b)]
+        if None in stated:
+            continue
+        ours = {conv: claim.side_a.by_convention[conv]["value"] - claim.side_b.by_convention[conv]["value"]
+                for conv in ("daily", "month_end")}
+        parts.append(f"{claim.key.split('_')[-1]}: stated {pp(stated[0] - stated[1])}, "  # type: ignore[operator]
+                     f"{pp(ours['daily'])} daily and {pp(ours['month_end'])} month-end")
+    return ("On one common window the gaps the note states change: " + "; ".join(parts) + ".") if parts else ""
+
+
+def _stated_value(text: str) -> float | None:
+    """'+31.9%' -> 0.319; None for a sign or range statement."""
+    try:
+        return float(text.rstrip("%")) / 100.0
+    except ValueError:
+        return None
 
 
 def _early_claims(ctx: Context, note_check: Any, calendar: list[Any], names: dict[str, str]) -> list[Any]:
