@@ -200,3 +200,21 @@ def test_row_records_converts_each_kind_of_column() -> None:
     assert row_records(nullable) == [{"n": 1, "b": True, "s": "x"}, {"n": None, "b": None, "s": None}]
     assert type(row_records(nullable)[0]["n"]) is int
     assert all(type(r["x"]) in (float, type(None)) and type(r["count"]) is int for r in row_records(frame))
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 8, 9, 257])
+def test_max_drawdowns_every_window_of_small_series(n: int) -> None:
+    """Every (start, end) pair of series whose length is or is not a power of two, against the plain loop."""
+    rng = np.random.default_rng(n)
+    closes = np.round(50 + rng.normal(0, 5, n).cumsum().clip(-45, None), 2)
+    pairs = [(s, e) for s in range(n) for e in range(s, n)] if n < 20 else \
+        [(int(s), int(min(n - 1, s + w))) for s, w in zip(rng.integers(0, n, 300), rng.integers(0, n, 300),
+                                                          strict=True)] + [(0, n - 1), (n - 1, n - 1)]
+    starts, ends = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+    got = max_drawdowns(closes, starts, ends)
+    for k, (s, e) in enumerate(pairs):
+        peak, worst = closes[s], 0.0
+        for x in closes[s:e + 1]:
+            peak = max(peak, x)
+            worst = min(worst, x / peak - 1.0)
+        assert got[k] == worst, (n, s, e)

@@ -146,9 +146,11 @@ def window_returns(dates: np.ndarray, closes: np.ndarray, starts: np.ndarray, en
 def max_drawdowns(closes: np.ndarray, start_index: np.ndarray, end_index: np.ndarray) -> np.ndarray:
     """Worst peak-to-trough fall (a negative fraction, 0 if none) of the closes inside each window.
 
-    Vectorised over all windows at once: the windows' closes are laid end to end and replaced by their integer ranks,
-    each window's ranks shifted by a multiple of the number of distinct closes, so one running maximum restarts at
-    every window boundary; ranks are exact, so the result equals a per-window loop bit for bit.
+    All windows are answered at once from a segment tree over the closes. Each node keeps the highest and lowest
+    close of its span and ``best``, the lowest close/earlier-peak ratio inside it; two neighbours combine as
+    best = min(best_left, best_right, lowest_right / highest_left). A window folds its O(log n) nodes left to
+    right, vectorised across windows. Because correctly rounded division is monotone, the result equals a
+    per-window running-peak loop bit for bit, and overlapping windows cost no more than disjoint ones.
     """
     closes = np.asarray(closes, dtype="float64")
     start_index = np.asarray(start_index, dtype="int64")
@@ -157,14 +159,55 @@ def max_drawdowns(closes: np.ndarray, start_index: np.ndarray, end_index: np.nda
     valid = (start_index >= 0) & (end_index >= start_index)
     if not valid.any():
         return out
-    starts, ends = start_index[valid], end_index[valid]
-    lengths = ends - starts + 1
-    first = np.cumsum(lengths) - lengths
-    positions = np.arange(lengths.sum()) + np.repeat(starts - first, lengths)
-    distinct, rank_of_close = np.unique(closes, return_inverse=True)
-    offsets = np.repeat(np.arange(len(starts), dtype=np.int64) * len(distinct), lengths)
-    peak = np.maximum.accumulate(rank_of_close[positions] + offsets)
-    peak -= offsets
+    size = 1 << max(1, int(closes.size - 1).bit_length())
+    high, low, best = _drawdown_tree(closes, size)
+    left = start_index[valid] + size  # half-open [left, right) over the tree's leaves
+    right = end_index[valid] + 1 + size
+    empty_high = np.nextafter(0.0, 1.0)  # a peak no close can be below, so lowest / peak overflows to +inf
+    prefix_high = np.full(left.size, empty_high)  # the folded part left of the window's remaining nodes
+    prefix_best = np.full(left.size, np.inf)
+    suffix_low = np.full(left.size, np.inf)  # the folded part right of them
+    suffix_best = np.full(left.size, np.inf)
+    with np.errstate(over="ignore"):
+        while True:
+            active = left < right
+            if not active.any():
+                break
+            take = active & (left & 1).astype(bool)  # a left boundary node joins the prefix on its right
+            node = left[take]
+            prefix_best[take] = np.minimum(np.minimum(prefix_best[take], best[node]), low[node] / prefix_high[take])
+            prefix_high[take] = np.maximum(prefix_high[take], high[node])
+            left = left + take
+            take = active & (right & 1).astype(bool)  # a right boundary node joins the suffix on its left
+            right = right - take
+            node = right[take]
+            suffix_best[take] = np.minimum(np.minimum(best[node], suffix_best[take]), suffix_low[take] / high[node])
+            suffix_low[take] = np.minimum(low[node], suffix_low[take])
+            left, right = left >> 1, right >> 1
+        ratio = np.minimum(np.minimum(prefix_best, suffix_best), suffix_low / prefix_high)
     # x - 1 is monotone in floating point too, so subtracting 1 after the minimum gives the same number
-    out[valid] = np.minimum(np.minimum.reduceat(closes[positions] / distinct[peak], first) - 1.0, 0.0)
+    out[valid] = np.minimum(ratio - 1.0, 0.0)
     return out
+
+
+def _drawdown_tree(closes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(highest, lowest, best ratio) of every node of a segment tree with ``size`` leaves, built level by level.
+
+    Leaves past the data are neutral: highest = the smallest positive float, lowest = best = +inf.
+    """
+    high = np.full(2 * size, np.nextafter(0.0, 1.0))
+    low = np.full(2 * size, np.inf)
+    best = np.full(2 * size, np.inf)
+    high[size:size + closes.size] = closes
+    low[size:size + closes.size] = closes
+    best[size:size + closes.size] = 1.0  # a close against itself
+    width = size
+    with np.errstate(over="ignore"):
+        while width > 1:
+            parent = np.arange(width // 2, width)
+            left, right = 2 * parent, 2 * parent + 1
+            high[parent] = np.maximum(high[left], high[right])
+            low[parent] = np.minimum(low[left], low[right])
+            best[parent] = np.minimum(np.minimum(best[left], best[right]), low[right] / high[left])
+            width //= 2
+    return high, low, best
