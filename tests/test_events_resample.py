@@ -240,3 +240,22 @@ def test_summarize_percentile_and_no_scipy_import() -> None:
             "print('scipy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(("hits", "n", "rate"), [(4, 4, 0.5), (5, 7, 0.47), (0, 3, 0.3), (3, 10, 0.9), (1, 1, 0.2)])
+def test_binomial_tail_equals_scipy(hits: int, n: int, rate: float) -> None:
+    from ratecycle.events.stats import binomial_tail
+
+    assert binomial_tail(hits, n, rate) == pytest.approx(float(stats.binom.sf(hits - 1, n, rate)), rel=1e-12)
+
+
+def test_summarize_sign_test_uses_the_baseline_hit_rate() -> None:
+    from ratecycle.events.stats import summarize
+
+    events = np.array([0.05, 0.12, -0.02, 0.30])
+    base = np.array([0.1, -0.1, -0.2, 0.05, -0.01, 0.02, -0.03, 0.04, -0.05, -0.06])  # 4 of 10 positive
+    s = summarize(events, baseline=base, reps=100, n_resamples=99)
+    assert s.sign_test_rate == pytest.approx(0.4)
+    by_hand = 4 * 0.4 ** 3 * 0.6 + 0.4 ** 4  # P(X >= 3), X ~ Binomial(4, 0.4)
+    assert s.sign_test_p == pytest.approx(by_hand, rel=1e-12)
+    assert summarize(events).sign_test_rate == 0.5 and summarize(np.array([])).sign_test_p is None

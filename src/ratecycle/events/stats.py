@@ -8,6 +8,7 @@ only).
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -65,6 +66,10 @@ class SpreadStats:
     mean_percentile: float | None = None
     """Where the mean event spread falls in the baseline distribution (0..1)."""
     test: RandomWindowTest | None = None
+    sign_test_p: float | None = None
+    """Exact binomial P(at least ``hits`` of ``n`` ahead) if each cycle were ahead with ``sign_test_rate``."""
+    sign_test_rate: float | None = None
+    """The hit rate under the null: the baseline hit rate when there is a baseline, else 0.5."""
     warning: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -105,6 +110,18 @@ def random_window_test(events: np.ndarray, baseline: np.ndarray, *, n_resamples:
                             int(baseline.size), int(n_resamples), "greater", int(seed))
 
 
+def binomial_tail(hits: int, n: int, rate: float) -> float:
+    """Exact P(X >= hits) for X ~ Binomial(n, rate): how often a record this good arises by chance.
+
+    Unlike an interval, it stays meaningful with a handful of cycles (4 of 4 at rate 0.5 gives 0.0625).
+    """
+    if not 0 <= hits <= n:
+        raise ValueError(f"hits must lie in 0..n, got {hits} of {n}")
+    if hits == 0:
+        return 1.0
+    return float(min(1.0, sum(math.comb(n, k) * rate ** k * (1.0 - rate) ** (n - k) for k in range(hits, n + 1))))
+
+
 def summarize(spreads: np.ndarray, *, excluded: int = 0, baseline: np.ndarray | None = None,
               reps: int = DEFAULT_REPS, level: float = 0.95, seed: int = DEFAULT_SEED,
               n_resamples: int = DEFAULT_PERMUTATIONS) -> SpreadStats:
@@ -123,8 +140,11 @@ def summarize(spreads: np.ndarray, *, excluded: int = 0, baseline: np.ndarray | 
             if n else None,
             "test": random_window_test(s, baseline, n_resamples=n_resamples, seed=seed) if n else None,
         }
+    hits = int(np.sum(s > 0))
+    rate = base_kw.get("baseline_hit_rate", 0.5)
+    base_kw |= {"sign_test_p": binomial_tail(hits, n, rate) if n else None, "sign_test_rate": rate if n else None}
     return SpreadStats(
-        n=n, n_excluded=int(excluded), hits=int(np.sum(s > 0)), hit_rate=float(np.mean(s > 0)) if n else None,
+        n=n, n_excluded=int(excluded), hits=hits, hit_rate=float(np.mean(s > 0)) if n else None,
         mean=float(np.mean(s)) if n else None, median=float(np.median(s)) if n else None,
         mean_ci=bootstrap_ci(s, "mean", reps=reps, level=level, seed=seed),
         median_ci=bootstrap_ci(s, "median", reps=reps, level=level, seed=seed),

@@ -336,6 +336,9 @@ def significance_section(ctx: Context) -> Section:
          "value": None if s["mean_percentile"] is None else 100 * s["mean_percentile"], "kind": "pctile"},
         {"measure": "Permutation test p-value (cycle spreads > random windows)", "value": test.get("p_value"),
          "kind": "p"},
+        {"measure": (f"Sign test p-value: at least {s['hits']} of {s['n']} ahead if each cycle were ahead with the "
+                     f"baseline hit rate ({_stat(s['sign_test_rate'], 'pct0')})"),
+         "value": s.get("sign_test_p"), "kind": "p"},
     )
     stats = Table(
         title="Is the later-phase spread unusual? Summary statistics",
