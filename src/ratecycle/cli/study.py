@@ -163,6 +163,9 @@ def _print_summary(summary: dict[str, Any], skipped: list[dict[str, str]]) -> No
         {"statistic": "baseline mean spread", "value": summary.get("baseline_mean")},
         {"statistic": "mean spread percentile in baseline", "value": summary.get("mean_percentile")},
         {"statistic": "p-value, events > random windows", "value": test.get("p_value")},
+        {"statistic": "sign test p-value, hits vs the baseline hit rate"
+                      + (f" ({summary['sign_test_rate']:.0%})" if summary.get("sign_test_rate") is not None else ""),
+         "value": summary.get("sign_test_p")},
     ]
     for row in rows:
         value = row["value"]
