@@ -187,3 +187,18 @@ def test_note_gaps_on_one_common_window(ds, snapshot_dir) -> None:
     section = phases_section(make_context(ds, ReportOptions(as_of="2025-09-17", preset="note-2025")))
     text = next(b for b in section.blocks if isinstance(b, str) and b.startswith("Checking the seed note"))
     assert f"2020: stated +63.6 pp, {daily * 100:+.1f} pp daily" in text
+
+
+def test_history_sentence_gives_the_chance_of_the_record(ds) -> None:
+    """4 of 4 at the baseline hit rate r: the chance is r**4, with r the share of positive baseline spreads."""
+    from ratecycle.report.build import ReportOptions, make_context
+    from ratecycle.report.sections_market import significance_section
+    from ratecycle.report.summary import _history_sentence
+
+    ctx = make_context(ds, ReportOptions(as_of="2025-09-17", preset="note-2025"))
+    significance_section(ctx)
+    study = ctx.facts["study"]
+    rate = float((study.baseline.spreads > 0).mean())
+    text = _history_sentence(ctx)
+    assert text is not None and "in 4 of 4 past cutting cycles" in text
+    assert f"by chance with probability {rate ** 4:.3f}" in text and f"({100 * rate:.0f}%)" in text

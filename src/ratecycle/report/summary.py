@@ -69,8 +69,11 @@ def _history_sentence(ctx: Context) -> str | None:
     flag = " The sample is small, so this is evidence, not proof." if s["small_sample"] else ""
     pctile = "" if s["mean_percentile"] is None else (
         f", at the {cell(100 * s['mean_percentile'], 'pctile')} percentile of all {ctx.months}-month windows")
+    chance = "" if s.get("sign_test_p") is None else (
+        f" A record this good would arise by chance with probability {s['sign_test_p']:.3f} if each cycle were "
+        f"ahead as often as an average {ctx.months}-month window ({100 * s['sign_test_rate']:.0f}%).")
     return (f"History: in {s['hits']} of {s['n']} past cutting cycles the {a} beat the {b} over the "
-            f"{ctx.months} months after the later phase began; mean spread {pp(s['mean'])}{pctile}.{flag}")
+            f"{ctx.months} months after the later phase began; mean spread {pp(s['mean'])}{pctile}.{chance}{flag}")
 
 
 def _valuation_sentence(ctx: Context) -> str | None:
