@@ -5,16 +5,35 @@ from __future__ import annotations
 from typing import Any
 
 from ..cycles.rules import CycleRules
+from ..errors import RatecycleError
 from .context import Context, Unavailable
 from .fmt import cell, date_text, month_text, pct, pp
 from .model import Section
 from .sections_value import basis_text
 
 
+def _target_text(ctx: Context) -> str:
+    """' The target range in the data stands at 4.25-4.50%.' (empty when the target cannot be read)."""
+    try:
+        upper, lower = ctx.prices("fed_target_upper"), ctx.prices("fed_target_lower")
+    except RatecycleError:
+        return ""
+    if upper.empty or lower.empty:
+        return ""
+    hi, lo = float(upper.iloc[-1]), float(lower.iloc[-1])
+    level = f"{lo:.2f}-{hi:.2f}%" if hi != lo else f"{hi:.2f}%"
+    return f" The target {'range' if hi != lo else 'rate'} in the data stands at {level}."
+
+
 def _cycle_sentence(ctx: Context) -> str | None:
     cycles = ctx.facts.get("cycles")
     if not cycles:
         return None
+    text = _cycle_state_sentence(ctx, cycles)
+    return f"{text}{_target_text(ctx)}"
+
+
+def _cycle_state_sentence(ctx: Context, cycles: list[Any]) -> str:
     current = cycles[-1]
     d = current.to_dict()
     if current.end < ctx.as_of and not d["ongoing"]:
