@@ -480,8 +480,10 @@ def _note_dates(field: str) -> list[str]:
     return [c[field] for c in tomllib.loads(NOTE_PRESET.read_text(encoding="utf-8"))["cycle"] if field in c]
 
 
-def _month_end_spreads(snapshot_dir: Path, anchors: list[str], as_of: str, months: int = 12) -> list[float]:
-    """Russell 2000 minus S&P 500 from the month end of each anchor to the month end ``months`` later, by hand."""
+def _month_end_spreads(snapshot_dir: Path, anchors: list[str], as_of: str, months: int = 12,
+                       month_end: bool = True) -> list[float]:
+    """Russell 2000 minus S&P 500 from each anchor to ``months`` later, by hand: from month end to month end, or
+    (``month_end=False``, the daily convention) from the anchor day's close to the same day ``months`` later."""
     import bisect
 
     tables = [_raw_closes(snapshot_dir / "market" / f) for f in ("RUT_daily.csv", "GSPC_daily.csv")]
@@ -493,8 +495,9 @@ def _month_end_spreads(snapshot_dir: Path, anchors: list[str], as_of: str, month
 
     out = []
     for anchor in anchors:
-        start = pd.Timestamp(anchor) + pd.offsets.MonthEnd(0)
-        end = pd.Timestamp(anchor) + pd.DateOffset(months=months) + pd.offsets.MonthEnd(0)
+        start = pd.Timestamp(anchor) + (pd.offsets.MonthEnd(0) if month_end else pd.DateOffset(0))
+        end = pd.Timestamp(anchor) + pd.DateOffset(months=months) + (pd.offsets.MonthEnd(0) if month_end
+                                                                     else pd.DateOffset(0))
         if end <= pd.Timestamp(as_of):
             out.append(ret(tables[0], start, end) - ret(tables[1], start, end))
     return out
@@ -504,9 +507,10 @@ def test_preset_scorecard_reads_the_calendars_later_phase(built: Built, snapshot
     table = _tables(_section(built.doc, "scorecard"))[0]
     policy = next(r for r in table["rows"] if r["driver"] == "policy")
     assert policy["reading"] == "later phase: cuts resumed 2025-09-17 after a pause (cycle begun 2024-09-18)"
-    spreads = _month_end_spreads(snapshot_dir, _note_dates("pause_end"), AS_OF)
+    # the report's scorecard uses the report's daily windows, like its phase and significance sections
+    spreads = _month_end_spreads(snapshot_dir, _note_dates("pause_end"), AS_OF, month_end=False)
     assert policy["n"] == len(spreads) == 4
-    assert policy["hit_rate"] == pytest.approx(sum(s > 0 for s in spreads) / len(spreads)) == 0.75
+    assert policy["hit_rate"] == pytest.approx(sum(s > 0 for s in spreads) / len(spreads)) == 1.0
     assert policy["mean_spread"] == pytest.approx(sum(spreads) / len(spreads))
     assert policy["direction"] == "+1 (first)" and policy["rank"] == 1
     assert any("calendar preset note-2025" in n and "later_start" in n for n in table["notes"])
@@ -516,8 +520,8 @@ def test_preset_scorecard_reads_the_calendars_later_phase(built: Built, snapshot
 
     from ratecycle.cli.main import app
 
-    result = CliRunner().invoke(app, ["outlook", "--as-of", AS_OF, "--preset", "note-2025", "--snapshot",
-                                      str(snapshot_dir), "--json"])
+    result = CliRunner().invoke(app, ["outlook", "--as-of", AS_OF, "--preset", "note-2025", "--convention", "daily",
+                                      "--snapshot", str(snapshot_dir), "--json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     row = next(r for r in doc["rows"] if r["driver"] == "policy")
@@ -562,5 +566,6 @@ def test_preset_scorecard_the_day_before_the_later_phase_and_without_a_preset(ds
     # no preset: the phase is detected from the target data, exactly as the outlook without a calendar
     plain = make_context(ds, ReportOptions(as_of=AS_OF))
     scorecard_section(plain)
-    assert plain.facts["outlook"].to_dict() == scorecard(inputs_from_source(ds, AS_OF), months=12).to_dict()
+    assert plain.facts["outlook"].to_dict() == scorecard(inputs_from_source(ds, AS_OF), months=12,
+                                                         convention="daily").to_dict()
     assert plain.facts["outlook"].phase == "pause"

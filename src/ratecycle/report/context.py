@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from ..data.source import DataSource
     from .asof import AsOfSource
 
+CONVENTION = "daily"
+"""Window convention of every return in the report (from the close of the event day), scorecard evidence included."""
+
 DISPLAY_NAMES = {
     "russell2000": "Russell 2000", "sp500": "S&P 500", "sp500_tr": "S&P 500 TR", "iwm": "IWM", "spy": "SPY",
     "iwn": "IWN", "iwo": "IWO", "vtwo": "VTWO", "vtwg": "VTWG", "vtwv": "VTWV",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .context import Context, analysis, api
+from .context import CONVENTION, Context, analysis, api
 from .cyclesview import calendar_label, cutting_cycles, scorecard_cycles
 from .fmt import date_text, pp
 from .model import Column, Section, Table
@@ -37,7 +37,8 @@ def scorecard_section(ctx: Context) -> Section:
     """One row per driver (reading, past-cycle evidence, direction, weight, rank), then the overall call."""
     outlook = analysis("outlook")
     inputs = outlook.inputs_from_source(ctx.data, ctx.as_of, pair=ctx.pair)
-    card = outlook.scorecard(inputs, months=ctx.months, cycles=scorecard_cycles(ctx), rules=ctx.rules)
+    card = outlook.scorecard(inputs, months=ctx.months, cycles=scorecard_cycles(ctx), rules=ctx.rules,
+                             convention=CONVENTION)  # the same windows as the phase and significance sections
     ctx.facts["outlook"] = card
     d = card.to_dict()
     rows = tuple({"rank": r["rank"], "driver": r["driver"], "reading": r["reading"],

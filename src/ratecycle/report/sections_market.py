@@ -6,14 +6,12 @@ from typing import Any
 
 import pandas as pd
 
-from .context import Context, Unavailable, analysis, api
+from .context import CONVENTION, Context, Unavailable, analysis, api
 from .cyclesview import cutting_cycles, known_cuts
 from .figures import PALETTE, PHASE_COLORS, line
 from .fmt import date_text, pct, pp
 from .model import Band, Column, Figure, Section, Table, Trace
 
-CONVENTION = "daily"
-"""Window convention used throughout the report (close of the announcement day; see Appendix A)."""
 PHASE_LABELS = {"early": "early phase", "pause": "pause", "later": "later phase"}
 
 
