@@ -1,4 +1,4 @@
-"""``ratecycle data fetch/import/export/status/import-series``: fill, move and inspect the local store."""
+"""``ratecycle data fetch/fetch-holdings/import/export/status/import-series``: fill, move and inspect the store."""
 
 from __future__ import annotations
 
@@ -103,6 +103,37 @@ def _result_row(result: Any) -> dict[str, Any]:
             "content_hash": result.content_hash, "message": result.message}
 
 
+@data_app.command("fetch-holdings")
+def fetch_holdings(
+    funds: Annotated[list[str], typer.Argument(help="iShares fund tickers, e.g. IWM (known: IWM, IWN, IWO, IVV).")],
+    date: Annotated[str | None, typer.Option(
+        "--date", help="Ask for the holdings as of this past date (YYYY-MM-DD; default today's file).")] = None,
+    snapshot: SnapshotOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Download funds' holdings CSVs from iShares into the store (byte for byte, one per fund and stated date)."""
+    if snapshot is not None:
+        raise RatecycleError(f"data fetch-holdings downloads into the store and is not available offline "
+                             f"(--snapshot {snapshot} / RATECYCLE_SNAPSHOT is set); to store a snapshot's holdings "
+                             f"run: ratecycle data import {snapshot}")
+    check_output_flags(as_json, as_csv)
+    from .._typing import to_timestamp
+    from ..data.update import update_holdings
+
+    day = to_timestamp(date).date() if date else None  # type: ignore[union-attr]
+    target = _store(store)
+    results = [update_holdings(fund, target, as_of=day) for fund in funds]
+    rows = [r.to_dict() for r in results]
+    emit(rows, as_json=as_json, as_csv=as_csv, document={"store": str(target.path), "results": rows},
+         title=f"data fetch-holdings into {target.path}",
+         columns=None if as_json or as_csv else ["fund", "status", "as_of", "rows", "fetched_at", "message"])
+    failed = [r.fund for r in results if not r.ok]
+    if failed:
+        raise RatecycleError(f"holdings download failed for {', '.join(failed)} (the store is unchanged for them)")
+
+
 @data_app.command("import")
 def import_dir(
     directory: Annotated[Path, typer.Argument(help="Snapshot directory (raw layout or a data export).")],
@@ -110,7 +141,7 @@ def import_dir(
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
-    """Import every series of a snapshot directory into the store in one transaction (all or nothing)."""
+    """Import every series and holdings download of a snapshot directory into the store in one transaction."""
     from ..data.snapshot_io import import_snapshot
 
     target = _store(store)
@@ -127,7 +158,8 @@ def export_dir(
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
-    """Write the store (or, with --snapshot, that snapshot) in the export layout; import reads it back identically."""
+    """Write the store (or, with --snapshot, that snapshot) in the export layout, holdings downloads included;
+    import reads it back identically."""
     from ..data.catalog import get_spec
     from ..data.snapshot_io import export_snapshot, export_store
 
@@ -137,7 +169,7 @@ def export_dir(
         origin = f"snapshot {snapshot}"
     else:
         target = _store(store)
-        if not target.list():
+        if not target.list() and not target.holdings_list():
             raise RatecycleError(f"the store {target.path} holds no series; fill it with 'ratecycle data fetch' "
                                  "or 'ratecycle data import DIR'")
         result = export_store(target, directory, names)
@@ -147,9 +179,10 @@ def export_dir(
 
 def _emit_transfer(result: TransferResult, as_json: bool, as_csv: bool, *, title: str) -> None:
     rows = [_meta_row(m) for m in result.series]
-    caption = None
+    held = ", ".join(f"{h.fund} {h.as_of}" for h in result.holdings)
+    caption = f"holdings files: {len(result.holdings)}" + (f" ({held})" if held else "")
     if result.skipped:
-        caption = "skipped: " + "; ".join(f"{s.name} ({s.reason})" for s in result.skipped)
+        caption += "; skipped: " + "; ".join(f"{s.name} ({s.reason})" for s in result.skipped)
     emit(rows, as_json=as_json, as_csv=as_csv, document=result.to_dict(), title=title, caption=caption,
          columns=None if as_json or as_csv else ["name", "provider", "first", "last", "rows", "content_hash"])
 
@@ -196,9 +229,11 @@ def status(
         held, location = _snapshot_entries(snapshot), f"snapshot {snapshot}"
         users = [n for n, s in CATALOG.items() if not s.segments and not s.derived and n not in held]
         held.update(_store(store).entries(users))  # user series are read from the store in snapshot mode too
+        holdings = _snapshot_holdings(snapshot)
     else:
         target = _store(store)
         held, location = target.entries(), f"store {target.path}"
+        holdings = [h.to_dict() for h in target.holdings_list()]
     if as_of:
         held = _as_of(held, day, location)
     rows = []
@@ -208,7 +243,7 @@ def status(
         entry = held.get(name)
         rows.append(_status_row(spec, entry, day))
     rows += [_status_row(None, held[n], day) for n in sorted(held) if n not in CATALOG]
-    doc = {"location": location, "as_of": day.isoformat(), "series": rows}
+    doc = {"location": location, "as_of": day.isoformat(), "series": rows, "holdings": holdings}
     table = [{**r, "gaps": len(r["gaps"]), "content_hash": (r["content_hash"] or "")[:_SHORT_HASH]} for r in rows]
     csv_rows = [{**r, "gaps": len(r["gaps"])} for r in rows]
     stale = [r["name"] for r in rows if r["stale"]]
@@ -217,6 +252,21 @@ def status(
          caption=f"stale: {', '.join(stale)}" if stale else None,
          columns=None if as_json or as_csv else ["name", "status", "provider", "fetched_at", "first", "last", "rows",
                                                  "age_days", "gaps", "longest_gap", "content_hash"])
+    if not as_json and not as_csv:
+        from .common import print_table
+
+        print_table([{**h, "sha256": h["sha256"][:_SHORT_HASH]} for h in holdings],
+                    ["fund", "as_of", "rows", "fetched_at", "provider", "file_name", "sha256"],
+                    title=f"holdings downloads in the {location}",
+                    caption=None if holdings else "none: 'ratecycle data import DIR' or 'data fetch-holdings FUND'")
+
+
+def _snapshot_holdings(snapshot: Path) -> list[dict[str, Any]]:
+    """Provenance of a snapshot's holdings downloads (each file parsed for its stated date and rows)."""
+    from ..data.snapshot_io import read_snapshot_holdings
+    from ..data.store import checked_holdings
+
+    return [meta.to_dict() for _, meta in checked_holdings(read_snapshot_holdings(snapshot))]
 
 
 def _as_of(held: dict[str, Any], day: dt.date, location: str) -> dict[str, Any]:

@@ -30,8 +30,9 @@ SUMMARY_FIELDS = ["equity_holdings", "top10_weight", "herfindahl", "effective_ho
 PCT_FIELDS = {"top10_weight", "rotation_sectors_weight", "largest_sector_weight", "published_equity_weight"}
 
 
-def _resolve(file: str, snapshot: Path | None) -> Path | str:
-    """A holdings path; ``snapshot`` means the newest holdings file of --snapshot; ``ishares:FUND`` a download."""
+def _resolve(file: str, snapshot: Path | None, fund: str | None = None) -> Path | str:
+    """A holdings path; ``snapshot`` means the newest holdings file of --snapshot (of --fund if given);
+    ``ishares:FUND`` a download; ``store`` (handled by ``_stored``) the newest stored download."""
     if file.lower().startswith("ishares:"):
         return file
     if file != "snapshot":
@@ -41,23 +42,48 @@ def _resolve(file: str, snapshot: Path | None) -> Path | str:
 
     if snapshot is None:
         raise RatecycleError("FILE 'snapshot' needs --snapshot DIR (or RATECYCLE_SNAPSHOT)")
-    return newest_holdings_file(SnapshotProvider(snapshot).holdings_files())
+    return newest_holdings_file(SnapshotProvider(snapshot).holdings_files(), fund)
 
 
-def _load(path: Path | str) -> Holdings:
+def _stored(store: Path | None, fund: str | None) -> Holdings:
+    """The newest stored holdings download of ``fund`` (or of the only fund stored when none is named)."""
+    from ..data.store import Store
+
+    target = Store(store)
+    funds = sorted({h.fund for h in target.holdings_list()})
+    if fund is None:
+        if len(funds) != 1:
+            known = f" (stored: {', '.join(funds)})" if funds else ""
+            raise RatecycleError(f"FILE 'store' needs --fund FUND when the store {target.path} does not hold "
+                                 f"exactly one fund's holdings{known}")
+        fund = funds[0]
+    found = target.holdings(fund)
+    if not found:
+        raise RatecycleError(f"the store {target.path} holds no {fund.upper()} holdings download; run "
+                             f"'ratecycle data fetch-holdings {fund.upper()}' or 'ratecycle data import DIR'"
+                             + (f" (stored funds: {', '.join(funds)})" if funds else ""))
+    return max(found, key=lambda h: h.as_of)
+
+
+def _load(file: str, snapshot: Path | None, store: Path | None, fund: str | None) -> Holdings:
     from ..data.providers.ishares import Provider, read_holdings
 
+    if file == "store":
+        return _stored(store, fund)
+    path = _resolve(file, snapshot, fund)
     if isinstance(path, str):
         return Provider().fetch_holdings(path.split(":", 1)[1])
     return read_holdings(path)
 
 
 def holdings_command(
-    file: Annotated[str, typer.Argument(help="iShares holdings CSV; 'snapshot' (newest in --snapshot); "
-                                              "'ishares:IWM' to download today's file.")],
+    file: Annotated[str, typer.Argument(help="iShares holdings CSV; 'snapshot' (newest in --snapshot); 'store' "
+                                              "(newest stored download); 'ishares:IWM' to download today's file.")],
     top: Annotated[int, typer.Option("--top", help="Number of largest holdings to list.")] = 10,
     compare_with: Annotated[str | None, typer.Option("--compare", help="A second holdings file to compare.")] = None,
+    fund: Annotated[str | None, typer.Option("--fund", help="Fund ticker for 'snapshot'/'store', e.g. IWM.")] = None,
     snapshot: SnapshotOpt = None,
+    store: StoreOpt = None,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
@@ -65,11 +91,11 @@ def holdings_command(
     from .. import composition as comp
 
     check_output_flags(as_json, as_csv)
-    holdings = _load(_resolve(file, snapshot))
+    holdings = _load(file, snapshot, store, fund)
     conc = comp.concentration(holdings)
     sectors = comp.sector_weights(holdings)
     leaders = comp.top_holdings(holdings, top)
-    other = _load(_resolve(compare_with, snapshot)) if compare_with else None
+    other = _load(compare_with, snapshot, store, fund) if compare_with else None
     comparison = comp.compare(holdings, other) if other is not None else None
     doc: dict[str, Any] = {"holdings": holdings.to_dict(), "concentration": conc.to_dict(),
                            "sectors": sectors.to_dict(orient="records"), "top": leaders.to_dict(orient="records")}

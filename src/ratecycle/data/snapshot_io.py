@@ -1,15 +1,17 @@
 """Move whole data sets between snapshot directories and the store.
 
-``import_snapshot`` reads a snapshot directory (raw or export layout) and writes every series it holds
-into the store in one transaction. ``export_store`` / ``export_snapshot`` write the export layout:
-``series/<name>.csv`` (``date,value``, floats in their shortest exact form) plus ``manifest.json`` with
-each series' provenance and content hash, so that importing an export gives back identical frames.
+``import_snapshot`` reads a snapshot directory (raw or export layout) and writes every series and every
+holdings download it holds into the store in one transaction. ``export_store`` / ``export_snapshot`` write
+the export layout: ``series/<name>.csv`` (``date,value``, floats in their shortest exact form),
+``holdings/<FUND>_holdings_<YYYY-MM-DD>.csv`` (the downloads byte for byte) plus ``manifest.json`` with
+provenance and content hashes, so that importing an export gives back identical frames and files.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import os
 import tempfile
@@ -25,7 +27,7 @@ from . import frames
 from .catalog import CATALOG, SeriesSpec
 from .meta import SeriesMeta
 from .providers.snapshot import MANIFEST, SnapshotProvider, export_file_name
-from .store import Replacement, Store
+from .store import HoldingsFile, Replacement, Store, StoredHoldings, checked_holdings, holdings_file_name
 
 if TYPE_CHECKING:
     from .source import DataSource
@@ -44,18 +46,20 @@ class Skipped:
 
 @dataclass(frozen=True)
 class TransferResult:
-    """What an import or export moved: the series written (with provenance) and those skipped."""
+    """What an import or export moved: the series and holdings downloads written (with provenance), series skipped."""
 
     directory: str
     layout: str
     series: tuple[SeriesMeta, ...]
     skipped: tuple[Skipped, ...]
+    holdings: tuple[StoredHoldings, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form for JSON output."""
         return {"directory": self.directory, "layout": self.layout,
                 "series": [m.to_dict() for m in self.series],
-                "skipped": [dataclasses.asdict(s) for s in self.skipped]}
+                "skipped": [dataclasses.asdict(s) for s in self.skipped],
+                "holdings_files": len(self.holdings), "holdings": [h.to_dict() for h in self.holdings]}
 
 
 def layout_of(directory: Path) -> str:
@@ -84,24 +88,61 @@ def read_snapshot(directory: str | Path, names: list[str] | None = None, *, sour
     return loaded, skipped, layout
 
 
+def read_snapshot_holdings(directory: str | Path) -> list[HoldingsFile]:
+    """The holdings downloads of a snapshot (``SnapshotProvider.holdings_files``) as files to store, bytes unchanged.
+
+    In the export layout each file must match the sha256 its manifest entry records, and keeps that provenance;
+    in the raw layout the provider is ishares and the source names the snapshot file.
+    """
+    root = Path(directory).expanduser()
+    provider = SnapshotProvider(root)
+    listed = provider.holdings_manifest()
+    out = []
+    for path in provider.holdings_files():
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise DataError(f"cannot read holdings: {exc.strerror or exc} ({where(path)})") from None
+        fund = path.name.partition("_holdings_")[0]
+        info = listed.get(path.name)
+        if isinstance(info, dict):
+            digest = hashlib.sha256(content).hexdigest()
+            if info.get("sha256") not in (None, digest):
+                raise DataError(f"holdings file does not match its manifest sha256 ({where(path)})")
+            out.append(HoldingsFile(
+                fund=str(info.get("fund", fund)), file_name=str(info.get("file_name", path.name)), content=content,
+                provider=str(info.get("provider", "ishares")), source=str(info.get("source", f"snapshot {root}")),
+                fetched_at=str(info.get("fetched_at", _mtime(path))), origin=str(path)))
+        else:
+            relative = path.relative_to(root)
+            out.append(HoldingsFile(fund=fund, file_name=path.name, content=content, provider="ishares",
+                                    source=f"snapshot {root} ({relative})", fetched_at=_mtime(path), origin=str(path)))
+    return out
+
+
 def import_snapshot(directory: str | Path, store: Store, *, source: DataSource | None = None) -> TransferResult:
-    """Write every series of a snapshot directory into the store in ONE transaction (all or nothing)."""
+    """Write every series and holdings download of a snapshot directory into the store in ONE transaction.
+
+    All or nothing: a malformed series file or holdings file is an error naming it, and the store is unchanged.
+    """
     root = Path(directory).expanduser()
     loaded, skipped, layout = read_snapshot(root, source=source)
-    if not loaded:
+    holdings = read_snapshot_holdings(root)
+    if not loaded and not holdings:
         raise DataError(f"no catalog series found in {root} (expected fred/*.csv and market/*.csv, "
                         f"or {MANIFEST} with series/*.csv)")
-    written = store.replace_many(Replacement(meta.name, frame, meta) for frame, meta in loaded)
-    return TransferResult(str(root), layout, tuple(written), tuple(skipped))
+    written, stored = store.write([Replacement(meta.name, frame, meta) for frame, meta in loaded], holdings)
+    return TransferResult(str(root), layout, tuple(written), tuple(skipped), tuple(stored))
 
 
 def export_store(store: Store, directory: str | Path, names: list[str] | None = None) -> TransferResult:
-    """Write stored series (all, or ``names``) to the export layout in ``directory``."""
+    """Write stored series (all, or ``names``) and every stored holdings download to the export layout."""
     stored = store.entries(names)
     wanted = names if names is not None else list(stored)
     items = [stored[name] for name in wanted if name in stored]
     skipped = [Skipped(name, f"not in the store {store.path}") for name in wanted if name not in stored]
-    return _write_export(Path(directory).expanduser(), items, skipped, origin=f"store {store.path}")
+    return _write_export(Path(directory).expanduser(), items, skipped, origin=f"store {store.path}",
+                         holdings=store.holdings_content())
 
 
 def export_snapshot(snapshot: str | Path, directory: str | Path, names: list[str] | None = None) -> TransferResult:
@@ -110,7 +151,8 @@ def export_snapshot(snapshot: str | Path, directory: str | Path, names: list[str
     loaded, skipped, _ = read_snapshot(root, names)
     if Path(directory).expanduser().resolve() == root.resolve():
         raise DataError(f"export directory must differ from the snapshot being read: {root}")
-    return _write_export(Path(directory).expanduser(), loaded, skipped, origin=f"snapshot {root}")
+    holdings = [(meta, file.content) for file, meta in checked_holdings(read_snapshot_holdings(root))]
+    return _write_export(Path(directory).expanduser(), loaded, skipped, origin=f"snapshot {root}", holdings=holdings)
 
 
 def read_export_csv(path: Path, name: str) -> pd.DataFrame:
@@ -215,8 +257,8 @@ def _read_export(provider: SnapshotProvider, wanted: set[str] | None,
 
 
 def _write_export(directory: Path, items: list[tuple[pd.DataFrame, SeriesMeta]], skipped: list[Skipped],
-                  *, origin: str) -> TransferResult:
-    """Write series files first, the manifest last, each through a temporary file and an atomic rename."""
+                  *, origin: str, holdings: list[tuple[StoredHoldings, bytes]] | None = None) -> TransferResult:
+    """Write series and holdings files first, the manifest last, each through a temporary file and an atomic rename."""
     if directory.exists() and not directory.is_dir():
         raise DataError(f"export target is not a directory: {directory}")
     series_dir = directory / "series"
@@ -240,13 +282,25 @@ def _write_export(directory: Path, items: list[tuple[pd.DataFrame, SeriesMeta]],
             entry.update(description=spec.description, units=spec.units, frequency=spec.frequency)
         entries[meta.name] = entry
         metas.append(meta)
+    held: dict[str, dict[str, Any]] = {}
+    if holdings:
+        holdings_dir = directory / "holdings"
+        try:
+            holdings_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DataError(f"cannot create {holdings_dir}: {exc.strerror or exc}") from None
+        for info, content in holdings:
+            name = holdings_file_name(info.fund, info.as_of)
+            _atomic_write(holdings_dir / name, content)
+            held[name] = {**info.to_dict(), "file": f"holdings/{name}"}
     manifest = {
         "format": EXPORT_FORMAT, "version": EXPORT_VERSION,
         "exported_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "origin": origin, "series": entries,
+        "origin": origin, "series": entries, "holdings": held,
     }
     _atomic_write(directory / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
-    return TransferResult(str(directory), "export", tuple(metas), tuple(skipped))
+    return TransferResult(str(directory), "export", tuple(metas), tuple(skipped),
+                          tuple(info for info, _ in (holdings or [])))
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -22,6 +22,7 @@ from .catalog import CATALOG, GROUPS, SeriesSpec, get_spec
 from .meta import SeriesMeta
 
 if TYPE_CHECKING:
+    from .providers.ishares import Holdings
     from .providers.snapshot import SnapshotProvider
 
 SNAPSHOT_ENV = "RATECYCLE_SNAPSHOT"
@@ -57,6 +58,7 @@ class DataSource:
     _stored: dict[str, tuple[pd.DataFrame, SeriesMeta]] | None = field(default=None, repr=False)
     """Store contents read at first use: a DataSource sees the store as it was then, like a read transaction."""
     _store_checked: bool = field(default=False, repr=False)
+    _holdings: dict[str, list[Holdings]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_env(cls, snapshot: str | Path | None = None, store: str | Path | None = None) -> DataSource:
@@ -115,6 +117,24 @@ class DataSource:
             if self.has(name):
                 out.append(self._meta[name])
         return out
+
+    def holdings(self, fund: str) -> list[Holdings]:
+        """Every dated holdings download of ``fund`` (e.g. IWM), oldest first: the snapshot's files in snapshot
+        mode, the stored downloads in store mode; read once per DataSource. Empty when there are none."""
+        key = fund.strip().upper()
+        if key not in self._holdings:
+            if self.snapshot is not None:
+                from .providers.ishares import read_holdings
+
+                files = [f for f in self._snapshot_provider().holdings_files()
+                         if f.name.partition("_holdings_")[0].upper() == key]
+                found = [read_holdings(f) for f in files]
+            else:
+                from .store import Store
+
+                found = Store(self.store_path or default_store_path()).holdings(key)
+            self._holdings[key] = sorted(found, key=lambda h: h.as_of)
+        return self._holdings[key]
 
     def last_date(self, *names: str) -> pd.Timestamp:
         """The latest date common to all the named series (their minimum last date)."""

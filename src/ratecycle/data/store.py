@@ -1,7 +1,8 @@
 """The embedded store: one DuckDB file holding every fetched or imported series and its provenance.
 
-Tables: ``observations(series, date, value)``, ``series_meta`` (one row of provenance per series) and
-``update_log`` (one row per write: how many rows were added and how many stored values were revised).
+Tables: ``observations(series, date, value)``, ``series_meta`` (one row of provenance per series),
+``update_log`` (one row per write: how many rows were added and how many stored values were revised) and
+``holdings`` (fund holdings downloads kept byte for byte, one per fund and as-of date, with provenance).
 Every write is one transaction, so a failed write leaves the file exactly as it was. Reads open the file
 read-only, and a store that does not exist yet reads as empty without creating anything.
 """
@@ -9,6 +10,7 @@ read-only, and a store that does not exist yet reads as empty without creating a
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -26,7 +28,10 @@ from .meta import SeriesMeta
 if TYPE_CHECKING:
     import duckdb
 
-SCHEMA_VERSION = 1
+    from .providers.ishares import Holdings
+
+SCHEMA_VERSION = 2
+"""2 added the ``holdings`` table; an older store gains it on its next write (reads treat it as empty)."""
 
 _DDL = (
     "CREATE TABLE IF NOT EXISTS store_info (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -36,7 +41,12 @@ _DDL = (
     " source VARCHAR, fetched_at VARCHAR, first DATE, last DATE, rows BIGINT, content_hash VARCHAR)",
     "CREATE TABLE IF NOT EXISTS update_log (name VARCHAR, written_at VARCHAR, provider VARCHAR,"
     " requested_start DATE, rows BIGINT, added BIGINT, revised BIGINT, content_hash VARCHAR)",
+    "CREATE TABLE IF NOT EXISTS holdings (fund VARCHAR NOT NULL, as_of DATE NOT NULL, file_name VARCHAR NOT NULL,"
+    " content BLOB NOT NULL, provider VARCHAR, source VARCHAR, fetched_at VARCHAR, sha256 VARCHAR NOT NULL,"
+    " rows BIGINT, PRIMARY KEY (fund, as_of))",
 )
+_HOLDINGS_SELECT = ("SELECT fund, CAST(as_of AS VARCHAR), file_name, provider, source, fetched_at, sha256, rows,"
+                    " octet_length(content) FROM holdings")
 _META_COLUMNS = ("name", "provider", "symbol", "source", "fetched_at", "first", "last", "rows", "content_hash")
 
 
@@ -68,6 +78,46 @@ class Replacement:
     requested_start: str | None = None
     added: int | None = None
     revised: int = 0
+
+
+@dataclass(frozen=True)
+class HoldingsFile:
+    """A holdings download to store: the fund's ticker, the file's bytes as published and their provenance.
+
+    ``origin`` names the file or address the bytes came from; it is what a validation error points at.
+    """
+
+    fund: str
+    file_name: str
+    content: bytes
+    provider: str
+    source: str
+    fetched_at: str
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class StoredHoldings:
+    """Provenance of one stored holdings download (the bytes themselves are read only when asked for)."""
+
+    fund: str
+    as_of: str
+    file_name: str
+    provider: str
+    source: str
+    fetched_at: str
+    sha256: str
+    rows: int
+    bytes: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict form for JSON output."""
+        return dataclasses.asdict(self)
+
+
+def holdings_file_name(fund: str, as_of: str) -> str:
+    """The canonical name of a holdings download: ``<FUND>_holdings_<YYYY-MM-DD>.csv``."""
+    return f"{fund.upper()}_holdings_{as_of}.csv"
 
 
 class Store:
@@ -172,18 +222,69 @@ class Store:
         return [LogEntry(str(r[0]), str(r[1]), str(r[2]), r[3], int(r[4]), int(r[5]), int(r[6]), str(r[7]))
                 for r in rows]
 
+    def holdings_list(self, fund: str | None = None) -> list[StoredHoldings]:
+        """Provenance of the stored holdings downloads (one fund or all), by fund then date; no file is read."""
+        with self._reader() as con:
+            if con is None or not _has_table(con, "holdings"):
+                return []
+            sql, params = _HOLDINGS_SELECT, []
+            if fund is not None:
+                sql += " WHERE fund = ?"
+                params.append(fund.upper())
+            rows = con.execute(sql + " ORDER BY fund, as_of", params).fetchall()
+        return [_holdings_from_row(row) for row in rows]
+
+    def holdings_content(self, fund: str | None = None) -> list[tuple[StoredHoldings, bytes]]:
+        """Stored holdings downloads with their bytes (one fund or all, by fund then date), checked against sha256."""
+        with self._reader() as con:
+            if con is None or not _has_table(con, "holdings"):
+                return []
+            sql = _HOLDINGS_SELECT.replace(" FROM holdings", ", content FROM holdings")
+            params: list[object] = []
+            if fund is not None:
+                sql += " WHERE fund = ?"
+                params.append(fund.upper())
+            rows = con.execute(sql + " ORDER BY fund, as_of", params).fetchall()
+        out = []
+        for row in rows:
+            meta, content = _holdings_from_row(row[:-1]), bytes(row[-1])
+            if hashlib.sha256(content).hexdigest() != meta.sha256:
+                raise DataError(f"stored holdings {meta.file_name} do not match their sha256 (store {self.path})")
+            out.append((meta, content))
+        return out
+
+    def holdings(self, fund: str) -> list[Holdings]:
+        """Every stored holdings download of ``fund`` parsed, oldest first (empty when none is stored)."""
+        from .providers.ishares import parse_holdings
+
+        return [parse_holdings(content, source=f"{meta.file_name} in store {self.path}")
+                for meta, content in self.holdings_content(fund)]
+
     # -- writes --------------------------------------------------------
+    def write_holdings(self, files: Iterable[HoldingsFile]) -> list[StoredHoldings]:
+        """Store holdings downloads in one transaction (replacing any of the same fund and date)."""
+        return self.write([], files)[1]
+
     def replace(self, name: str, frame: pd.DataFrame, meta: SeriesMeta, *, requested_start: str | None = None,
                 added: int | None = None, revised: int = 0) -> SeriesMeta:
         """Replace one series (observations and provenance) in one transaction; returns the stored provenance."""
         stored = self.replace_many([Replacement(name, frame, meta, requested_start, added, revised)])
         return stored[0]
 
-    def replace_many(self, items: Iterable[Replacement]) -> list[SeriesMeta]:
-        """Replace several series in ONE transaction: all are written, or on any error none is.
+    def replace_many(self, items: Iterable[Replacement], *, holdings: Iterable[HoldingsFile] = ()) -> list[SeriesMeta]:
+        """Replace several series (and store ``holdings`` downloads) in ONE transaction: all or nothing.
 
         ``first``/``last``/``rows``/``content_hash`` are recomputed from each frame so provenance always
         describes the stored rows. Frames are validated before the file is opened for writing.
+        """
+        return self.write(items, holdings)[0]
+
+    def write(self, items: Iterable[Replacement],
+              holdings: Iterable[HoldingsFile] = ()) -> tuple[list[SeriesMeta], list[StoredHoldings]]:
+        """Series and holdings downloads in ONE transaction; everything is validated before the file is opened.
+
+        A holdings file must parse as an iShares download (its stated as-of date is the date it is stored
+        under); one that does not is a one-line DataError naming the file, and nothing is written.
         """
         prepared = [(item, _checked(item.name, item.frame)) for item in items]
         names = [item.name for item, _ in prepared]
@@ -191,8 +292,9 @@ class Store:
             twice = sorted({n for n in names if names.count(n) > 1})
             raise DataError(f"series written twice in one transaction: {', '.join(twice)}")
         metas = [_finished_meta(item, frame) for item, frame in prepared]
-        if not prepared:
-            return []
+        files = checked_holdings(holdings)
+        if not prepared and not files:
+            return [], []
         self.path.parent.mkdir(parents=True, exist_ok=True)
         created = not self.path.exists()
         con = self._connect(read_only=False)
@@ -214,6 +316,10 @@ class Store:
                     con.execute("INSERT INTO update_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                 [meta.name, meta.fetched_at, meta.provider, item.requested_start, meta.rows,
                                  added, item.revised, meta.content_hash])
+                for file, stored in files:
+                    con.execute("INSERT OR REPLACE INTO holdings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                [stored.fund, stored.as_of, stored.file_name, file.content, stored.provider,
+                                 stored.source, stored.fetched_at, stored.sha256, stored.rows])
                 con.execute("COMMIT")
             except BaseException:
                 _rollback(con)
@@ -226,7 +332,7 @@ class Store:
                 raise DataError(f"cannot write store {self.path}: {_first_line(exc)}") from None
             raise
         con.close()
-        return metas
+        return metas, [stored for _, stored in files]
 
     # -- internals -----------------------------------------------------
     def _insert_frame(self, con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
@@ -274,6 +380,42 @@ class Store:
     @staticmethod
     def _has_series(con: duckdb.DuckDBPyConnection, name: str) -> bool:
         return con.execute("SELECT 1 FROM series_meta WHERE name = ?", [name]).fetchone() is not None
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """True when the store has ``table`` (a store written before schema 2 has no ``holdings``)."""
+    return con.execute("SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
+                       [table]).fetchone() is not None
+
+
+def checked_holdings(files: Iterable[HoldingsFile]) -> list[tuple[HoldingsFile, StoredHoldings]]:
+    """Parse every holdings file (before anything is written): each gets its stated date, row count and sha256."""
+    from .providers.ishares import parse_holdings
+
+    out: list[tuple[HoldingsFile, StoredHoldings]] = []
+    seen: dict[tuple[str, str], str] = {}
+    for file in files:
+        fund = file.fund.strip().upper()
+        if not fund or not fund.replace(".", "").replace("-", "").isalnum():
+            raise DataError(f"bad fund ticker {file.fund!r} for holdings file {file.origin or file.file_name}")
+        parsed = parse_holdings(file.content, source=file.origin or file.file_name)
+        as_of = parsed.as_of.date().isoformat()
+        key = (fund, as_of)
+        if key in seen:
+            raise DataError(f"two holdings files of {fund} state the same date {as_of}: {seen[key]} and "
+                            f"{file.origin or file.file_name}")
+        seen[key] = file.origin or file.file_name
+        out.append((file, StoredHoldings(
+            fund=fund, as_of=as_of, file_name=file.file_name, provider=file.provider, source=file.source,
+            fetched_at=file.fetched_at, sha256=hashlib.sha256(file.content).hexdigest(), rows=len(parsed.rows),
+            bytes=len(file.content))))
+    return out
+
+
+def _holdings_from_row(row: tuple[Any, ...]) -> StoredHoldings:
+    return StoredHoldings(fund=str(row[0]), as_of=str(row[1]), file_name=str(row[2]), provider=str(row[3]),
+                          source=str(row[4]), fetched_at=str(row[5]), sha256=str(row[6]), rows=int(row[7] or 0),
+                          bytes=int(row[8] or 0))
 
 
 def _to_frame(dates: Any, values: Any) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Incremental, atomic updates of stored series from the live providers.
+"""Incremental, atomic updates of stored series (and holdings downloads) from the live providers.
 
 For each segment of a series only what is missing is requested, plus a short overlap (10 days for daily
 series, 6 months for monthly ones) so that recent revisions are picked up. Fetched values win over stored
@@ -215,6 +215,70 @@ def update_many(
         if done is not None:
             done(result)
     return results
+
+
+HoldingsStatus = Literal["added", "updated", "unchanged", "failed"]
+
+
+@dataclass(frozen=True)
+class HoldingsUpdate:
+    """What a holdings download did: added (new fund/date), updated (file changed), unchanged or failed."""
+
+    fund: str
+    status: HoldingsStatus
+    as_of: str | None = None
+    rows: int = 0
+    sha256: str | None = None
+    fetched_at: str | None = None
+    url: str | None = None
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """False only for a failed download."""
+        return self.status != "failed"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict form for JSON output."""
+        return asdict(self)
+
+
+def update_holdings(
+    fund: str,
+    store: Store,
+    *,
+    as_of: dt.date | None = None,
+    providers: ProviderPool | Mapping[str, Provider] | None = None,
+    now: dt.datetime | None = None,
+) -> HoldingsUpdate:
+    """Download ``fund``'s holdings file (today's, or as of a past date) from iShares into the store.
+
+    The file is stored byte for byte under the date it states, replacing a stored file of that fund and
+    date only when its bytes differ. Provider and data failures are returned as a ``failed`` result
+    (the store is untouched), never raised.
+    """
+    import hashlib
+
+    from .store import HoldingsFile, holdings_file_name
+
+    symbol = fund.strip().upper()
+    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0).isoformat()
+    try:
+        provider = _pool(providers).get("ishares")
+        download = provider.download_holdings(symbol, as_of)  # type: ignore[attr-defined]
+        day = download.holdings.as_of.date().isoformat()
+        digest = hashlib.sha256(download.content).hexdigest()
+        before = {h.as_of: h for h in store.holdings_list(symbol)}.get(day)
+        base = {"as_of": day, "rows": len(download.holdings.rows), "sha256": digest, "url": download.url}
+        if before is not None and before.sha256 == digest:
+            return HoldingsUpdate(symbol, "unchanged", fetched_at=before.fetched_at,
+                                  message=f"the stored file of {day} is identical", **base)
+        store.write_holdings([HoldingsFile(fund=symbol, file_name=holdings_file_name(symbol, day),
+                                           content=download.content, provider="ishares", source=download.url,
+                                           fetched_at=stamp, origin=download.url)])
+    except RatecycleError as exc:
+        return HoldingsUpdate(symbol, "failed", message=str(exc))
+    return HoldingsUpdate(symbol, "added" if before is None else "updated", fetched_at=stamp, **base)
 
 
 # -- one attempt: fetch every segment of one alternative, merge, validate ------------------------------------------

@@ -16,19 +16,13 @@ HOLDINGS_FUND = "IWM"
 
 
 def _holdings(ctx: Context) -> tuple[Any | None, str]:
-    """The newest holdings download of the small-cap fund dated on or before the as-of date."""
-    if ctx.full.snapshot is None:
-        return None, "holdings downloads are read from a snapshot directory (--snapshot); none was given"
-    from ..data.providers.ishares import read_holdings
-    from ..data.providers.snapshot import SnapshotProvider
-
-    files = [f for f in SnapshotProvider(ctx.full.snapshot).holdings_files()
-             if f.name.upper().startswith(f"{HOLDINGS_FUND}_")]
-    usable = [h for h in (read_holdings(f) for f in files) if h.as_of <= ctx.as_of]
+    """The newest holdings download of the small-cap fund dated on or before the as-of date (snapshot or store)."""
+    downloads = ctx.full.holdings(HOLDINGS_FUND)
+    usable = [h for h in downloads if h.as_of <= ctx.as_of]
     if not usable:
         return None, (f"the data holds no {HOLDINGS_FUND} holdings download dated on or before "
                       f"{date_text(ctx.as_of)}" + (" (the ones it has are later, so they are not used)"
-                                                   if files else ""))
+                                                   if downloads else ""))
     return max(usable, key=lambda h: h.as_of), ""
 
 

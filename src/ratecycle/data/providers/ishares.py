@@ -191,6 +191,30 @@ def _rows(records: list[tuple[int, list[str]]], header: list[str], columns: dict
     return pd.DataFrame(out)
 
 
+@dataclass(frozen=True)
+class Download:
+    """A live holdings download: the fund's ticker, the address, the bytes as published and their parse."""
+
+    fund: str
+    url: str
+    content: bytes
+    holdings: Holdings
+
+
+def _table_closed(raw: bytes) -> bool:
+    """True when a (parseable) holdings file has a blank line after its table followed by more text.
+
+    Every published download ends with the legal disclaimer, so a file ending in the middle of the table
+    (even at a line end) was cut off.
+    """
+    text = raw.decode("utf-8-sig")
+    records = _records(csv.reader(io.StringIO(text)), "<holdings>")
+    _, _, header_at = _preamble(records, "<holdings>")
+    after = records[header_at + 1:]
+    blanks = [i for i, (_, record) in enumerate(after) if _is_blank(record)]
+    return bool(blanks) and any(not _is_blank(record) for _, record in after[blanks[0] + 1:])
+
+
 def newest_holdings_file(files: list[Path], fund: str | None = None) -> Path:
     """The holdings file with the latest ``_holdings_YYYY-MM-DD`` date in its name (optionally for one fund)."""
     dated: list[tuple[str, Path]] = []
@@ -222,14 +246,33 @@ class Provider(HttpProvider):
 
     def fetch_holdings(self, fund: str) -> Holdings:
         """Download and parse today's holdings of ``fund``; a page that is not the CSV is a ProviderError."""
+        return self.download_holdings(fund).holdings
+
+    def download_holdings(self, fund: str, as_of: dt.date | None = None) -> Download:
+        """Download ``fund``'s holdings CSV (today's, or as of a past date) and keep its bytes as published.
+
+        Anything but a complete holdings file is a ProviderError: an error or HTML page, a body that does
+        not parse, a file cut off before the blank line that closes the table, or (with ``as_of``) a file
+        stating a later date than asked for. A file may state an earlier date (the last business day).
+        """
+        symbol = fund.upper()
         url = self.holdings_url(fund)
-        params = {"fileType": "csv", "fileName": f"{fund.upper()}_holdings", "dataType": "fund"}
-        fetched = self.http.get(url, symbol=fund.upper(), params=params)
-        body = check_body(fetched, f"ishares {fund.upper()}")
+        params = {"fileType": "csv", "fileName": f"{symbol}_holdings", "dataType": "fund"}
+        if as_of is not None:
+            params["asOfDate"] = as_of.strftime("%Y%m%d")
+        fetched = self.http.get(url, symbol=symbol, params=params)
+        body = check_body(fetched, f"ishares {symbol}")
         try:
-            return parse_holdings(body, source=fetched.url)
+            holdings = parse_holdings(body, source=fetched.url)
         except DataError as exc:
-            raise ProviderError(f"ishares {fund.upper()}: the download is not a holdings file: {exc}") from None
+            raise ProviderError(f"ishares {symbol}: the download is not a holdings file: {exc}") from None
+        if not _table_closed(body):
+            raise ProviderError(f"ishares {symbol}: the download is cut off (no blank line and disclaimer after "
+                                f"the last holding, row {int(holdings.rows['row'].iloc[-1])}) ({fetched.url})")
+        if as_of is not None and holdings.as_of.date() > as_of:
+            raise ProviderError(f"ishares {symbol}: asked for holdings as of {as_of.isoformat()}, the file states "
+                                f"{holdings.as_of.date().isoformat()} ({fetched.url})")
+        return Download(fund=symbol, url=fetched.url, content=body, holdings=holdings)
 
     def fetch(self, segment: Any, series: str, start: pd.Timestamp | None = None,
               end: pd.Timestamp | None = None) -> pd.DataFrame:

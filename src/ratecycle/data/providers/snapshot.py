@@ -5,7 +5,8 @@ Two layouts are read:
 * **raw layout** (as gathered from the providers): ``fred/<FRED_ID>.csv`` (``date,<ID>``),
   ``fred/fomc_meeting_dates.csv``, ``market/<TICKER>_daily.csv`` (``date,open,high,low,close,adj_close,volume``),
   ``market/ff3_factors_monthly.csv``, ``market/shiller_ie_data_monthly.csv`` and iShares holdings CSVs.
-* **export layout**: ``manifest.json`` plus ``series/<name>.csv`` (``date,value``) per catalog series;
+* **export layout**: ``manifest.json`` plus ``series/<name>.csv`` (``date,value``) per catalog series and
+  ``holdings/<FUND>_holdings_<YYYY-MM-DD>.csv`` per holdings download (the bytes as published);
   written by ``ratecycle data export`` and read back identically.
 """
 
@@ -41,6 +42,7 @@ class SnapshotProvider:
 
     root: Path
     _manifest: dict[str, dict[str, object]] | None = field(default=None, init=False, repr=False)
+    _holdings_manifest: dict[str, dict[str, object]] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).expanduser()
@@ -51,16 +53,26 @@ class SnapshotProvider:
     def manifest(self) -> dict[str, dict[str, object]]:
         """The export manifest's per-series metadata, or {} for a raw-layout snapshot (read once per provider)."""
         if self._manifest is None:
-            path = self.root / MANIFEST
-            if not path.exists():
-                self._manifest = {}
-            else:
-                try:
-                    doc = json.loads(path.read_text(encoding="utf-8"))
-                    self._manifest = dict(doc["series"])
-                except (ValueError, KeyError, TypeError) as exc:
-                    raise DataError(f"malformed manifest ({where(path)}): {exc}") from None
-        return self._manifest
+            self._read_manifest()
+        return self._manifest  # type: ignore[return-value]
+
+    def holdings_manifest(self) -> dict[str, dict[str, object]]:
+        """The export manifest's holdings entries by file name (``holdings/<name>``), or {} when there are none."""
+        if self._holdings_manifest is None:
+            self._read_manifest()
+        return self._holdings_manifest  # type: ignore[return-value]
+
+    def _read_manifest(self) -> None:
+        path = self.root / MANIFEST
+        if not path.exists():
+            self._manifest, self._holdings_manifest = {}, {}
+            return
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            self._manifest = dict(doc["series"])
+            self._holdings_manifest = dict(doc.get("holdings") or {})
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise DataError(f"malformed manifest ({where(path)}): {exc}") from None
 
     def exported(self, name: str) -> pd.DataFrame | None:
         """The series as written by ``data export``, or None when this snapshot does not hold it."""
@@ -106,8 +118,22 @@ class SnapshotProvider:
                                           value_column=value_col, file=path)
 
     def holdings_files(self) -> list[Path]:
-        """iShares holdings downloads found in the snapshot (``market/*_holdings_*.csv``)."""
-        return sorted((self.root / "market").glob("*_holdings_*.csv"))
+        """iShares holdings downloads of the snapshot: those its export manifest lists (``holdings/``), else
+        every ``market/*_holdings_*.csv`` and ``holdings/*_holdings_*.csv``. A listed file that is missing is
+        an error."""
+        if (self.root / MANIFEST).is_file():
+            names = list(self.holdings_manifest())
+            for name in names:
+                if not name or Path(name).name != name or "_holdings_" not in name:
+                    raise DataError(f"manifest holdings entry is not a <FUND>_holdings_<date>.csv file name: "
+                                    f"{name[:80]!r} ({where(self.root / MANIFEST)})")
+            listed = [self.root / "holdings" / name for name in names]
+            for path in listed:
+                if not path.is_file():
+                    raise DataError(f"manifest lists a holdings file that is missing ({where(path)})")
+            return sorted(listed)
+        found = [*(self.root / "market").glob("*_holdings_*.csv"), *(self.root / "holdings").glob("*_holdings_*.csv")]
+        return sorted(found)
 
     def source_label(self, segment: Segment) -> str:
         """Relative path of the file a segment comes from, for provenance lines."""
