@@ -243,11 +243,15 @@ def test_preset_boundary_after_the_as_of_date_is_not_used(tmp_path: Path, snapsh
     ("2024-09-17", "none", None),   # before the cycle's first cut (the 2019-20 cycle ended on 15 Mar 2020)
     ("2024-09-18", "early", 1),     # the first cut counts on its announcement day (effective the next day)
     ("2024-12-17", "early", 2),
-    ("2024-12-18", "pause", 3),     # pause_start is a boundary dated on the as-of date: it counts
+    ("2024-12-18", "early", 3),     # the cut the calendar calls pause_start: a pause is not known on its first day
+    ("2025-02-07", "early", 3),     # 51 days without a cut: still the early phase (min_pause is 52 days)
+    ("2025-02-08", "pause", 3),     # 52 days: now the pause is known
     ("2025-09-16", "pause", 3),
     ("2025-09-17", "later", 4),     # pause_end (first cut of the later phase) counts on its announcement day
     ("2001-12-11", "later", 11),    # the 2001 cycle's last cut
-    ("2001-12-12", "none", None),   # the day after the calendar's end
+    ("2001-12-12", "later", 11),    # its end is known only after max_gap (300) days without a cut
+    ("2002-10-06", "later", 11),    # 299 days
+    ("2002-10-07", "none", None),   # 300 days: the cycle is over
 ])
 def test_calendar_phase_on_boundary_days(note_cycles, day: str, phase: str, cuts: int | None) -> None:  # type: ignore[no-untyped-def]
     from ratecycle.outlook.drivers import calendar_phase

@@ -226,3 +226,23 @@ def test_summary_states_the_target_in_the_data(ds, snapshot_dir, as_of: str, exp
     ctx = make_context(ds, ReportOptions(as_of=as_of))
     cutting_cycles(ctx)
     assert f"in the data stands at {expected}." in _cycle_sentence(ctx)
+
+
+def test_a_preset_pause_or_end_is_not_known_before_the_rules_can_see_it(ds) -> None:
+    """No hindsight from the calendar: on 1 May 2008 (one day after the cut the note-2025 calendar calls the pause
+    start) the report still reads the early phase; on 12 Dec 2001 (one day after its last cut) the 2001 cycle is
+    still under way, because only max_gap (300) days without a cut show that it ended."""
+    from ratecycle.report.build import ReportOptions, make_context
+    from ratecycle.report.cyclesview import cutting_cycles
+    from ratecycle.report.sections_macro import scorecard_section
+
+    early = make_context(ds, ReportOptions(as_of="2008-05-01", preset="note-2025"))
+    current = cutting_cycles(early)[-1]
+    assert current.label.startswith("cut 2007") and current.pause is None and current.ongoing
+    assert "pause_from" not in current.extra
+    scorecard_section(early)
+    assert early.facts["outlook"].phase == "early"
+    after_end = make_context(ds, ReportOptions(as_of="2001-12-12", preset="note-2025"))
+    assert cutting_cycles(after_end)[-1].ongoing
+    scorecard_section(after_end)
+    assert after_end.facts["outlook"].phase == "later"

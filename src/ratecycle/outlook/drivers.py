@@ -59,15 +59,18 @@ class PolicyPhase:
         return self.label.cycle_start if self.label is not None and self.phase != "none" else None
 
 
-def clip_cycle(cycle: Cycle, as_of: pd.Timestamp) -> Cycle | None:
-    """A cycle as known at the end of ``as_of``: nothing dated after it, a phase boundary on or before it kept.
+def clip_cycle(cycle: Cycle, as_of: pd.Timestamp, rules: CycleRules | None = None) -> Cycle | None:
+    """A cycle as known at the end of ``as_of``: nothing dated after it, nothing known only in hindsight.
 
     Moves announced or taking effect later are dropped, as target data cut at ``as_of`` would not show them (the
-    cycle is then still running on ``as_of``); a pause ending later is dropped too, its start kept in
-    ``extra['pause_from']`` when it is on or before ``as_of``. A calendar cycle's end becomes its last cut known
-    on ``as_of``: a calendar boundary is a cut dated by announcement, so it counts that day even before the
-    effective-dated target data shows it.
+    cycle is then still running on ``as_of``); a pause ending later is dropped too. Its start is kept in
+    ``extra['pause_from']`` only once ``rules.min_pause`` days have passed without a cut: before that, the last
+    cut looks like any other cut of the early phase. A calendar cycle's end becomes its last cut known on
+    ``as_of`` (a calendar boundary is a cut dated by announcement, so it counts that day even before the
+    effective-dated target data shows it), and the cycle stays under way until ``rules.max_gap`` days have
+    passed without a cut, as in detection: that a cut was the last is known only then.
     """
+    rules = rules or CycleRules()
     if cycle.start > as_of:
         return None
     moves = tuple(m for m in cycle.moves if m.announced <= as_of and m.effective <= as_of)
@@ -79,19 +82,23 @@ def clip_cycle(cycle: Cycle, as_of: pd.Timestamp) -> Cycle | None:
     if pause is not None and pause.end > as_of:
         changes.update(pause=None, pauses=(), ongoing=True)
         if pause.start <= as_of:
-            extra["pause_from"] = pause.start
+            extra["calendar_cut"] = pause.start  # a cut on its day, whether or not a pause is known to follow
+            if (as_of - pause.start).days >= rules.min_pause:
+                extra["pause_from"] = pause.start
         pause = None
     elif any(p.end > as_of for p in cycle.pauses):
         changes["pauses"] = tuple(p for p in cycle.pauses if p.end <= as_of)
     cal_end = cycle.calendar_end
     if cal_end is not None:
         known = [m.announced for m in moves] + [cycle.start] + [d for d in (
-            extra.get("pause_from"), pause.start if pause else None, pause.end if pause else None) if d is not None]
+            extra.get("calendar_cut"), pause.start if pause else None, pause.end if pause else None) if d is not None]
         latest = max(known)
         if cal_end > as_of:
             changes.update(calendar_end=latest, ongoing=True)
         elif latest > cal_end:
             changes["calendar_end"] = latest
+        if not cycle.ongoing and cal_end <= as_of and (as_of - min(cal_end, latest)).days < rules.max_gap:
+            changes["ongoing"] = True  # ended in hindsight, but no gap long enough to show it yet
     data_end = cycle.extra.get("data_end")
     if data_end is not None and data_end > as_of:
         extra["data_end"] = as_of
@@ -107,14 +114,15 @@ def clip_cycle(cycle: Cycle, as_of: pd.Timestamp) -> Cycle | None:
 def known_cuts(cycle: Cycle, as_of: pd.Timestamp) -> list[pd.Timestamp]:
     """Announcement days of the cycle's cuts known on ``as_of``, sorted.
 
-    The cuts in the target data, plus, for a calendar cycle, its boundary days (each one a cut) that fall after
-    the last of them and on or before ``as_of``: the target data dates a change by its effective day, so a cut
-    announced on the as-of date is in the calendar but not yet in the data.
+    The cuts in the target data, plus, for a calendar cycle, its boundary days (each one a cut, including a pause
+    start not yet known as one: ``extra['calendar_cut']``) that fall after the last of them and on or before
+    ``as_of``: the target data dates a change by its effective day, so a cut announced on the as-of date is in
+    the calendar but not yet in the data.
     """
     days = sorted({m.announced for m in cycle.moves if m.announced <= as_of and m.effective <= as_of})
     if cycle.calendar_start is None:
         return days
-    bounds = [cycle.start, cycle.end, cycle.extra.get("pause_from"),
+    bounds = [cycle.start, cycle.end, cycle.extra.get("pause_from"), cycle.extra.get("calendar_cut"),
               *((cycle.pause.start, cycle.pause.end) if cycle.pause is not None else ())]
     after = {d for d in bounds if d is not None and d <= as_of and (not days or d > days[-1])}
     return days + sorted(after)
@@ -137,13 +145,14 @@ def calendar_phase(cycles: Sequence[Cycle], as_of: pd.Timestamp, rules: CycleRul
     """Phase on ``as_of`` from a list of cutting cycles (a calendar) as known that day.
 
     The current cycle is the latest one begun on or before ``as_of``; it is under way while it is ongoing or
-    until its end date. Its later phase has begun once the pause's end is on or before ``as_of``, it is in its
-    pause once the pause's start is, else in its early phase. ``rules.min_pause`` only marks a later phase
-    that is pausing again, as in the detected label.
+    until ``rules.max_gap`` days after its last cut. Its later phase has begun once the pause's end is on or
+    before ``as_of``; it is in its pause once ``rules.min_pause`` days have passed since the pause's start, else
+    in its early phase; a later phase with no cut for ``rules.min_pause`` days is pausing again, as in the
+    detected label.
     """
     rules = rules or CycleRules()
     name = calendar_name(cycles)
-    known = [c for c in (clip_cycle(c, as_of) for c in cycles if c.direction == "cut") if c is not None]
+    known = [c for c in (clip_cycle(c, as_of, rules) for c in cycles if c.direction == "cut") if c is not None]
     current = max(known, key=lambda c: c.start) if known else None
     if current is None or not (current.ongoing or as_of <= current.end):
         return PolicyPhase("none", None, name)

@@ -177,9 +177,9 @@ def scorecard(inputs: OutlookInputs, *, weights: str | Mapping[str, float] | Non
         phase: PolicyPhase = policy_phase(inputs, rules)
     else:
         given = list(cycles)
-        cycles = [c for c in (clip_cycle(c, as_of) for c in given if c.direction == "cut") if c is not None]
+        cycles = [c for c in (clip_cycle(c, as_of, rules) for c in given if c.direction == "cut") if c is not None]
         # named from the cycles given: clipping may leave none (all begin after the as-of date)
-        phase = replace(policy_phase(inputs, cycles=cycles), calendar=calendar_name(given))
+        phase = replace(policy_phase(inputs, rules, cycles=cycles), calendar=calendar_name(given))
     # The scorecard uses the study's windows, not its intervals or tests: skip the costly permutation test.
     study = event_study(inputs.prices_a, inputs.prices_b, cycles, anchor=phase.anchor, months=months,
                         convention=convention, with_baseline=False, reps=reps)

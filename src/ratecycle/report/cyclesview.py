@@ -15,7 +15,7 @@ def cutting_cycles(ctx: Context) -> list[Any]:
     if "cycles" not in ctx.facts:
         cycles_mod = analysis("cycles")
         found = cycles_mod.cycles_from_source(ctx.data, rules=ctx.rules, direction="cut", preset=ctx.preset)
-        clipped = [c for c in (clip_cycle(c, ctx.as_of) for c in found) if c is not None]
+        clipped = [c for c in (clip_cycle(c, ctx.as_of, ctx.rules) for c in found) if c is not None]
         ctx.facts["cycles"] = clipped
     return list(ctx.facts["cycles"])
 
