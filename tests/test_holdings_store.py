@@ -151,6 +151,8 @@ def test_export_file_not_matching_manifest_is_rejected(imported: Path, tmp_path:
     (lambda b: b.replace(b'"1,532,594,919.50"', b'"1,5x2"', 1), r"bad number '1,5x2' in column 'Market Value'"),
     (lambda b: b.replace(b"Fund Holdings as of", b"Fund Holdings on", 1), "missing preamble"),
     (lambda b: b"", "empty holdings file"),
+    # cut off at a line end inside the table: it still parses, but the closing blank line and text are missing
+    (lambda b: b"\n".join(b.split(b"\n")[:500]) + b"\n", "ends inside its table"),
 ])
 def test_corrupt_holdings_file_fails_the_whole_import(store_copy: Store, snapshot_dir: Path, raw_file: Path,
                                                       tmp_path: Path, edit, message: str) -> None:  # type: ignore[no-untyped-def]

@@ -390,7 +390,7 @@ def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 def checked_holdings(files: Iterable[HoldingsFile]) -> list[tuple[HoldingsFile, StoredHoldings]]:
     """Parse every holdings file (before anything is written): each gets its stated date, row count and sha256."""
-    from .providers.ishares import parse_holdings
+    from .providers.ishares import parse_holdings, table_closed
 
     out: list[tuple[HoldingsFile, StoredHoldings]] = []
     seen: dict[tuple[str, str], str] = {}
@@ -399,6 +399,9 @@ def checked_holdings(files: Iterable[HoldingsFile]) -> list[tuple[HoldingsFile, 
         if not fund or not fund.replace(".", "").replace("-", "").isalnum():
             raise DataError(f"bad fund ticker {file.fund!r} for holdings file {file.origin or file.file_name}")
         parsed = parse_holdings(file.content, source=file.origin or file.file_name)
+        if not table_closed(file.content):
+            raise DataError(f"holdings file {file.origin or file.file_name} ends inside its table (no blank line and "
+                            "closing text after it, as every download has): cut off, nothing was written")
         as_of = parsed.as_of.date().isoformat()
         key = (fund, as_of)
         if key in seen:

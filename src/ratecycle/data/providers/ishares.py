@@ -201,7 +201,7 @@ class Download:
     holdings: Holdings
 
 
-def _table_closed(raw: bytes) -> bool:
+def table_closed(raw: bytes) -> bool:
     """True when a (parseable) holdings file has a blank line after its table followed by more text.
 
     Every published download ends with the legal disclaimer, so a file ending in the middle of the table
@@ -266,7 +266,7 @@ class Provider(HttpProvider):
             holdings = parse_holdings(body, source=fetched.url)
         except DataError as exc:
             raise ProviderError(f"ishares {symbol}: the download is not a holdings file: {exc}") from None
-        if not _table_closed(body):
+        if not table_closed(body):
             raise ProviderError(f"ishares {symbol}: the download is cut off (no blank line and disclaimer after "
                                 f"the last holding, row {int(holdings.rows['row'].iloc[-1])}) ({fetched.url})")
         if as_of is not None and holdings.as_of.date() > as_of:
