@@ -218,3 +218,8 @@ def test_max_drawdowns_every_window_of_small_series(n: int) -> None:
             peak = max(peak, x)
             worst = min(worst, x / peak - 1.0)
         assert got[k] == worst, (n, s, e)
+
+
+def test_max_drawdowns_refuses_an_end_past_the_data() -> None:
+    with pytest.raises(IndexError, match="past the last close"):
+        max_drawdowns(np.array([1.0, 2.0, 3.0]), np.array([0]), np.array([3]))

@@ -259,3 +259,13 @@ def test_summarize_sign_test_uses_the_baseline_hit_rate() -> None:
     by_hand = 4 * 0.4 ** 3 * 0.6 + 0.4 ** 4  # P(X >= 3), X ~ Binomial(4, 0.4)
     assert s.sign_test_p == pytest.approx(by_hand, rel=1e-12)
     assert summarize(events).sign_test_rate == 0.5 and summarize(np.array([])).sign_test_p is None
+
+
+def test_binomial_tail_many_trials_and_edge_rates() -> None:
+    from ratecycle.events.stats import binomial_tail
+
+    assert binomial_tail(1500, 3000, 0.5) == pytest.approx(float(stats.binom.sf(1499, 3000, 0.5)), rel=1e-9)
+    assert binomial_tail(2900, 3000, 0.9) == pytest.approx(float(stats.binom.sf(2899, 3000, 0.9)), rel=1e-9)
+    assert binomial_tail(3, 5, 0.0) == 0.0 and binomial_tail(3, 5, 1.0) == 1.0 and binomial_tail(0, 5, 0.3) == 1.0
+    with pytest.raises(ValueError):
+        binomial_tail(6, 5, 0.5)

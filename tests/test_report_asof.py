@@ -54,3 +54,10 @@ def test_what_happened_next_marks_a_cut_window_partial_everywhere(ds: DataSource
     last_rut = _raw_dates(snapshot_dir / "market" / "RUT_daily.csv")[-1]
     assert data["partial"] is True and data["realised"]["incomplete"] is True
     assert data["realised"]["end_a"] <= last_rut < data["horizon"]
+
+
+def test_fama_french_source_line_uses_its_lag(ds: DataSource) -> None:
+    """SMB for month M counts from the end of M+1, in the source line as in the section that uses it."""
+    ctx = make_context(ds, ReportOptions(as_of="2008-10-09"))
+    assert ctx.latest_known("ff_factors:SMB") == ("latest month published by 9 Oct 2008: Aug 2008 "
+                                                  "(month M counts from the end of M+1)")

@@ -201,7 +201,8 @@ def test_history_sentence_gives_the_chance_of_the_record(ds) -> None:
     rate = float((study.baseline.spreads > 0).mean())
     text = _history_sentence(ctx)
     assert text is not None and "in 4 of 4 past cutting cycles" in text
-    assert f"by chance with probability {rate ** 4:.3f}" in text and f"({100 * rate:.0f}%)" in text
+    assert f"at least this good would arise by chance with probability {rate ** 4:.3f}" in text
+    assert f"({100 * rate:.0f}%)." in text
 
 
 @pytest.mark.parametrize(("as_of", "expected"), [("2025-09-17", "4.25-4.50%"), ("2026-08-21", "3.50-3.75%"),
@@ -246,3 +247,19 @@ def test_a_preset_pause_or_end_is_not_known_before_the_rules_can_see_it(ds) -> N
     assert cutting_cycles(after_end)[-1].ongoing
     scorecard_section(after_end)
     assert after_end.facts["outlook"].phase == "later"
+
+
+def test_history_sentence_says_when_a_record_is_no_better_than_chance(ds) -> None:
+    from types import SimpleNamespace
+
+    from ratecycle.events.stats import binomial_tail
+    from ratecycle.report.build import ReportOptions, make_context
+    from ratecycle.report.summary import _history_sentence
+
+    ctx = make_context(ds, ReportOptions())
+    p = binomial_tail(3, 7, 0.47)
+    summary = {"n": 7, "hits": 3, "mean": -0.01, "mean_percentile": 0.4, "small_sample": True,
+               "sign_test_p": p, "sign_test_rate": 0.47}
+    ctx.facts["study"] = SimpleNamespace(to_dict=lambda: {"summary": summary})
+    text = _history_sentence(ctx)
+    assert text is not None and f"probability {p:.3f}" in text and "so it is no better than chance." in text

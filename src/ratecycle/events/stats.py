@@ -119,7 +119,14 @@ def binomial_tail(hits: int, n: int, rate: float) -> float:
         raise ValueError(f"hits must lie in 0..n, got {hits} of {n}")
     if hits == 0:
         return 1.0
-    return float(min(1.0, sum(math.comb(n, k) * rate ** k * (1.0 - rate) ** (n - k) for k in range(hits, n + 1))))
+    if rate <= 0.0 or rate >= 1.0:
+        return 1.0 if rate >= 1.0 else 0.0
+    # in logs, so thousands of trials neither overflow the binomial coefficient nor underflow the powers
+    log_p, log_q = math.log(rate), math.log1p(-rate)
+    terms = [math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1) + k * log_p + (n - k) * log_q
+             for k in range(hits, n + 1)]
+    top = max(terms)
+    return float(min(1.0, math.exp(top) * math.fsum(math.exp(t - top) for t in terms)))
 
 
 def summarize(spreads: np.ndarray, *, excluded: int = 0, baseline: np.ndarray | None = None,

@@ -159,6 +159,8 @@ def max_drawdowns(closes: np.ndarray, start_index: np.ndarray, end_index: np.nda
     valid = (start_index >= 0) & (end_index >= start_index)
     if not valid.any():
         return out
+    if int(end_index[valid].max()) >= closes.size:
+        raise IndexError(f"window end index {int(end_index[valid].max())} is past the last close ({closes.size - 1})")
     size = 1 << max(1, int(closes.size - 1).bit_length())
     high, low, best = _drawdown_tree(closes, size)
     left = start_index[valid] + size  # half-open [left, right) over the tree's leaves

@@ -24,6 +24,10 @@ DISPLAY_NAMES = {
 }
 
 
+FAMA_FRENCH_LAG_MONTHS = 1
+"""The Fama-French library adds month M about a month after it ends: month M counts from the end of M+1."""
+
+
 def publication_lag_months(name: str) -> int:
     """Documented months after a monthly observation's month before it is published (0 when not documented)."""
     from ..inflation import PUBLICATION_LAG_MONTHS as PCE_LAG
@@ -31,6 +35,8 @@ def publication_lag_months(name: str) -> int:
 
     if name in {"core_pce", "pce"}:
         return PCE_LAG
+    if name.startswith("ff_factors:"):
+        return FAMA_FRENCH_LAG_MONTHS
     return PUBLICATION_LAG_MONTHS.get(name, 0)
 
 

@@ -7,7 +7,8 @@ from typing import Any
 from ..outlook.drivers import clip_cycle, known_cuts
 from .context import Context, analysis
 
-__all__ = ["calendar_label", "clip_cycle", "cutting_cycles", "cycle_name", "known_cuts", "scorecard_cycles"]
+__all__ = ["calendar_label", "clip_cycle", "cutting_cycles", "cycle_name", "known_cuts", "mark_running_phase",
+           "scorecard_cycles"]
 
 
 def cutting_cycles(ctx: Context) -> list[Any]:
@@ -33,3 +34,13 @@ def calendar_label(ctx: Context) -> str | None:
 def cycle_name(cycle: Any) -> str:
     """Short label of a cycle for tables and chart axes, e.g. 'cut 2019-07'."""
     return str(cycle.label)
+
+
+def mark_running_phase(rows: list[dict[str, Any]], cycles: list[Any], phase_windows: set[str]) -> None:
+    """Flag as incomplete the latest phase row of every cycle still under way: later cuts may extend it."""
+    for cycle in cycles:
+        if not cycle.ongoing:
+            continue
+        mine = [r for r in rows if r["cycle"] == cycle.label and r["window"] in phase_windows]
+        if mine:
+            mine[-1]["incomplete"] = True

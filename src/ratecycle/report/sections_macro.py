@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .context import CONVENTION, Context, analysis, api
-from .cyclesview import calendar_label, cutting_cycles, scorecard_cycles
+from .cyclesview import calendar_label, cutting_cycles, mark_running_phase, scorecard_cycles
 from .fmt import date_text, pp
 from .model import Column, Section, Table
 from .sections_macro_parts import curve_section, inflation_section, rebalancing_section
@@ -120,6 +120,7 @@ def _value_vs_index(ctx: Context) -> list[Any]:
     rows = [{"cycle": r["cycle"], "window": r["window"].replace("_", " "), "start": r["start_a"], "end": r["end_a"],
              "return_a": r["return_a"], "return_b": r["return_b"], "spread": r["spread"],
              "incomplete": r["incomplete"]} for r in res.to_dict()["rows"] if not r["before_data"]]
+    mark_running_phase(rows, cycles, {"early", "pause", "later"})
     table = Table(
         title="Small-cap value (IWN) against the whole Russell 2000 fund (IWM), by cycle phase",
         columns=(Column("cycle", "Cycle"), Column("window", "Phase"), Column("start", "From close", "date"),

@@ -6,8 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from .context import CONVENTION, Context, Unavailable, analysis, api
-from .cyclesview import cutting_cycles, known_cuts
+from .context import CONVENTION, Context, Unavailable, analysis, api, publication_lag_months
+from .cyclesview import cutting_cycles, known_cuts, mark_running_phase
 from .figures import PALETTE, PHASE_COLORS, line
 from .fmt import date_text, pct, pp
 from .model import Band, Column, Figure, Section, Table, Trace
@@ -114,12 +114,7 @@ def phases_section(ctx: Context) -> Section:
         rows.append({"cycle": r["cycle"], "window": PHASE_LABELS.get(r["window"], r["window"].replace("_", " ")),
                      "start": r["start_a"], "end": r["end_a"], "return_a": r["return_a"], "return_b": r["return_b"],
                      "spread": r["spread"], "incomplete": r["incomplete"]})
-    # the latest phase of a cycle still under way is not over either: more cuts may extend it
-    ongoing = {c.label for c in cycles if c.ongoing}
-    for label in ongoing:
-        phase_rows = [r for r in rows if r["cycle"] == label and r["window"] in ("early phase", "pause", "later phase")]
-        if phase_rows:
-            phase_rows[-1]["incomplete"] = True
+    mark_running_phase(rows, cycles, {"early phase", "pause", "later phase"})
     bars = [r for r in rows if r["window"] in ("early phase", "later phase") and r["start"] != r["end"]]
     x = tuple(f"{r['cycle'].removeprefix('cut ')} {r['window'].split()[0]}" for r in bars)
     figure = Figure(
@@ -398,7 +393,7 @@ def _long_history_blocks(ctx: Context, events: Any) -> list[Any]:
     if not hasattr(events, "smb_study") or not ctx.data.has("ff_factors:SMB"):
         return ["The long-history check with Fama-French SMB is not available in this build or data source."]
     known_at = api("valuation", "known_at")
-    smb = known_at(ctx.prices("ff_factors:SMB"), ctx.as_of, 1)
+    smb = known_at(ctx.prices("ff_factors:SMB"), ctx.as_of, publication_lag_months("ff_factors:SMB"))
     cycles_mod = analysis("cycles")
     if hasattr(cycles_mod, "long_history_cycles") and ctx.data.has("fed_funds_monthly"):
         fedfunds = known_at(ctx.prices("fed_funds_monthly"), ctx.as_of, 0)

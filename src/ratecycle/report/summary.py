@@ -89,8 +89,9 @@ def _history_sentence(ctx: Context) -> str | None:
     pctile = "" if s["mean_percentile"] is None else (
         f", at the {cell(100 * s['mean_percentile'], 'pctile')} percentile of all {ctx.months}-month windows")
     chance = "" if s.get("sign_test_p") is None else (
-        f" A record this good would arise by chance with probability {s['sign_test_p']:.3f} if each cycle were "
-        f"ahead as often as an average {ctx.months}-month window ({100 * s['sign_test_rate']:.0f}%).")
+        f" A record at least this good would arise by chance with probability {s['sign_test_p']:.3f} if each cycle "
+        f"were ahead as often as an average {ctx.months}-month window ({100 * s['sign_test_rate']:.0f}%)"
+        + (", so it is no better than chance." if s["sign_test_p"] >= 0.5 else "."))
     return (f"History: in {s['hits']} of {s['n']} past cutting cycles the {a} beat the {b} over the "
             f"{ctx.months} months after the later phase began; mean spread {pp(s['mean'])}{pctile}.{chance}{flag}")
 
