@@ -61,3 +61,10 @@ def test_fama_french_source_line_uses_its_lag(ds: DataSource) -> None:
     ctx = make_context(ds, ReportOptions(as_of="2008-10-09"))
     assert ctx.latest_known("ff_factors:SMB") == ("latest month published by 9 Oct 2008: Aug 2008 "
                                                   "(month M counts from the end of M+1)")
+
+
+def test_holdings_through_the_as_of_view_stop_at_the_date(ds: DataSource) -> None:
+    """The IWM download dated 5 May 2026 is seen on that day and after, not before."""
+    assert [h.as_of for h in AsOfSource(base=ds, as_of=pd.Timestamp("2026-05-05")).holdings("IWM")] == \
+        [pd.Timestamp("2026-05-05")]
+    assert AsOfSource(base=ds, as_of=pd.Timestamp("2026-05-04")).holdings("iwm") == []

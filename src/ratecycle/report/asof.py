@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -10,6 +11,9 @@ from ..data import frames
 from ..data.catalog import get_spec
 from ..data.meta import SeriesMeta
 from ..data.source import DataSource
+
+if TYPE_CHECKING:
+    from ..data.providers.ishares import Holdings
 
 
 @dataclass
@@ -52,6 +56,10 @@ class AsOfSource(DataSource):
                 last=None if cut.empty else cut["date"].iloc[-1].date().isoformat(),
                 rows=len(cut), content_hash=frames.content_hash(cut))
         return self._meta[name]
+
+    def holdings(self, fund: str) -> list[Holdings]:
+        """The base's holdings downloads of ``fund`` dated on or before the as-of date."""
+        return [h for h in self.base.holdings(fund) if h.as_of <= self.as_of]
 
     def loaded(self) -> list[str]:
         """Names of the series read so far through this view, in first-use order (for the sources table)."""
