@@ -174,15 +174,12 @@ def valuation(
     if len(window) < max(min_obs, 2):
         raise DataError(f"series {label}: only {len(window)} observations in the {years}-year window to "
                         f"{last.date()} (need {max(min_obs, 2)})")
-    mean = float(window.mean())
-    std = float(window.std(ddof=1))
-    z = (value - mean) / std if std > 0 else float("nan")
     released = release_dates(pd.DatetimeIndex([last]), lag_months)[0]
     return Valuation(
         series=label, description=DESCRIPTIONS.get(label, label), as_of=to_timestamp(as_of),
         observation_date=last, released=pd.Timestamp(released), value=value, window_years=float(years),
-        window_start=pd.Timestamp(window.index[0]), window_count=len(window), mean=mean, std=std, zscore=z,
-        lower2=mean - 2 * std, lower1=mean - std, upper1=mean + std, upper2=mean + 2 * std,
+        window_start=pd.Timestamp(window.index[0]), window_count=len(window),
+        **_window_stats(window.to_numpy(dtype="float64"), value),
         percentile=percentile_in_history(known, value), history_start=pd.Timestamp(known.index[0]),
         history_count=len(known), lag_months=lag_months,
     )
@@ -375,18 +372,18 @@ class PEData:
         first, end = self._window(t, when, years, min_obs)
         window = self.pe_values[first:end]
         known = self.pe_values[:end]
-        mean, std = float(window.mean()), float(window.std(ddof=1))
         value = price / earnings
         lagged = float(self.pe_values[end - 1])
+        stats = _window_stats(window, value)
         return PriceUpdatedPE(
             series=self.name, description=PRICE_UPDATED_DESCRIPTION, as_of=when, price=price, price_date=price_date,
             earnings=earnings, earnings_month=earnings_month, earnings_released=_ts(self.earnings_released[j - 1]),
             value=value, window_years=float(years), window_start=_ts(self.pe_months[first]),
-            window_count=end - first, mean=mean, std=std, zscore=_z(value, mean, std),
-            lower2=mean - 2 * std, lower1=mean - std, upper1=mean + std, upper2=mean + 2 * std,
+            window_count=end - first, **stats,
             percentile=float((known <= value).mean() * 100.0), history_start=_ts(self.pe_months[0]),
             history_count=end, lagged_month=_ts(self.pe_months[end - 1]),
-            lagged_released=_ts(self.pe_released[end - 1]), lagged_value=lagged, lagged_zscore=_z(lagged, mean, std),
+            lagged_released=_ts(self.pe_released[end - 1]), lagged_value=lagged,
+            lagged_zscore=_z(lagged, stats["mean"], stats["std"]),
             lagged_percentile=float((known <= lagged).mean() * 100.0), lag_months=self.lag_months,
         )
 
@@ -396,15 +393,13 @@ class PEData:
         when = to_timestamp(as_of)
         t = np.iinfo(np.int64).max if when is None else when.as_unit("ns").value
         first, end = self._window(t, when, years, min_obs)
-        window = self.pe_values[first:end]
-        mean, std = float(window.mean()), float(window.std(ddof=1))
         value = float(self.pe_values[end - 1])
         return Valuation(
             series=self.name, description=DESCRIPTIONS.get(self.name, self.name), as_of=when,
             observation_date=_ts(self.pe_months[end - 1]), released=_ts(self.pe_released[end - 1]), value=value,
-            window_years=float(years), window_start=_ts(self.pe_months[first]), window_count=end - first, mean=mean,
-            std=std, zscore=_z(value, mean, std), lower2=mean - 2 * std, lower1=mean - std, upper1=mean + std,
-            upper2=mean + 2 * std, percentile=float((self.pe_values[:end] <= value).mean() * 100.0),
+            window_years=float(years), window_start=_ts(self.pe_months[first]), window_count=end - first,
+            **_window_stats(self.pe_values[first:end], value),
+            percentile=float((self.pe_values[:end] <= value).mean() * 100.0),
             history_start=_ts(self.pe_months[0]), history_count=end, lag_months=self.lag_months, note=note,
         )
 
@@ -435,6 +430,13 @@ def pe_reading(prices: pd.Series | None, earnings: pd.Series | None, pe: pd.Seri
 
 def _z(value: float, mean: float, std: float) -> float:
     return (value - mean) / std if std > 0 else float("nan")
+
+
+def _window_stats(window: np.ndarray, value: float) -> dict[str, float]:
+    """Mean, sample standard deviation, the value's z-score and the +-1/+-2 sigma bands of a trailing window."""
+    mean, std = float(window.mean()), float(window.std(ddof=1))
+    return {"mean": mean, "std": std, "zscore": _z(value, mean, std), "lower2": mean - 2 * std,
+            "lower1": mean - std, "upper1": mean + std, "upper2": mean + 2 * std}
 
 
 def _plain(value: Any) -> Any:
