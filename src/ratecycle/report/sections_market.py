@@ -177,18 +177,10 @@ def _note_check(ctx: Context) -> list[Any]:
                             cycles_mod.cycles_from_source(ctx.data, direction="cut", preset="note-2025")) if c]
     result = note_check(ctx.prices(ctx.a), ctx.prices(ctx.b), calendar)
     names = dict(zip(ctx.pair, ctx.names, strict=True))
-    summaries = {c.key: c.summary for c in result.claims}
-    rows = tuple({"claim": summaries[r["claim"]], "series": names.get(r["series"], r["series"]),
-                  "stated": r["stated"], "daily": r["daily"], "month_end": r["month_end"],
-                  "prior_month_end": r["prior_month_end"], "reproduced_by": r["reproduced_by"],
-                  "window": r["window_found"]} for r in result.table())
-    table = Table(
-        title="The seed note's figures against this data, by window convention",
-        columns=(Column("claim", "Claim in the note"), Column("series", "Series"), Column("stated", "Stated"),
-                 Column("daily", "daily", "pct"), Column("month_end", "month_end", "pct"),
-                 Column("prior_month_end", "prior_month_end", "pct"), Column("reproduced_by", "Reproduced by"),
-                 Column("window", "Window that matches")),
-        rows=rows, source=ctx.source(ctx.a, ctx.b, extra="calendar preset note-2025"),
+    table = _claim_table(
+        result, names, title="The seed note's figures against this data, by window convention",
+        claim_label="Claim in the note", reproduced_label="Reproduced by", with_window=True,
+        source=ctx.source(ctx.a, ctx.b, extra="calendar preset note-2025"),
         notes=(f"Reproduced: within {result.tolerance_pp:.1f} pp of the stated figure (or its rounding).",
                "Window that matches: besides the three conventions, windows starting and ending on nearby days (the "
                "month end before, the first trading day of the month, the announcement day, the month end) are "
@@ -231,21 +223,31 @@ def _stated_value(text: str) -> float | None:
         return None
 
 
+def _claim_table(result: Any, names: dict[str, str], *, title: str, claim_label: str, reproduced_label: str,
+                 with_window: bool, source: str, notes: tuple[str, ...]) -> Table:
+    """A note-check result as a table: one row per claim and series, our value under each convention."""
+    summaries = {c.key: c.summary for c in result.claims}
+    rows = tuple({"claim": summaries[r["claim"]], "series": names.get(r["series"], r["series"]),
+                  "stated": r["stated"], "daily": r["daily"], "month_end": r["month_end"],
+                  "prior_month_end": r["prior_month_end"], "reproduced_by": r["reproduced_by"],
+                  **({"window": r["window_found"]} if with_window else {})} for r in result.table())
+    return Table(
+        title=title,
+        columns=(Column("claim", claim_label), Column("series", "Series"), Column("stated", "Stated"),
+                 Column("daily", "daily", "pct"), Column("month_end", "month_end", "pct"),
+                 Column("prior_month_end", "prior_month_end", "pct"), Column("reproduced_by", reproduced_label),
+                 *((Column("window", "Window that matches"),) if with_window else ())),
+        rows=rows, source=source, notes=notes)
+
+
 def _early_claims(ctx: Context, note_check: Any, calendar: list[Any], names: dict[str, str]) -> list[Any]:
     """The note's early-phase statements (both indices down in 2001 and 2007-08, both up in 2002-03 and 2019)."""
     claims = api("events", "NOTE_2025_EARLY_CLAIMS")
     result = note_check(ctx.prices(ctx.a), ctx.prices(ctx.b), calendar, claims=claims)
-    summaries = {c.key: c.summary for c in result.claims}
-    rows = tuple({"claim": summaries[r["claim"]], "series": names.get(r["series"], r["series"]),
-                  "stated": r["stated"], "daily": r["daily"], "month_end": r["month_end"],
-                  "prior_month_end": r["prior_month_end"], "reproduced_by": r["reproduced_by"]}
-                 for r in result.table())
-    table = Table(
-        title="The seed note's early-phase statements against this data",
-        columns=(Column("claim", "Statement in the note"), Column("series", "Series"), Column("stated", "Stated"),
-                 Column("daily", "daily", "pct"), Column("month_end", "month_end", "pct"),
-                 Column("prior_month_end", "prior_month_end", "pct"), Column("reproduced_by", "Sign holds under")),
-        rows=rows, source=ctx.source(ctx.a, ctx.b, extra="dates from the note's wording (months)"),
+    table = _claim_table(
+        result, names, title="The seed note's early-phase statements against this data",
+        claim_label="Statement in the note", reproduced_label="Sign holds under", with_window=False,
+        source=ctx.source(ctx.a, ctx.b, extra="dates from the note's wording (months)"),
         notes=("The note names months only: each window runs from the first cut of the cycle to the end of the month "
                "before the month the note says the pause began.",
                "A window that starts and ends in the same month returns 0 under the month-based conventions."))
