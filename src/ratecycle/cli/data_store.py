@@ -41,6 +41,14 @@ def _expand(names: list[str]) -> list[str]:
     return out
 
 
+def _refuse_offline(command: str, snapshot: Path | None, purpose: str) -> None:
+    """A download command under --snapshot / RATECYCLE_SNAPSHOT: one error naming the import that does the job."""
+    if snapshot is not None:
+        raise RatecycleError(f"{command} downloads into the store and is not available offline (--snapshot "
+                             f"{snapshot} / RATECYCLE_SNAPSHOT is set); {purpose} run: "
+                             f"ratecycle data import {snapshot}")
+
+
 @data_app.command("fetch")
 def fetch(
     series: Annotated[list[str] | None, typer.Argument(help="Series or groups to update (default: all).")] = None,
@@ -54,10 +62,7 @@ def fetch(
     as_csv: CsvOpt = False,
 ) -> None:
     """Download what each series is missing (plus a short overlap for revisions) into the store, atomically."""
-    if snapshot is not None:
-        raise RatecycleError(f"data fetch downloads into the store and is not available offline (--snapshot "
-                             f"{snapshot} / RATECYCLE_SNAPSHOT is set); to fill the store from it run: "
-                             f"ratecycle data import {snapshot}")
+    _refuse_offline("data fetch", snapshot, "to fill the store from it")
     check_output_flags(as_json, as_csv)
     from ..data.catalog import get_spec
 
@@ -114,10 +119,7 @@ def fetch_holdings(
     as_csv: CsvOpt = False,
 ) -> None:
     """Download funds' holdings CSVs from iShares into the store (byte for byte, one per fund and stated date)."""
-    if snapshot is not None:
-        raise RatecycleError(f"data fetch-holdings downloads into the store and is not available offline "
-                             f"(--snapshot {snapshot} / RATECYCLE_SNAPSHOT is set); to store a snapshot's holdings "
-                             f"run: ratecycle data import {snapshot}")
+    _refuse_offline("data fetch-holdings", snapshot, "to store a snapshot's holdings")
     check_output_flags(as_json, as_csv)
     from .._typing import to_timestamp
     from ..data.update import update_holdings
