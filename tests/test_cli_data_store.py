@@ -5,25 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-from ratecycle.cli.main import run
+from cli_run import cli
 from ratecycle.data.store import Store
-
-
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run ``ratecycle ARGS`` as the console script does; returns (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["ratecycle", *args])
-    code = 0
-    try:
-        run()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def one_line_error(code: int, err: str) -> str:

@@ -11,14 +11,13 @@ import hashlib
 import json
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 from pytest_httpserver import HTTPServer
 
-from ratecycle.cli.main import run
+from cli_run import cli
 from ratecycle.composition import sector_weights
 from ratecycle.data.snapshot_io import export_store, import_snapshot
 from ratecycle.data.source import DataSource
@@ -49,18 +48,6 @@ def raw_sector_weights(path: Path) -> dict[str, float]:
     for sector, value in values:
         out[sector] = out.get(sector, 0.0) + value / total
     return out
-
-
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run ``ratecycle ARGS`` in process as the console script does; returns (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["ratecycle", *args])
-    code = 0
-    try:
-        run()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture(scope="module")
