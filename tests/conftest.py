@@ -38,3 +38,26 @@ def ds(snapshot_dir: Path):  # type: ignore[no-untyped-def]
 def httpserver_listen_address() -> tuple[str, int]:
     """pytest-httpserver listens on 127.0.0.1 with an ephemeral port (never a name that could resolve elsewhere)."""
     return ("127.0.0.1", 0)
+
+
+@pytest.fixture(scope="module")
+def imported(snapshot_dir: Path, ds, tmp_path_factory: pytest.TempPathFactory) -> Path:  # type: ignore[no-untyped-def]
+    """A store holding the whole snapshot, series and holdings (imported once per module; tests copy it to write)."""
+    from ratecycle.data.snapshot_io import import_snapshot
+    from ratecycle.data.store import Store
+
+    path = tmp_path_factory.mktemp("store") / "imported.duckdb"
+    import_snapshot(snapshot_dir, Store(path), source=ds)  # reuses the session's parsed snapshot
+    return path
+
+
+@pytest.fixture
+def store_copy(imported: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A private copy of the imported store, for tests that write."""
+    import shutil
+
+    from ratecycle.data.store import Store
+
+    target = tmp_path / "copy.duckdb"
+    shutil.copyfile(imported, target)
+    return Store(target)

@@ -50,22 +50,6 @@ def raw_sector_weights(path: Path) -> dict[str, float]:
     return out
 
 
-@pytest.fixture(scope="module")
-def imported(snapshot_dir: Path, ds: DataSource, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real snapshot imported into a store once per module (tests copy it before writing)."""
-    path = tmp_path_factory.mktemp("holdings") / "store.duckdb"
-    result = import_snapshot(snapshot_dir, Store(path), source=ds)
-    assert [(h.fund, h.as_of) for h in result.holdings] == [("IWM", "2026-05-05")]
-    return path
-
-
-@pytest.fixture
-def store_copy(imported: Path, tmp_path: Path) -> Store:
-    target = tmp_path / "copy.duckdb"
-    shutil.copyfile(imported, target)
-    return Store(target)
-
-
 @pytest.fixture
 def raw_file(snapshot_dir: Path) -> Path:
     return snapshot_dir / "market" / HOLDINGS
@@ -75,6 +59,7 @@ def raw_file(snapshot_dir: Path) -> Path:
 def test_import_stores_the_file_byte_for_byte(imported: Path, raw_file: Path) -> None:
     store = Store(imported)
     (meta,) = store.holdings_list()
+    assert (meta.fund, meta.as_of) == ("IWM", "2026-05-05")
     data = raw_file.read_bytes()
     lines = raw_file.read_text(encoding="utf-8-sig").splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("Ticker,"))

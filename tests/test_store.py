@@ -29,21 +29,6 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def imported(snapshot_dir: Path, ds: DataSource, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store holding the whole snapshot (imported once per module; tests copy it before writing)."""
-    path = tmp_path_factory.mktemp("store") / "imported.duckdb"
-    import_snapshot(snapshot_dir, Store(path), source=ds)  # reuses the session's parsed snapshot
-    return path
-
-
-@pytest.fixture
-def store_copy(imported: Path, tmp_path: Path) -> Store:
-    target = tmp_path / "copy.duckdb"
-    shutil.copyfile(imported, target)
-    return Store(target)
-
-
 def _meta(name: str) -> SeriesMeta:
     return SeriesMeta(name=name, provider="test", symbol="T", source="test", fetched_at="2026-11-23T00:00:00+00:00",
                       first=None, last=None, rows=0, content_hash="")
