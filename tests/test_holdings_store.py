@@ -35,6 +35,11 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def snapshot_holdings_dates(snapshot_dir: Path, fund: str = "IWM") -> list[str]:
+    """The dates of the fund's holdings downloads in the snapshot, from the file names (sorted)."""
+    return sorted(p.stem.rsplit("_", 1)[1] for p in (snapshot_dir / "market").glob(f"{fund}_holdings_*.csv"))
+
+
 def raw_sector_weights(path: Path) -> dict[str, float]:
     """Sector -> share of equity market value, from the CSV rows after the 'Ticker,...' header (csv module)."""
     lines = path.read_text(encoding="utf-8-sig").splitlines()
@@ -56,9 +61,11 @@ def raw_file(snapshot_dir: Path) -> Path:
 
 
 # -- import ------------------------------------------------------------------------------------------------------
-def test_import_stores_the_file_byte_for_byte(imported: Path, raw_file: Path) -> None:
+def test_import_stores_the_file_byte_for_byte(imported: Path, raw_file: Path, snapshot_dir: Path) -> None:
     store = Store(imported)
-    (meta,) = store.holdings_list()
+    listed = store.holdings_list()
+    assert [m.as_of for m in listed] == snapshot_holdings_dates(snapshot_dir)
+    (meta,) = [m for m in listed if m.as_of == "2026-05-05"]
     assert (meta.fund, meta.as_of) == ("IWM", "2026-05-05")
     data = raw_file.read_bytes()
     lines = raw_file.read_text(encoding="utf-8-sig").splitlines()
@@ -67,13 +74,13 @@ def test_import_stores_the_file_byte_for_byte(imported: Path, raw_file: Path) ->
     assert (meta.fund, meta.as_of, meta.file_name, meta.provider) == ("IWM", "2026-05-05", HOLDINGS, "ishares")
     assert meta.sha256 == hashlib.sha256(data).hexdigest() and meta.bytes == len(data)
     assert meta.rows == len(list(csv.DictReader(lines[header:end]))) == 1929
-    ((_, content),) = store.holdings_content("IWM")
+    (content,) = [c for m, c in store.holdings_content("IWM") if m.as_of == "2026-05-05"]
     assert content == data
-    assert store.holdings("IWN") == [] and store.holdings_list("iwm") == [meta]
+    assert store.holdings("IWN") == [] and meta in store.holdings_list("iwm")
 
 
 def test_stored_holdings_give_the_raw_sector_weights(imported: Path, raw_file: Path) -> None:
-    (stored,) = Store(imported).holdings("IWM")
+    (stored,) = [h for h in Store(imported).holdings("IWM") if h.as_of.date().isoformat() == "2026-05-05"]
     expected = raw_sector_weights(raw_file)
     got = dict(zip(sector_weights(stored)["sector"], sector_weights(stored)["weight"], strict=True))
     assert set(got) == set(expected) and len(expected) == 11
@@ -89,20 +96,22 @@ def test_bulk_series_read_ignores_holdings(imported: Path) -> None:
 
 
 # -- export -> import ----------------------------------------------------------------------------------------------
-def test_export_import_round_trip_is_byte_identical(imported: Path, raw_file: Path, tmp_path: Path) -> None:
+def test_export_import_round_trip_is_byte_identical(imported: Path, raw_file: Path, tmp_path: Path,
+                                                    snapshot_dir: Path) -> None:
     result = export_store(Store(imported), tmp_path / "exp")
     written = tmp_path / "exp" / "holdings" / HOLDINGS
-    assert [h.fund for h in result.holdings] == ["IWM"]
+    n_files = len(snapshot_holdings_dates(snapshot_dir))
+    assert [h.fund for h in result.holdings] == ["IWM"] * n_files
     assert written.read_bytes() == raw_file.read_bytes()
     manifest = json.loads((tmp_path / "exp" / "manifest.json").read_text())
     entry = manifest["holdings"][HOLDINGS]
     assert entry["file"] == f"holdings/{HOLDINGS}" and entry["sha256"] == sha256(raw_file)
     again = Store(tmp_path / "again.duckdb")
     back = import_snapshot(tmp_path / "exp", again)
-    assert back.layout == "export" and len(back.holdings) == 1
-    ((meta, content),) = again.holdings_content()
-    assert content == raw_file.read_bytes()
-    assert meta == Store(imported).holdings_list()[0]  # provenance travels through the manifest
+    assert back.layout == "export" and len(back.holdings) == n_files
+    for (meta, content), original in zip(again.holdings_content(), Store(imported).holdings_content(), strict=True):
+        assert meta == original[0] and content == original[1]  # bytes and provenance travel through the manifest
+    assert any(content == raw_file.read_bytes() for _, content in again.holdings_content())
     # and out again: the second export's file is the same bytes
     export_store(again, tmp_path / "exp2")
     assert (tmp_path / "exp2" / "holdings" / HOLDINGS).read_bytes() == raw_file.read_bytes()
@@ -160,7 +169,8 @@ def test_cli_import_reports_holdings_and_corrupt_file_error(
     assert doc["holdings_files"] == 1 and doc["holdings"][0]["as_of"] == "2026-05-05"
     code, out, _ = cli(monkeypatch, capsys, "data", "status", "--store", str(store), "--json")
     (row,) = json.loads(out)["holdings"]
-    assert (row["fund"], row["as_of"], row["rows"]) == ("IWM", "2026-05-05", Store(imported).holdings_list()[0].rows)
+    (meta,) = [m for m in Store(imported).holdings_list() if m.as_of == "2026-05-05"]
+    assert (row["fund"], row["as_of"], row["rows"]) == ("IWM", "2026-05-05", meta.rows)
     code, out, _ = cli(monkeypatch, capsys, "holdings", "store", "--store", str(store), "--fund", "IWM", "--json")
     assert code == 0 and json.loads(out)["holdings"]["as_of"] == "2026-05-05"
     top = json.loads(out)["sectors"][0]
@@ -178,7 +188,7 @@ def test_cli_import_reports_holdings_and_corrupt_file_error(
 def test_datasource_holdings_in_both_modes(imported: Path, snapshot_dir: Path, raw_file: Path) -> None:
     from_store = DataSource(store_path=imported).holdings("iwm")
     from_snapshot = DataSource(snapshot=snapshot_dir).holdings("IWM")
-    assert [h.as_of.date().isoformat() for h in from_store] == ["2026-05-05"]
+    assert [h.as_of.date().isoformat() for h in from_store] == snapshot_holdings_dates(snapshot_dir)
     assert [h.as_of for h in from_snapshot] == [h.as_of for h in from_store]
     assert from_store[0].rows.equals(from_snapshot[0].rows)
     assert DataSource(store_path=imported).holdings("IVV") == []
@@ -203,14 +213,16 @@ def test_store_report_shows_the_snapshot_reports_sector_weights(imported: Path, 
     assert "in store" in _sector_figure(in_store)["source"]
 
 
-def test_store_report_before_the_holdings_date_shows_none(imported: Path) -> None:
+def test_store_report_before_the_holdings_date_shows_none(imported: Path, snapshot_dir: Path) -> None:
     from ratecycle.report.build import make_context
     from ratecycle.report.sections_macro_parts import rebalancing_section
 
-    section = rebalancing_section(make_context(DataSource(store_path=imported), ReportOptions(as_of="2026-05-04")))
+    day_before = dt.date.fromisoformat(snapshot_holdings_dates(snapshot_dir)[0]) - dt.timedelta(days=1)
+    options = ReportOptions(as_of=day_before.isoformat())
+    section = rebalancing_section(make_context(DataSource(store_path=imported), options))
     assert section.blocks[0] == ("Sector weights and concentration are not shown: the data holds no IWM holdings "
-                                 "download dated on or before 4 May 2026 (the ones it has are later, so they are "
-                                 "not used).")
+                                 f"download dated on or before {day_before.day} {day_before:%B %Y} (the ones it has "
+                                 "are later, so they are not used).")
     assert not any(type(b).__name__ == "Figure" for b in section.blocks)
     on_the_day = rebalancing_section(make_context(DataSource(store_path=imported), ReportOptions(as_of="2026-05-05")))
     assert str(on_the_day.blocks[0]).startswith("Holdings (5 May 2026):")
@@ -301,13 +313,14 @@ def test_live_truncated_body_stores_nothing(raw_file: Path, store_copy: Store) -
     data = raw_file.read_bytes()
     cut = http_response(200, data[: len(data) // 2], content_type="text/csv", content_length=len(data))
     before = sha256(store_copy.path)
+    listed_before = store_copy.holdings_list()
     with raw_server([cut, cut]) as (url, received):
         result = update_holdings("IWM", store_copy, providers=_pool(url))
     assert len(received) == 2  # retried once, then given up
     assert result.status == "failed"
     assert "incomplete response" in result.message and "after 2 attempts" in result.message
     assert sha256(store_copy.path) == before
-    assert [h.as_of for h in store_copy.holdings_list()] == ["2026-05-05"]
+    assert store_copy.holdings_list() == listed_before
 
 
 def test_cli_fetch_holdings_against_local_server(httpserver: HTTPServer, raw_file: Path, tmp_path: Path,

@@ -303,6 +303,18 @@ def test_write_pdf_prints_a_page(tmp_path: Path) -> None:
     assert data.startswith(b"%PDF-") and b"%%EOF" in data[-64:]
 
 
+def _raw_sector_weights(path: Path) -> dict[str, float]:
+    """Equity market value per sector over the total, read from the iShares file with the csv module."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("Ticker,"))
+    values: dict[str, float] = {}
+    for row in csv.DictReader(lines[header:]):
+        if row.get("Asset Class") == "Equity":
+            values[row["Sector"]] = values.get(row["Sector"], 0.0) + float(row["Market Value"].replace(",", ""))
+    total = sum(values.values())
+    return {k: v / total for k, v in values.items()}
+
+
 def _section(doc: dict, key: str) -> dict:
     section = next(s for s in doc["sections"] if s["key"] == key)
     assert section["available"], f"{key}: {section['reason']}"
@@ -349,9 +361,18 @@ def test_macro_numbers_equal_the_analyses(built: Built, ds: DataSource) -> None:
     curve = curve_reading(spread_series(ds.load("ust10y2y", end=AS_OF)), AS_OF, cycle_start="2024-09-18")
     assert f"stood at {curve.level:.2f} percentage points" in _text(_section(built.doc, "curve"))
     mom = relative_momentum(ds.load("russell2000", end=AS_OF), ds.load("sp500", end=AS_OF), AS_OF)
-    rows = _tables(_section(built.doc, "rebalancing"))[0]["rows"]
+    tables = _tables(_section(built.doc, "rebalancing"))
+    (rows,) = [t["rows"] for t in tables if any(c["key"] == "relative" for c in t["columns"])]
     assert [r["relative"] for r in rows] == [h.relative for h in mom.horizons]
-    assert "no IWM holdings download dated on or before 17 Sep 2025" in _text(_section(built.doc, "rebalancing"))
+    # the latest IWM download on or before the as-of date is the one the text describes, with its raw sector weights
+    market = Path(ds.snapshot) / "market"
+    dates = sorted(p.stem.rsplit("_", 1)[1] for p in market.glob("IWM_holdings_*.csv"))
+    latest = max(d for d in dates if d <= AS_OF)
+    weights = _raw_sector_weights(market / f"IWM_holdings_{latest}.csv")
+    day = pd.Timestamp(latest)
+    text = _text(_section(built.doc, "rebalancing"))
+    assert f"Holdings ({day.day} {day:%B %Y})" in text
+    assert f"{weights['Financials'] + weights['Health Care']:.1%}" in text
 
 
 def test_scorecard_and_etf_sections(built: Built, ds: DataSource) -> None:
@@ -367,8 +388,15 @@ def test_scorecard_and_etf_sections(built: Built, ds: DataSource) -> None:
     assert f"weighted score {card.score:+.2f}; confidence {card.confidence}" in _text(section)
     etfs = _section(built.doc, "etfs")
     coverage = {r["ticker"]: r["available"] for r in _tables(etfs)[0]["rows"]}
-    assert coverage == {"IWM": True, "VTWO": False, "IWO": False, "VTWG": False, "IWN": True, "VTWV": False}
-    assert "VTWO, IWO, VTWG, VTWV are missing (no data by 17 Sep 2025)" in _text(etfs)
+    market = Path(ds.snapshot) / "market"
+    expected_cov = {}
+    for ticker in ("IWM", "VTWO", "IWO", "VTWG", "IWN", "VTWV"):
+        path = market / f"{ticker}_daily.csv"
+        expected_cov[ticker] = path.exists() and min(_raw_closes(path, "adj_close")) <= AS_OF
+    assert coverage == expected_cov and coverage["IWM"] and coverage["IWN"]
+    missing = [t for t, ok in expected_cov.items() if not ok]
+    if missing:
+        assert f"{', '.join(missing)} are missing (no data by 17 Sep 2025)" in _text(etfs)
     value = {(r["cycle"], r["window"]): r for r in _tables(etfs)[1]["rows"]}
     row = value[("cut 2019-07", "12m after later start")]
     iwn = _raw_closes(Path(ds.snapshot) / "market" / "IWN_daily.csv", "adj_close")

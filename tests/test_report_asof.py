@@ -64,7 +64,12 @@ def test_fama_french_source_line_uses_its_lag(ds: DataSource) -> None:
 
 
 def test_holdings_through_the_as_of_view_stop_at_the_date(ds: DataSource) -> None:
-    """The IWM download dated 5 May 2026 is seen on that day and after, not before."""
-    assert [h.as_of for h in AsOfSource(base=ds, as_of=pd.Timestamp("2026-05-05")).holdings("IWM")] == \
-        [pd.Timestamp("2026-05-05")]
-    assert AsOfSource(base=ds, as_of=pd.Timestamp("2026-05-04")).holdings("iwm") == []
+    """Each IWM download is seen from its own date on, never before it."""
+    dates = sorted(pd.Timestamp(p.stem.rsplit("_", 1)[1])
+                   for p in (Path(ds.snapshot) / "market").glob("IWM_holdings_*.csv"))
+    assert pd.Timestamp("2026-05-05") in dates
+    for day in dates:
+        seen = [h.as_of for h in AsOfSource(base=ds, as_of=day).holdings("IWM")]
+        assert seen == [d for d in dates if d <= day] and seen[-1] == day
+        before = [h.as_of for h in AsOfSource(base=ds, as_of=day - pd.Timedelta(days=1)).holdings("iwm")]
+        assert before == [d for d in dates if d < day]

@@ -61,10 +61,13 @@ def test_import_matches_raw_files(imported: Path, snapshot_dir: Path) -> None:
     assert "fred/PCEPILFE.csv" in meta.source and meta.provider == "fred"
 
 
-def test_import_lists_what_it_skipped(imported: Path) -> None:
+def test_import_lists_what_it_skipped(imported: Path, snapshot_dir: Path) -> None:
     names = {m.name for m in Store(imported).list()}
     assert {"russell2000", "sp500", "ff_factors:SMB", "shiller:E", "fomc_meetings"} <= names
-    assert not names & {"iwo", "vtwo", "pe_sp500", "pe_russell2000"}  # no file / derived / user series
+    assert not names & {"pe_sp500", "pe_russell2000"}  # derived and user series are not imported from files
+    market = Path(snapshot_dir) / "market"
+    for ticker, name in {"IWO": "iwo", "VTWO": "vtwo", "VTWG": "vtwg", "VTWV": "vtwv", "IWN": "iwn"}.items():
+        assert (name in names) == (market / f"{ticker}_daily.csv").exists()
 
 
 def test_store_source_reads_like_snapshot(imported: Path, ds: DataSource) -> None:
@@ -131,7 +134,10 @@ def test_export_reimport_identical(imported: Path, tmp_path: Path, snapshot_dir:
 
 
 def test_export_snapshot_without_store(snapshot_dir: Path, tmp_path: Path, ds: DataSource) -> None:
-    result = export_snapshot(snapshot_dir, tmp_path / "out", names=["ust2y", "iwo"])
+    partial = tmp_path / "partial"  # a snapshot holding ust2y but no IWO file: iwo is skipped, not an error
+    (partial / "fred").mkdir(parents=True)
+    shutil.copyfile(snapshot_dir / "fred" / "DGS2.csv", partial / "fred" / "DGS2.csv")
+    result = export_snapshot(partial, tmp_path / "out", names=["ust2y", "iwo"])
     assert [m.name for m in result.series] == ["ust2y"] and [s.name for s in result.skipped] == ["iwo"]
     assert not (tmp_path / "store.duckdb").exists()
     reread = DataSource(snapshot=tmp_path / "out")
