@@ -92,7 +92,20 @@ _ETFS = {
     "vtwo": "Vanguard Russell 2000 ETF (VTWO), dividend-adjusted close",
     "vtwg": "Vanguard Russell 2000 Growth ETF (VTWG), dividend-adjusted close",
     "vtwv": "Vanguard Russell 2000 Value ETF (VTWV), dividend-adjusted close",
+    "ijr": "iShares Core S&P SmallCap 600 ETF (IJR), dividend-adjusted close",
+    "rsp": "Invesco S&P 500 Equal Weight ETF (RSP), dividend-adjusted close",
+    "iwb": "iShares Russell 1000 ETF (IWB), dividend-adjusted close",
 }
+ETF_NOTE = "Returns come from the dividend-adjusted close; a missing raw (unadjusted) close is not an error."
+
+FF_SIZE_FILE = "Portfolios_Formed_on_ME"
+FF_SIZE_FIELDS = ("lo30", "med40", "hi30", *(f"qnt{i}" for i in range(1, 6)), *(f"dec{i}" for i in range(1, 11)))
+"""Size portfolios (NYSE breakpoints): bottom 30%, middle 40%, top 30%, quintiles 1-5, deciles 1-10."""
+FF6_FILE = "6_Portfolios_2x3"
+FF6_FIELDS = ("small_lobm", "small_medbm", "small_hibm", "big_lobm", "big_medbm", "big_hibm")
+"""The six size (small, big) by book-to-market (low, medium, high) portfolios."""
+KENFRENCH_VINTAGE_NOTE = ("Ken French library file read as published; the CRSP vintage named in its header is "
+                          "part of the provenance. Month M is published after month M ends, with a lag.")
 
 
 def _build() -> dict[str, SeriesSpec]:
@@ -142,7 +155,7 @@ def _build() -> dict[str, SeriesSpec]:
                    (_yahoo("^SP500TR"),)),
         *[
             SeriesSpec(name, desc, "USD (dividend-adjusted)", "daily",
-                       (_yahoo(name.upper(), "adj_close"),), fallbacks=((_stooq(f"{name}.us"),),))
+                       (_yahoo(name.upper(), "adj_close"),), fallbacks=((_stooq(f"{name}.us"),),), note=ETF_NOTE)
             for name, desc in _ETFS.items()
         ],
         SeriesSpec("pe_sp500", "S&P 500 trailing P/E: Shiller monthly price / trailing 12-month earnings",
@@ -156,6 +169,7 @@ def _build() -> dict[str, SeriesSpec]:
         specs.append(SeriesSpec(f"ff_factors:{fld}", f"Fama-French factor {fld} (Ken French library)",
                                 "percent per month", "monthly",
                                 (Segment("kenfrench", "F-F_Research_Data_Factors", fld),), group="ff_factors"))
+    specs.extend(_kenfrench_portfolio_specs())
     for fld in SHILLER_FIELDS:
         specs.append(SeriesSpec(f"shiller:{fld}", f"Shiller monthly S&P 500 data: {fld}",
                                 "see Shiller's ie_data", "monthly",
@@ -163,10 +177,56 @@ def _build() -> dict[str, SeriesSpec]:
     return {spec.name: spec for spec in specs}
 
 
+def _kenfrench(symbol: str, block: str, column: str) -> Segment:
+    return Segment("kenfrench", symbol, f"{block}:{column}")
+
+
+_SIZE_LABELS = {"lo30": "bottom 30%", "med40": "middle 40%", "hi30": "top 30%",
+                **{f"qnt{i}": f"quintile {i}" for i in range(1, 6)}, **{f"dec{i}": f"decile {i}" for i in range(1, 11)}}
+_FF6_LABELS = {"small_lobm": "small, low BE/ME", "small_medbm": "small, medium BE/ME",
+               "small_hibm": "small, high BE/ME", "big_lobm": "big, low BE/ME", "big_medbm": "big, medium BE/ME",
+               "big_hibm": "big, high BE/ME"}
+FF6_BLOCKS = {
+    "ff6": ("vw", "value-weighted return", "percent per month"),
+    "ff6_bm": ("bm", "value-weighted average BE/ME (book equity of fiscal year t-1 over December market equity)",
+               "ratio"),
+    "ff6_firms": ("firms", "number of firms", "firms"),
+    "ff6_mcap": ("mcap", "average market cap", "USD millions"),
+}
+"""Groups read from the 6-portfolio file: group -> (block, what, units)."""
+
+
+def _kenfrench_portfolio_specs() -> list[SeriesSpec]:
+    """Size portfolios (``ff_size:*``), the six size/BE-ME portfolios (``ff6*:*``) and ``bm_small_big``."""
+    specs = [
+        SeriesSpec(f"ff_size:{fld}", f"Ken French size portfolio, {_SIZE_LABELS[fld]} by market equity: "
+                   "value-weighted return", "percent per month", "monthly",
+                   (_kenfrench(FF_SIZE_FILE, "vw", fld),), note=KENFRENCH_VINTAGE_NOTE, group="ff_size")
+        for fld in FF_SIZE_FIELDS
+    ]
+    for group, (block, what, units) in FF6_BLOCKS.items():
+        specs.extend(
+            SeriesSpec(f"{group}:{fld}", f"Ken French 6 portfolios on size and BE/ME, {_FF6_LABELS[fld]}: {what}",
+                       units, "monthly", (_kenfrench(FF6_FILE, block, fld),), note=KENFRENCH_VINTAGE_NOTE,
+                       group=group)
+            for fld in FF6_FIELDS
+        )
+    inputs = tuple(f"{group}:{fld}" for group in ("ff6_bm", "ff6_firms", "ff6_mcap") for fld in FF6_FIELDS)
+    specs.append(SeriesSpec(
+        "bm_small_big", "Small over big book-to-market: market-value-weighted BE/ME of the three small portfolios "
+        "over that of the three big ones (weights = number of firms x average market cap)", "ratio", "monthly",
+        derived=("bm_small_big", *inputs),
+        note="Book-to-market, not P/E: above 1 means small caps are cheaper per unit of book equity. "
+             "From the Ken French 6-portfolio file, published with a lag: state the latest value's age with it."))
+    return specs
+
+
 CATALOG: dict[str, SeriesSpec] = _build()
 GROUPS: dict[str, tuple[str, ...]] = {
     "ff_factors": tuple(f"ff_factors:{f}" for f in FF_FIELDS),
     "shiller": tuple(f"shiller:{f}" for f in SHILLER_FIELDS),
+    "ff_size": tuple(f"ff_size:{f}" for f in FF_SIZE_FIELDS),
+    **{group: tuple(f"{group}:{f}" for f in FF6_FIELDS) for group in FF6_BLOCKS},
 }
 
 

@@ -219,6 +219,16 @@ class DataSource:
             values = joined.iloc[:, 0] / joined.iloc[:, 1]
             return pd.DataFrame({"date": values.index.to_numpy(dtype="datetime64[ns]"),
                                  "value": values.to_numpy(dtype="float64")})
+        if operation == "bm_small_big":
+            from .derived import bm_small_big
+
+            def table(group: str) -> pd.DataFrame:
+                return pd.DataFrame({name.split(":", 1)[1]: s for name, s in zip(inputs, series, strict=True)
+                                     if name.startswith(f"{group}:")})
+
+            values = bm_small_big(table("ff6_bm"), table("ff6_firms"), table("ff6_mcap"))
+            return pd.DataFrame({"date": values.index.to_numpy(dtype="datetime64[ns]"),
+                                 "value": values.to_numpy(dtype="float64")})
         raise DataError(f"unknown derivation {operation!r} for series {spec.name}")
 
 

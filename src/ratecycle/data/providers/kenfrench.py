@@ -13,7 +13,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,9 @@ import pandas as pd
 from ...errors import DataError, where
 from ..catalog import Segment
 from .http import HttpProvider, check_body, within
+
+if TYPE_CHECKING:
+    from .kenfrench_portfolios import PortfolioFile
 
 LIBRARY_URL = "https://mba.tuck.dartmouth.edu/pages/faculty/ken.french/ftp"
 MISSING = (-99.99, -999.0)
@@ -186,10 +189,15 @@ def unzip_csv(body: bytes, *, source: str = "zip") -> bytes:
 
 
 class Provider(HttpProvider):
-    """Monthly factor ``segment.field`` (e.g. SMB) of library file ``segment.symbol``, dated on the 1st."""
+    """Monthly column ``segment.field`` of library file ``segment.symbol``, dated on the 1st: a factor (``SMB``)
+    of a factor file, or ``block:column`` (``vw:lo30``) of a portfolio file (``Portfolios_Formed_on_ME``)."""
 
     name = "kenfrench"
     default_url = LIBRARY_URL
+
+    def __init__(self, base_url: str | None = None, **options: Any) -> None:
+        super().__init__(base_url, **options)
+        self._portfolios: dict[str, PortfolioFile] = {}
 
     def tables(self, symbol: str) -> FactorTables:
         """Download and parse both blocks of ``<symbol>_CSV.zip``."""
@@ -197,7 +205,26 @@ class Provider(HttpProvider):
         body = check_body(got, f"kenfrench {symbol}")
         return parse_factor_csv(unzip_csv(body, source=got.url), source=got.url)
 
+    def portfolios(self, symbol: str) -> PortfolioFile:
+        """Download and parse every block of the portfolio file ``<symbol>_CSV.zip``, once per provider (the
+        many series of one file share a download)."""
+        if symbol not in self._portfolios:
+            from .kenfrench_portfolios import parse_portfolio_csv
+
+            got = self.http.get(f"{self.base_url}/{symbol}_CSV.zip", symbol=symbol)
+            body = check_body(got, f"kenfrench {symbol}")
+            self._portfolios[symbol] = parse_portfolio_csv(unzip_csv(body, source=got.url), source=got.url)
+        return self._portfolios[symbol]
+
+    def source_label(self, symbol: str) -> str:
+        """Where a symbol is fetched from, with the CRSP vintage of a portfolio file already read."""
+        label = super().source_label(symbol)
+        known = self._portfolios.get(symbol)
+        return f"{label} (CRSP {known.vintage} vintage)" if known is not None and known.vintage else label
+
     def fetch(self, segment: Segment, series: str, start: pd.Timestamp | None = None,
               end: pd.Timestamp | None = None) -> pd.DataFrame:
-        """Observations of one monthly factor in [start, end] (percent per month)."""
+        """Observations of one monthly factor or portfolio column in [start, end]."""
+        if ":" in segment.field:
+            return within(self.portfolios(segment.symbol).series(segment.field, series=series), start, end)
         return within(self.tables(segment.symbol).series(segment.field, series=series), start, end)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -22,12 +23,17 @@ from ...errors import DataError, where
 from .. import frames
 from ..catalog import Segment
 
+if TYPE_CHECKING:
+    from .kenfrench_portfolios import PortfolioFile
+
 YAHOO_FILES = {
     "^RUT": "RUT", "^GSPC": "GSPC", "^SP500TR": "SP500TR",
     "IWM": "IWM", "SPY": "SPY", "IWN": "IWN", "IWO": "IWO", "VTWO": "VTWO", "VTWG": "VTWG", "VTWV": "VTWV",
+    "IJR": "IJR", "RSP": "RSP", "IWB": "IWB",
 }
 STOOQ_FILES = {"^rut": "RUT", "^spx": "GSPC", **{f"{t.lower()}.us": t for t in
-                                                  ("IWM", "SPY", "IWN", "IWO", "VTWO", "VTWG", "VTWV")}}
+                                                  ("IWM", "SPY", "IWN", "IWO", "VTWO", "VTWG", "VTWV", "IJR", "RSP",
+                                                   "IWB")}}
 MANIFEST = "manifest.json"
 
 
@@ -43,6 +49,7 @@ class SnapshotProvider:
     root: Path
     _manifest: dict[str, dict[str, object]] | None = field(default=None, init=False, repr=False)
     _holdings_manifest: dict[str, dict[str, object]] | None = field(default=None, init=False, repr=False)
+    _portfolios: dict[Path, PortfolioFile] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).expanduser()
@@ -93,6 +100,8 @@ class SnapshotProvider:
             table = YAHOO_FILES if provider == "yahoo" else STOOQ_FILES
             stem = table.get(symbol, symbol.lstrip("^").split(".")[0].upper())
             return self.root / "market" / f"{stem}_daily.csv", "date", field
+        if provider == "kenfrench" and ":" in field:  # a portfolio file's block:column
+            return self.portfolio_path(symbol), "", field
         if provider == "kenfrench":
             original = self.root / "market" / f"{symbol}.CSV"
             if original.exists():  # the library's file exactly as published, parsed by the kenfrench provider
@@ -110,12 +119,33 @@ class SnapshotProvider:
                             f"({where(path, series)})")
         if segment.provider == "fomc":
             return frames.read_event_dates_csv(path, series=series)
+        if segment.provider == "kenfrench" and ":" in value_col:
+            return self.portfolio_file(path).series(value_col, series=series)
         if segment.provider == "kenfrench" and not date_col:
             from .kenfrench import parse_factor_csv
 
             return parse_factor_csv(path.read_bytes(), source=str(path)).series(value_col, series=series)
         return frames.read_date_value_csv(_whole_file(path, series), series=series, date_column=date_col,
                                           value_column=value_col, file=path)
+
+    def portfolio_path(self, symbol: str) -> Path:
+        """The Ken French portfolio file ``market/<symbol>.csv`` or, of ``market/<symbol>_<YYYYMM>.csv``
+        (the vintage in the name), the newest."""
+        market = self.root / "market"
+        plain = [p for p in (market / f"{symbol}.csv", market / f"{symbol}.CSV") if p.is_file()]
+        if plain:
+            return plain[0]
+        dated = sorted(p for p in market.glob(f"{symbol}_*") if p.suffix.lower() == ".csv"
+                       and p.stem[len(symbol) + 1:].isdigit())
+        return dated[-1] if dated else market / f"{symbol}.csv"
+
+    def portfolio_file(self, path: Path) -> PortfolioFile:
+        """A Ken French portfolio file, parsed once per provider (many series come from one file)."""
+        if path not in self._portfolios:
+            from .kenfrench_portfolios import parse_portfolio_csv
+
+            self._portfolios[path] = parse_portfolio_csv(_whole_file(path, path.name), source=str(path))
+        return self._portfolios[path]
 
     def holdings_files(self) -> list[Path]:
         """iShares holdings downloads of the snapshot: those its export manifest lists (``holdings/``), else
@@ -136,12 +166,16 @@ class SnapshotProvider:
         return sorted(found)
 
     def source_label(self, segment: Segment) -> str:
-        """Relative path of the file a segment comes from, for provenance lines."""
-        path, _, _ = self.locate(segment)
+        """Relative path of the file a segment comes from (and a Ken French file's CRSP vintage), for provenance."""
+        path, _, value_col = self.locate(segment)
         try:
-            return str(path.relative_to(self.root))
+            label = str(path.relative_to(self.root))
         except ValueError:
-            return str(path)
+            label = str(path)
+        if segment.provider == "kenfrench" and ":" in value_col and path in self._portfolios:
+            vintage = self._portfolios[path].vintage
+            label += f" (CRSP {vintage} vintage)" if vintage else ""
+        return label
 
 
 def _whole_file(path: Path, series: str) -> bytes:
