@@ -9,9 +9,12 @@ import pandas as pd
 
 DateLike: TypeAlias = str | dt.date | dt.datetime | pd.Timestamp
 Direction: TypeAlias = Literal["cut", "hike"]
+DIRECTIONS: dict[str, Direction] = {"cut": "cut", "hike": "hike"}
+"""A direction's text to its Literal (look a parsed word up here instead of casting it)."""
 PauseRule: TypeAlias = Literal["longest", "threshold"]
 Anchor: TypeAlias = Literal["cycle_start", "pause_start", "later_start"]
 Convention: TypeAlias = Literal["daily", "month_end", "prior_month_end"]
+Aggregate: TypeAlias = Literal["mean", "median", "min", "max", "sum", "count", "std"]
 
 
 def to_timestamp(value: DateLike | None) -> pd.Timestamp | None:
@@ -24,6 +27,6 @@ def to_timestamp(value: DateLike | None) -> pd.Timestamp | None:
         ts = pd.Timestamp(value)
     except (ValueError, TypeError) as exc:
         raise RatecycleError(f"not a date: {value!r} (use YYYY-MM-DD)") from exc
-    if ts is pd.NaT:
+    if pd.isna(ts):
         raise RatecycleError(f"not a date: {value!r} (use YYYY-MM-DD)")
     return ts.tz_localize(None).normalize() if ts.tzinfo else ts.normalize()

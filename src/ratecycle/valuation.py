@@ -13,7 +13,7 @@ published by then, judged against the same trailing window of monthly P/E values
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -432,7 +432,19 @@ def _z(value: float, mean: float, std: float) -> float:
     return (value - mean) / std if std > 0 else float("nan")
 
 
-def _window_stats(window: np.ndarray, value: float) -> dict[str, float]:
+class _WindowStats(TypedDict):
+    """The trailing-window fields ``Valuation`` and ``PriceUpdatedPE`` share (keyword arguments of both)."""
+
+    mean: float
+    std: float
+    zscore: float
+    lower2: float
+    lower1: float
+    upper1: float
+    upper2: float
+
+
+def _window_stats(window: np.ndarray, value: float) -> _WindowStats:
     """Mean, sample standard deviation, the value's z-score and the +-1/+-2 sigma bands of a trailing window."""
     mean, std = float(window.mean()), float(window.std(ddof=1))
     return {"mean": mean, "std": std, "zscore": _z(value, mean, std), "lower2": mean - 2 * std,

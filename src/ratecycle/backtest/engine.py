@@ -76,7 +76,7 @@ def _traded(targets: np.ndarray, held: np.ndarray, r: np.ndarray, gross: np.ndar
     drifted = np.zeros_like(held)
     with np.errstate(divide="ignore", invalid="ignore"):
         drifted[1:] = held[:-1] * (1.0 + r[:-1]) / (1.0 + gross[:-1])[:, None]
-    return np.abs(targets - drifted).sum(axis=1)
+    return np.asarray(np.abs(targets - drifted).sum(axis=1), dtype="float64")
 
 
 def align_prices(prices_a: pd.Series, prices_b: pd.Series) -> pd.DataFrame:
@@ -98,7 +98,8 @@ def positions(phases: pd.Series, trading_days: pd.DatetimeIndex, strategy: Strat
     # a trading day's phase is the last label dated on or before it (labels are point in time)
     pos = np.searchsorted(known.index.to_numpy(dtype="datetime64[ns]"), days.to_numpy(dtype="datetime64[ns]"),
                           side="right") - 1
-    phase_names = np.where(pos >= 0, known.to_numpy(dtype=object)[np.maximum(pos, 0)], None)
+    phase_names = known.to_numpy(dtype=object)[np.maximum(pos, 0)]
+    phase_names[pos < 0] = None  # a day before the first label has no phase
     day_phase = pd.Series(phase_names, index=days, dtype=object)
     targets = weights_for_phases(day_phase.fillna("none"), strategy)
     targets[day_phase.isna().to_numpy()] = np.nan
@@ -214,11 +215,11 @@ class BacktestResult:
             return None
         table = self.stints()
         tilted = table[table["target_a"] > table["target_b"]]
-        return [{"start": r.start.date().isoformat(), "end": r.end.date().isoformat(), "days": int(r.days),
-                 "phase": r.phase, "return_strategy": float(r.return_strategy), "return_a": float(r.return_a),
-                 "return_b": float(r.return_b), "spread": float(r.spread), "a_beat_b": bool(r.a_beat_b),
-                 "open": bool(r.open)}
-                for r in tilted.itertuples(index=False)]
+        return [{"start": r["start"].date().isoformat(), "end": r["end"].date().isoformat(), "days": int(r["days"]),
+                 "phase": r["phase"], "return_strategy": float(r["return_strategy"]),
+                 "return_a": float(r["return_a"]), "return_b": float(r["return_b"]), "spread": float(r["spread"]),
+                 "a_beat_b": bool(r["a_beat_b"]), "open": bool(r["open"])}
+                for r in tilted.to_dict(orient="records")]
 
 
 def run_backtest(
@@ -299,7 +300,7 @@ def cash_returns(rate: pd.Series, closes_index: pd.DatetimeIndex, name: str = "c
     if len(pos) and pos[0] < 0:
         raise DataError(f"series {name} starts after the backtest's first close {closes_index[0].date()}")
     gap = np.diff(days).astype("timedelta64[D]").astype("float64")
-    return known.to_numpy(dtype="float64")[pos] / 100.0 * gap / 360.0
+    return np.asarray(known.to_numpy(dtype="float64")[pos] / 100.0 * gap / 360.0, dtype="float64")
 
 
 def _notes(pair: tuple[str, str], total: tuple[bool, bool], lag: int, cost_bps: float,

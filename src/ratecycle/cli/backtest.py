@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, parse_pair, print_table, source
+from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, dated_records, emit, parse_pair, print_table, source
 
 COLUMNS = ["name", "total_return", "cagr", "volatility", "sharpe", "sortino", "max_drawdown", "calmar",
            "turnover", "time_in_market", "hit_rate_days", "hit_rate_months", "beat_b_months"]
@@ -55,7 +55,7 @@ def backtest_command(
     doc["rules"] = rules.to_dict()
     if daily:
         frame = result.returns.join(result.weights)
-        rows = [{"date": ts.date().isoformat(), **{k: row[k] for k in frame.columns}} for ts, row in frame.iterrows()]
+        rows = dated_records(frame)
         emit(rows, as_json=as_json, as_csv=as_csv, document={**doc, "daily": rows},
              title=f"backtest {result.strategy.name}: daily returns and weights")
         return

@@ -17,6 +17,8 @@ import typer
 from ..errors import RatecycleError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ..data.source import DataSource
 
 SnapshotOpt = Annotated[
@@ -39,6 +41,19 @@ def source(snapshot: Path | None, store: Path | None) -> DataSource:
     if ds.snapshot is not None and not ds.snapshot.is_dir():
         raise RatecycleError(f"snapshot directory not found: {ds.snapshot}")
     return ds
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as dicts keyed by column name (the values as pandas holds them)."""
+    return [{str(key): value for key, value in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def dated_records(frame: pd.DataFrame, key: str = "date", fmt: str = "%Y-%m-%d") -> list[dict[str, Any]]:
+    """A date-indexed frame's rows as dicts, the index first as ``key`` (text in ``fmt``)."""
+    import pandas as pd
+
+    days = pd.DatetimeIndex(frame.index).strftime(fmt)
+    return [{key: day, **row} for day, row in zip(days, records(frame), strict=True)]
 
 
 def check_output_flags(as_json: bool, as_csv: bool) -> None:

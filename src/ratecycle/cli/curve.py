@@ -15,6 +15,7 @@ from .common import (
     print_csv,
     print_json,
     print_table,
+    records,
     source,
 )
 
@@ -56,7 +57,7 @@ def curve_command(
     reading = curve_reading(spread, as_of, cycle_start=current.start if current else None, threshold=threshold)
     history = curve_over_cycles(spread, cycles, as_of, threshold)
     rows = [{k: (v.date().isoformat() if hasattr(v, "date") else v) for k, v in rec.items()}
-            for rec in history.to_dict(orient="records")]
+            for rec in records(history)]
     doc = reading.to_dict()
     if as_json:
         print_json({"reading": doc, "cycles": rows,

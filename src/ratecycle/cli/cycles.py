@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import RatecycleError
-from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, source
+from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, records, source
 
 if TYPE_CHECKING:
     from ..cycles import Cycle, CycleRules
@@ -198,9 +198,9 @@ def pit_diff_command(
     cycles = filter_cycles(cycles_from_moves(policy_moves(upper, lower, meetings, cycle_rules.meeting_window),
                                              cycle_rules, data_end), way, since)
     summary = difference_summary(frame, cycles)
-    rows = [{k: _plain(v) for k, v in rec.items()} for rec in frame.to_dict(orient="records")]
+    rows = [{k: _plain(v) for k, v in rec.items()} for rec in records(frame)]
     doc = {"rules": cycle_rules.to_dict(), "differences": rows,
-           "by_cycle": [{k: _plain(v) for k, v in rec.items()} for rec in summary.to_dict(orient="records")]}
+           "by_cycle": [{k: _plain(v) for k, v in rec.items()} for rec in records(summary)]}
     emit(rows, as_json=as_json, as_csv=as_csv, document=doc,
          columns=["cycle", "field", "start", "end", "days", "point_in_time", "ex_post"],
          title="Point-in-time vs hindsight cycle labels",

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..errors import RatecycleError
-from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, source
+from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, dated_records, emit, source
 
 data_app = typer.Typer(help="Series catalog, store and snapshots.", no_args_is_help=True)
 
@@ -26,7 +26,7 @@ def list_series(snapshot: SnapshotOpt = None, store: StoreOpt = None, as_json: J
         Store(ds.store_path or default_store_path()).list()
     rows = []
     for name, spec in CATALOG.items():
-        row = {"name": name, "description": spec.description, "units": spec.units,
+        row: dict[str, object] = {"name": name, "description": spec.description, "units": spec.units,
                "frequency": spec.frequency, "provider": spec.provider, "symbol": spec.symbol}
         if ds.has(name):
             meta = ds.meta(name)
@@ -61,7 +61,7 @@ def show(
     ds = source(snapshot, store)
     values = ds.load(series, start=start, end=end)
     meta = ds.meta(series)
-    rows = [{"date": ts.date().isoformat(), "value": float(v)} for ts, v in values.items()]
+    rows = dated_records(values.astype("float64").to_frame("value"))
     doc = {"series": series, "start": start, "end": end, "provenance": meta.to_dict(), "observations": rows}
     emit(rows, as_json=as_json, as_csv=as_csv, columns=["date", "value"], document=doc,
          title=f"{series} ({meta.source}, fetched {meta.fetched_at})")

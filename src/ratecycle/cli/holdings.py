@@ -19,6 +19,7 @@ from .common import (
     print_csv,
     print_json,
     print_table,
+    records,
     source,
 )
 
@@ -112,16 +113,16 @@ def holdings_command(
     summary = [{"measure": k, "value": conc.to_dict()[k]} for k in SUMMARY_FIELDS]
     print_table([{"measure": r["measure"], "value": _show(r["measure"], r["value"])} for r in summary],
                 ["measure", "value"], title=title)
-    if comparison is None:
-        print_table(sectors.to_dict(orient="records"), ["sector", "weight", "published_weight", "holdings"],
+    if comparison is None or other is None:
+        print_table(records(sectors), ["sector", "weight", "published_weight", "holdings"],
                     title="Sector weights (share of equity market value)", pct_columns=["weight", "published_weight"])
     else:
-        print_table(comparison.sectors.to_dict(orient="records"),
+        print_table(records(comparison.sectors),
                     ["sector", "weight_left", "weight_right", "difference"],
-                    title=f"Sectors: {holdings.fund} ({holdings.as_of.date()}) vs {other.fund} "  # type: ignore[union-attr]
-                          f"({other.as_of.date()})",  # type: ignore[union-attr]
+                    title=f"Sectors: {holdings.fund} ({holdings.as_of.date()}) vs {other.fund} "
+                          f"({other.as_of.date()})",
                     pct_columns=["weight_left", "weight_right", "difference"])
-    print_table(leaders.to_dict(orient="records"),
+    print_table(records(leaders),
                 ["rank", "ticker", "name", "sector", "weight_mv", "weight", "cumulative_weight"],
                 title=f"Top {top} holdings", pct_columns=["weight_mv", "weight", "cumulative_weight"],
                 caption="weight_mv: share of equity market value; weight: as published (rounded)")

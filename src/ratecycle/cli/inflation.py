@@ -12,6 +12,7 @@ from .common import (
     SnapshotOpt,
     StoreOpt,
     check_output_flags,
+    dated_records,
     print_csv,
     print_json,
     print_table,
@@ -60,8 +61,7 @@ def inflation_command(
         reading = inflation_monitor(series, as_of, target=target)
         rates = inflation_rates(known_at(series, as_of, PUBLICATION_LAG_MONTHS)).iloc[-max(months, 1):]
         provenance = ds.meta("core_pce").to_dict()
-    recent = [{"month": ts.strftime("%Y-%m"), **{c: float(row[c]) for c in RATE_COLUMNS[1:]}}
-              for ts, row in rates.iterrows()]
+    recent = dated_records(rates[list(RATE_COLUMNS[1:])].astype("float64"), key="month", fmt="%Y-%m")
     doc = reading.to_dict()
     if as_json:
         print_json({"reading": doc, "recent": recent, "provenance": provenance})

@@ -6,7 +6,18 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, check_output_flags, emit, print_csv, print_json, source
+from .common import (
+    CsvOpt,
+    JsonOpt,
+    SnapshotOpt,
+    StoreOpt,
+    check_output_flags,
+    dated_records,
+    emit,
+    print_csv,
+    print_json,
+    source,
+)
 
 FIELDS = ["series", "observation_date", "released", "value", "mean", "std", "zscore", "lower2", "lower1",
           "upper1", "upper2", "percentile", "window_start", "window_count", "history_start", "history_count"]
@@ -39,9 +50,10 @@ def valuation_command(
         get_spec(name)  # unknown names are a one-line error, not a 'missing' result
         if not ds.has(name):
             hint = "" if vs is None else f", so {series}/{vs} cannot be computed"
-            result = val.missing(name, f"series {name} is not available in this data source{hint}")
-            _print_missing(result.to_dict(), as_json=as_json, as_csv=as_csv)
+            gone = val.missing(name, f"series {name} is not available in this data source{hint}")
+            _print_missing(gone.to_dict(), as_json=as_json, as_csv=as_csv)
             return
+    result: val.Valuation | val.PriceUpdatedPE
     if vs is None:
         data = ds.load(series)
         lag = val.PUBLICATION_LAG_MONTHS.get(series)
@@ -61,7 +73,7 @@ def valuation_command(
         doc["basis"] = result.basis()
     if show_bands:
         frame = val.bands(val.known_at(data, as_of, lag), years=years)
-        rows = [{"date": ts.date().isoformat(), **{k: row[k] for k in frame.columns}} for ts, row in frame.iterrows()]
+        rows = dated_records(frame)
         emit(rows, as_json=as_json, as_csv=as_csv, document={"valuation": doc, "bands": rows},
              columns=["date", "value", "mean", "zscore", "lower2", "lower1", "upper1", "upper2"],
              title=f"{result.series}: {years:g}-year trailing bands")

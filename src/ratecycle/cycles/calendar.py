@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._typing import Direction
+from .._typing import DIRECTIONS, Direction
 from ..errors import DataError, RatecycleError, where
 from .model import Cycle, Move, Pause
 
@@ -96,18 +96,19 @@ def _entries(rows: Sequence[Any], label: str, first_row: int = 1) -> list[Calend
         dates = {f: _date(row.get(f), f, loc) for f in FIELDS}
         if dates["start"] is None:
             raise DataError(f"{loc}: start is required")
-        direction = str(row.get("direction") or "cut").strip().lower()
-        if direction not in ("cut", "hike"):
-            raise DataError(f"{loc}: direction must be cut or hike, got {direction!r}")
+        word = str(row.get("direction") or "cut").strip().lower()
+        direction = DIRECTIONS.get(word)
+        if direction is None:
+            raise DataError(f"{loc}: direction must be cut or hike, got {word!r}")
         if (dates["pause_start"] is None) != (dates["pause_end"] is None):
             raise DataError(f"{loc}: give both pause_start and pause_end, or neither")
-        order = [dates[f] for f in FIELDS if dates[f] is not None]
+        order = [day for day in (dates[f] for f in FIELDS) if day is not None]
         if any(b < a for a, b in pairwise(order)):
             raise DataError(f"{loc}: dates must satisfy start <= pause_start < pause_end <= end")
         if dates["pause_start"] is not None and dates["pause_start"] == dates["pause_end"]:
             raise DataError(f"{loc}: pause_start must be before pause_end")
         out.append(CalendarEntry(start=dates["start"], end=dates["end"], pause_start=dates["pause_start"],
-                                 pause_end=dates["pause_end"], direction=direction,  # type: ignore[arg-type]
+                                 pause_end=dates["pause_end"], direction=direction,
                                  name=str(row.get("name") or "")))
     _check_no_overlap(out, label, first_row)
     return out
@@ -130,8 +131,8 @@ def _date(value: Any, field: str, loc: str) -> pd.Timestamp | None:
     try:
         ts = pd.Timestamp(str(value).strip())
     except (ValueError, TypeError):
-        ts = pd.NaT
-    if ts is pd.NaT:
+        raise DataError(f"{loc}: {field} is not a date: {value!r} (use YYYY-MM-DD)") from None
+    if pd.isna(ts):
         raise DataError(f"{loc}: {field} is not a date: {value!r} (use YYYY-MM-DD)")
     return ts.normalize()
 
@@ -156,7 +157,8 @@ def calendar_cycles(entries: Sequence[CalendarEntry], moves: Sequence[Move] | No
                 opposite += 1
         if end is None:
             end = inside[-1].announced if inside else None
-        pause = Pause(entry.pause_start, entry.pause_end) if entry.pause_start is not None else None
+        pause = (Pause(entry.pause_start, entry.pause_end)
+                 if entry.pause_start is not None and entry.pause_end is not None else None)
         known = moves is not None and (data_start is None or entry.start >= data_start)
         extra: dict[str, Any] = {"name": entry.name, "opposite_moves": opposite, "moves_known": known}
         cycles.append(Cycle(direction=entry.direction, moves=tuple(inside), pause=pause,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import pairwise
+from typing import Any
 
 import pandas as pd
 
@@ -53,7 +54,7 @@ def cycles_from_moves(moves: Sequence[Move], rules: CycleRules, data_end: pd.Tim
         pauses = find_pauses(group, rules)
         last = group[-1].announced
         ongoing = (i == len(groups) - 1 and data_end is not None and (data_end - last).days <= rules.max_gap)
-        extra = {}
+        extra: dict[str, Any] = {}
         if ongoing and data_end is not None:
             silent = int((data_end - last).days)
             extra["data_end"] = data_end

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._typing import Direction
 from ..errors import DataError
 from .detect import find_pauses, group_moves
 from .model import Cycle, Move
@@ -85,7 +86,7 @@ def long_history_cycles(
     data_end = dates[-1]
     cycles: list[Cycle] = []
     for (kind, a), (_, b) in pairwise(pivots):
-        direction = "cut" if kind == "peak" else "hike"
+        direction: Direction = "cut" if kind == "peak" else "hike"
         sign = -1.0 if direction == "cut" else 1.0
         moves = [Move(announced=dates[i], effective=dates[i], change_bps=round(float(change[i]) * 100, 4),
                       lower=float(levels[i]), upper=float(levels[i]))

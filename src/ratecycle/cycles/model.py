@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-Direction = Literal["cut", "hike"]
+from .._typing import Direction
 
 
 @dataclass(frozen=True)

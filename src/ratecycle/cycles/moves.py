@@ -69,7 +69,7 @@ def moves_from_frame(frame: pd.DataFrame, meetings: pd.Series | pd.DatetimeIndex
     window = np.timedelta64(int(meeting_window), "D")
     moves = []
     for k in changed:
-        effective = pd.Timestamp(dates[k + 1]).normalize()
+        effective = pd.Timestamp(dates[int(k) + 1]).normalize()
         change = float(d_up[k]) if abs(d_up[k]) > _EPS_BPS else float(d_lo[k])
         announced = _announcement(effective, meets, window)
         moves.append(Move(

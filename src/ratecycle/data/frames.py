@@ -80,7 +80,7 @@ def parse_day(raw: object, *, file: object = None, series: object = None, row: o
         ts = pd.Timestamp(text)
     except (ValueError, TypeError, OverflowError):
         raise DataError(f"bad date {text[:40]!r} ({loc})") from None
-    if ts is pd.NaT or pd.isna(ts):
+    if pd.isna(ts):
         raise DataError(f"bad date {text[:40]!r} ({loc})")
     if ts.tzinfo is not None:
         ts = ts.tz_localize(None)

@@ -138,7 +138,7 @@ class DataSource:
 
     def last_date(self, *names: str) -> pd.Timestamp:
         """The latest date common to all the named series (their minimum last date)."""
-        return min(self.frame(n)["date"].iloc[-1] for n in names)
+        return pd.Timestamp(min(self.frame(n)["date"].iloc[-1] for n in names))
 
     # -- internals -----------------------------------------------------
     def _read(self, spec: SeriesSpec) -> pd.DataFrame:

@@ -9,6 +9,7 @@ read-only, and a store that does not exist yet reads as empty without creating a
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import hashlib
 import math
@@ -207,7 +208,7 @@ class Store:
             rows = con.execute(f"SELECT {', '.join(_META_COLUMNS)} FROM series_meta ORDER BY name").fetchall()
         return [_meta_from_row(row) for row in rows]
 
-    def log(self, name: str | None = None) -> list[LogEntry]:
+    def log(self, name: str | None = None) -> builtins.list[LogEntry]:
         """The update log (oldest first), for one series or all."""
         with self._reader() as con:
             if con is None:
@@ -222,7 +223,7 @@ class Store:
         return [LogEntry(str(r[0]), str(r[1]), str(r[2]), r[3], int(r[4]), int(r[5]), int(r[6]), str(r[7]))
                 for r in rows]
 
-    def holdings_list(self, fund: str | None = None) -> list[StoredHoldings]:
+    def holdings_list(self, fund: str | None = None) -> builtins.list[StoredHoldings]:
         """Provenance of the stored holdings downloads (one fund or all), by fund then date; no file is read."""
         with self._reader() as con:
             if con is None or not _has_table(con, "holdings"):
@@ -234,7 +235,7 @@ class Store:
             rows = con.execute(sql + " ORDER BY fund, as_of", params).fetchall()
         return [_holdings_from_row(row) for row in rows]
 
-    def holdings_content(self, fund: str | None = None) -> list[tuple[StoredHoldings, bytes]]:
+    def holdings_content(self, fund: str | None = None) -> builtins.list[tuple[StoredHoldings, bytes]]:
         """Stored holdings downloads with their bytes (one fund or all, by fund then date), checked against sha256."""
         with self._reader() as con:
             if con is None or not _has_table(con, "holdings"):
@@ -253,7 +254,7 @@ class Store:
             out.append((meta, content))
         return out
 
-    def holdings(self, fund: str) -> list[Holdings]:
+    def holdings(self, fund: str) -> builtins.list[Holdings]:
         """Every stored holdings download of ``fund`` parsed, oldest first (empty when none is stored)."""
         from .providers.ishares import parse_holdings
 
@@ -261,7 +262,7 @@ class Store:
                 for meta, content in self.holdings_content(fund)]
 
     # -- writes --------------------------------------------------------
-    def write_holdings(self, files: Iterable[HoldingsFile]) -> list[StoredHoldings]:
+    def write_holdings(self, files: Iterable[HoldingsFile]) -> builtins.list[StoredHoldings]:
         """Store holdings downloads in one transaction (replacing any of the same fund and date)."""
         return self.write([], files)[1]
 
@@ -271,7 +272,8 @@ class Store:
         stored = self.replace_many([Replacement(name, frame, meta, requested_start, added, revised)])
         return stored[0]
 
-    def replace_many(self, items: Iterable[Replacement], *, holdings: Iterable[HoldingsFile] = ()) -> list[SeriesMeta]:
+    def replace_many(self, items: Iterable[Replacement], *,
+                     holdings: Iterable[HoldingsFile] = ()) -> builtins.list[SeriesMeta]:
         """Replace several series (and store ``holdings`` downloads) in ONE transaction: all or nothing.
 
         ``first``/``last``/``rows``/``content_hash`` are recomputed from each frame so provenance always
@@ -279,8 +281,8 @@ class Store:
         """
         return self.write(items, holdings)[0]
 
-    def write(self, items: Iterable[Replacement],
-              holdings: Iterable[HoldingsFile] = ()) -> tuple[list[SeriesMeta], list[StoredHoldings]]:
+    def write(self, items: Iterable[Replacement], holdings: Iterable[HoldingsFile] = (),
+              ) -> tuple[builtins.list[SeriesMeta], builtins.list[StoredHoldings]]:
         """Series and holdings downloads in ONE transaction; everything is validated before the file is opened.
 
         A holdings file must parse as an iShares download (its stated as-of date is the date it is stored
@@ -312,7 +314,8 @@ class Store:
                     con.execute("INSERT OR REPLACE INTO series_meta VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 [meta.name, meta.provider, meta.symbol, meta.source, meta.fetched_at, meta.first,
                                  meta.last, meta.rows, meta.content_hash])
-                    added = item.added if item.added is not None else max(0, meta.rows - int(previous[0]))
+                    before = int(previous[0]) if previous is not None else 0
+                    added = item.added if item.added is not None else max(0, meta.rows - before)
                     con.execute("INSERT INTO update_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                 [meta.name, meta.fetched_at, meta.provider, item.requested_start, meta.rows,
                                  added, item.revised, meta.content_hash])

@@ -524,7 +524,7 @@ def freshness(spec: SeriesSpec, frame: pd.DataFrame, as_of: dt.date) -> Freshnes
     if rule.max_gap_days is not None and len(dates) > 1:
         steps = np.diff(dates.to_numpy(dtype="datetime64[D]")).astype("int64")
         gaps = tuple(Gap(dates[i].date().isoformat(), dates[i + 1].date().isoformat(), int(steps[i]))
-                     for i in np.flatnonzero(steps > rule.max_gap_days))
+                     for i in np.flatnonzero(steps > rule.max_gap_days).tolist())
     return Freshness(spec.name, spec.frequency, last.date().isoformat(), age, rule.max_age_days, stale,
                      rule.max_gap_days, gaps)
 

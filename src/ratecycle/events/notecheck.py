@@ -301,9 +301,9 @@ def _window_label(info: dict[str, Any]) -> str:
 
 def _first_close(prices: Prices, day: np.datetime64) -> np.datetime64:
     """First trading date of ``day``'s month in the series (the month's first close)."""
-    first = np.datetime64(day, "M").astype("datetime64[D]")
+    first = day.astype("datetime64[M]").astype("datetime64[D]")
     i = int(np.searchsorted(prices.dates, first, side="left"))
-    return prices.dates[min(i, prices.dates.size - 1)]
+    return np.datetime64(prices.dates[min(i, prices.dates.size - 1)], "D")
 
 
 def _previous_close(prices: Prices, day: np.datetime64) -> np.datetime64:
@@ -311,4 +311,4 @@ def _previous_close(prices: Prices, day: np.datetime64) -> np.datetime64:
     i = int(np.searchsorted(prices.dates, day, side="left")) - 1
     if i < 0:
         raise RatecycleError(f"series {prices.name} has no close before {day}")
-    return prices.dates[i]
+    return np.datetime64(prices.dates[i], "D")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ..errors import DataError
@@ -21,8 +22,8 @@ class Prices:
     """A named price (or wealth-index) series as sorted date and close arrays."""
 
     name: str
-    dates: np.ndarray
-    closes: np.ndarray
+    dates: npt.NDArray[np.datetime64]
+    closes: npt.NDArray[np.float64]
 
     @classmethod
     def from_series(cls, series: pd.Series, name: str | None = None) -> Prices:
@@ -43,12 +44,12 @@ class Prices:
     @property
     def first(self) -> np.datetime64:
         """First observation date."""
-        return self.dates[0]
+        return np.datetime64(self.dates[0], "D")
 
     @property
     def last(self) -> np.datetime64:
         """Last observation date."""
-        return self.dates[-1]
+        return np.datetime64(self.dates[-1], "D")
 
     def series(self) -> pd.Series:
         """Back to a pandas Series (for charts and reports)."""

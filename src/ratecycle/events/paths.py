@@ -141,7 +141,7 @@ def compare_window(prices_a: pd.Series | Prices, prices_b: pd.Series | Prices, s
     if row["incomplete"] and strict:
         raise RatecycleError(f"end {refs[1]} runs past the data (last date used {row['last_date_used']})")
     base = pd.Timestamp(refs[0])
-    paths = rebased_paths(a, b, base, start=min(pd.Timestamp(row["start_a"]), pd.Timestamp(row["start_b"])),
+    paths = rebased_paths(a, b, base, start=min(pd.Timestamp(str(row["start_a"])), pd.Timestamp(str(row["start_b"]))),
                           end=pd.Timestamp(refs[1]))
     return CompareResult(a.name, b.name, convention, lo, hi, row, paths)
 

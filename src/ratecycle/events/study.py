@@ -54,7 +54,7 @@ def phase_bounds(cycle: Cycle) -> dict[str, tuple[pd.Timestamp, pd.Timestamp | N
     if cycle.pause is not None and cycle.later_phase is not None:
         out["pause"] = (cycle.pause.start, cycle.pause.end)
         out["later"] = (cycle.later_phase.start, cycle.later_phase.end)
-    return {name: (first, None if last < first else last) for name, (first, last) in out.items()}
+    return {name: (first, None if last is None or last < first else last) for name, (first, last) in out.items()}
 
 
 @dataclass(frozen=True)
@@ -197,13 +197,13 @@ def phase_returns(prices_a: pd.Series | Prices, prices_b: pd.Series | Prices, cy
 
 
 def _raise_on_flags(frame: pd.DataFrame, a: Prices, b: Prices) -> None:
-    for row in frame.itertuples(index=False):
-        if row.before_data:
-            raise RatecycleError(f"window starting {row.window_start.date()} begins before the data "
+    for row in frame.to_dict(orient="records"):
+        if row["before_data"]:
+            raise RatecycleError(f"window starting {row['window_start'].date()} begins before the data "
                                  f"({a.name} from {a.first}, {b.name} from {b.first})")
-        if row.incomplete:
-            raise RatecycleError(f"window ending {row.window_end.date()} runs past the data "
-                                 f"(last date used {row.last_date_used.date()})")
+        if row["incomplete"]:
+            raise RatecycleError(f"window ending {row['window_end'].date()} runs past the data "
+                                 f"(last date used {row['last_date_used'].date()})")
 
 
 def _describe(convention: str, months: int) -> str:

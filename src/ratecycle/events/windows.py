@@ -54,7 +54,7 @@ def add_months(days: np.ndarray, months: int) -> np.ndarray:
     target_month = month + int(months)
     first = target_month.astype("datetime64[D]")
     last = (target_month + 1).astype("datetime64[D]") - DAY
-    return np.minimum(first + offset, last).astype("datetime64[D]")
+    return np.asarray(np.minimum(first + offset, last), dtype="datetime64[D]")
 
 
 def reference_dates(days: np.ndarray, convention: str) -> np.ndarray:

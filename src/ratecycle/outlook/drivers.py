@@ -258,12 +258,12 @@ def valuation_state(inputs: OutlookInputs, when: pd.Timestamp) -> DriverState:
             return DriverState("valuation", None, f"not available: neither {inputs.pe_a_name} nor "
                                                   f"{inputs.pe_b_name} can be loaded")
         data = inputs.pe_now
-        result = (data.reading(when, years=VALUATION_YEARS) if data is not None else
-                  val.valuation(inputs.pe_b, name=inputs.pe_b_name, as_of=when, years=VALUATION_YEARS,
-                                lag_months=val.PUBLICATION_LAG_MONTHS.get(inputs.pe_b_name)))
+        own = (data.reading(when, years=VALUATION_YEARS) if data is not None else
+               val.valuation(inputs.pe_b, name=inputs.pe_b_name, as_of=when, years=VALUATION_YEARS,
+                             lag_months=val.PUBLICATION_LAG_MONTHS.get(inputs.pe_b_name)))
     except DataError as exc:
         return DriverState("valuation", None, f"not available: {exc}")
-    return _proxy_state(inputs, result, val)
+    return _proxy_state(inputs, own, val)
 
 
 def _proxy_state(inputs: OutlookInputs, result: Any, val: Any) -> DriverState:

@@ -213,8 +213,8 @@ def scorecard(inputs: OutlookInputs, *, weights: str | Mapping[str, float] | Non
             note = state.reading
         else:
             keep = []
-            for row in usable.itertuples(index=False):
-                past = _past_state(driver, inputs, pd.Timestamp(row.anchor), by_label[row.cycle].start)
+            for anchor, label in zip(usable["anchor"].tolist(), usable["cycle"].tolist(), strict=True):
+                past = _past_state(driver, inputs, pd.Timestamp(anchor), by_label[label].start)
                 keep.append(past.state == state.state)
             matched = usable[np.asarray(keep, dtype=bool)] if keep else usable.iloc[0:0]
         spreads = matched["spread"].to_numpy(dtype="float64")

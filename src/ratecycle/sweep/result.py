@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._typing import Aggregate
 from .grid import SweepGrid
 
 
@@ -40,7 +41,7 @@ class SweepResult:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def heatmap(self, value: str = "hit_rate", index: str = "months", columns: str = "anchor",
-                agg: str = "median") -> pd.DataFrame:
+                agg: Aggregate = "median") -> pd.DataFrame:
         """A pivot ready for a heatmap: ``agg`` of ``value`` over the variants in each (index, columns) cell."""
         usable = self.variants[self.variants["n_events"] > 0]
         return usable.pivot_table(index=index, columns=columns, values=value, aggfunc=agg)
@@ -62,8 +63,8 @@ class SweepResult:
         the hit rate, per pair and window length (variants without a usable window are left out)."""
         usable = self.variants[(self.variants["anchor"] == anchor) & (self.variants["n_events"] > 0)]
         rows = []
-        for (pair, months), block in usable.groupby(["pair", "months"], sort=True):
-            row: dict[str, Any] = {"pair": pair, "months": int(months), "variants": len(block)}
+        for (pair, _), block in usable.groupby(["pair", "months"], sort=True):
+            row: dict[str, Any] = {"pair": pair, "months": int(block["months"].iloc[0]), "variants": len(block)}
             for stat in ("mean_spread", "hit_rate"):
                 values = block[stat].to_numpy(dtype="float64")
                 for q in quantiles:

@@ -68,7 +68,7 @@ def _json_doc(body: bytes, *, series: str, source: str) -> dict[str, Any]:
 def _field(item: object, key: str, *, series: str, source: str, row: int) -> str:
     if not isinstance(item, dict) or not isinstance(item.get(key), str):
         raise DataError(f"observation without a string {key!r} ({where(source, series, row)})")
-    return item[key]  # type: ignore[no-any-return]
+    return str(item[key])
 
 
 def parse_observations_json(body: bytes, *, series: str, source: str = "fred api") -> pd.DataFrame:
@@ -87,11 +87,11 @@ def parse_vintages_json(body: bytes, *, series: str, source: str = "alfred") -> 
     are dropped.
     """
     doc = _json_doc(body, series=series, source=source)
-    records = []
+    records: list[tuple[int, str, str, str, str]] = []
     for n, item in enumerate(doc["observations"], start=1):
-        values = [_field(item, k, series=series, source=source, row=n)
-                  for k in ("date", "value", "realtime_start", "realtime_end")]
-        records.append((n, *values))
+        date, value, start, end = (_field(item, k, series=series, source=source, row=n)
+                                   for k in ("date", "value", "realtime_start", "realtime_end"))
+        records.append((n, date, value, start, end))
     return _vintage_frame(records, series=series, source=source)
 
 

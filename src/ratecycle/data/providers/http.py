@@ -136,7 +136,7 @@ class HttpClient:
 
     def backoff_delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt ``attempt`` (1-based): exponential plus up to 50% jitter."""
-        base = min(MAX_BACKOFF, self.backoff * 2 ** (attempt - 1))
+        base = min(MAX_BACKOFF, self.backoff * 2.0 ** (attempt - 1))
         return base + self.rng.uniform(0.0, base / 2)
 
     def get(

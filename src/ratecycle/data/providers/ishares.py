@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -171,12 +172,13 @@ def _rows(records: list[tuple[int, list[str]]], header: list[str], columns: dict
         if len(record) != len(header):
             raise DataError(f"holdings row has {len(record)} fields, the header has {len(header)}: "
                             f"{','.join(record)[:60]!r} ({where(source, row=line)})")
-        row = {
+        market_value = _number(record[columns["Market Value"]], "Market Value", source, line)
+        row: dict[str, object] = {
             "ticker": record[columns["Ticker"]].strip(),
             "name": record[columns["Name"]].strip(),
             "sector": record[columns["Sector"]].strip(),
             "asset_class": record[columns["Asset Class"]].strip(),
-            "market_value": _number(record[columns["Market Value"]], "Market Value", source, line),
+            "market_value": market_value,
             "weight": _number(record[columns["Weight (%)"]], "Weight (%)", source, line) / 100.0,
             "row": line,
         }
@@ -185,7 +187,7 @@ def _rows(records: list[tuple[int, list[str]]], header: list[str], columns: dict
                 value = record[columns[extra]].strip()
                 row[extra.lower()] = (_number(value, extra, source, line) if extra in {"Quantity", "Price"}
                                       else value)
-        if row["asset_class"] == "Equity" and pd.isna(row["market_value"]):
+        if row["asset_class"] == "Equity" and math.isnan(market_value):
             raise DataError(f"equity holding without a market value ({where(source, row=line)})")
         out.append(row)
     return pd.DataFrame(out)

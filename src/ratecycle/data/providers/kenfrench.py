@@ -53,9 +53,11 @@ class FactorTables:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form: columns and both blocks as lists of records (ISO months, years)."""
-        monthly = [{"date": d.strftime("%Y-%m"), **{c: _plain(v) for c, v in row.items()}}
-                   for d, row in self.monthly.iterrows()]
-        annual = [{"year": int(y), **{c: _plain(v) for c, v in row.items()}} for y, row in self.annual.iterrows()]
+        months = pd.DatetimeIndex(self.monthly.index).strftime("%Y-%m")
+        monthly = [{"date": d, **{str(c): _plain(v) for c, v in row.items()}}
+                   for d, row in zip(months, self.monthly.to_dict(orient="records"), strict=True)]
+        annual = [{"year": int(y), **{str(c): _plain(v) for c, v in row.items()}}
+                  for y, row in zip(self.annual.index.tolist(), self.annual.to_dict(orient="records"), strict=True)]
         return {"columns": list(self.columns), "preamble": self.preamble, "monthly": monthly, "annual": annual}
 
 

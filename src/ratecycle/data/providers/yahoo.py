@@ -85,7 +85,8 @@ def parse_chart(body: bytes, field: str, *, symbol: str, series: str, source: st
     result = _path(chart, "result", 0)
     if not isinstance(result, dict):
         raise DataError(f"chart has no result ({where(source, series)})")
-    meta = result.get("meta") if isinstance(result.get("meta"), dict) else {}
+    found = result.get("meta")
+    meta: dict[str, Any] = found if isinstance(found, dict) else {}
     stamps = result.get("timestamp")
     if stamps is None:
         return frames.empty()  # Yahoo omits timestamps when the range holds no trading day
