@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, overload
 
 import pandas as pd
 
@@ -17,6 +17,12 @@ Convention: TypeAlias = Literal["daily", "month_end", "prior_month_end"]
 Aggregate: TypeAlias = Literal["mean", "median", "min", "max", "sum", "count", "std"]
 
 
+@overload
+def to_timestamp(value: None) -> None: ...
+@overload
+def to_timestamp(value: DateLike) -> pd.Timestamp: ...
+@overload
+def to_timestamp(value: DateLike | None) -> pd.Timestamp | None: ...
 def to_timestamp(value: DateLike | None) -> pd.Timestamp | None:
     """Parse a date-like value into a normalised (midnight) Timestamp, or None."""
     if value is None:

@@ -136,7 +136,8 @@ def inflation_monitor(core_pce: pd.Series, as_of: DateLike | None = None, *, tar
     )
 
 
-def inflation_from_vintages(vintages: pd.DataFrame, as_of: DateLike, **options: float) -> InflationReading:
+def inflation_from_vintages(vintages: pd.DataFrame, as_of: DateLike, *, target: float = TARGET, margin: float = 0.5,
+                            low_lookback: int = 12) -> InflationReading:
     """True point in time: the reading from the core PCE vintage in force on ``as_of`` (ALFRED rows with
     columns date, value, realtime_start, realtime_end, e.g. from the FRED provider's ``fetch_vintages``)."""
     from .data.providers.fred import known_on
@@ -150,4 +151,4 @@ def inflation_from_vintages(vintages: pd.DataFrame, as_of: DateLike, **options: 
     series = pd.Series(frame["value"].to_numpy(dtype="float64"), index=pd.DatetimeIndex(frame["date"]))
     return inflation_monitor(series, when, lag_months=None,
                              note=f"ALFRED vintage in force on {when.date()}: values as published that day",
-                             **options)  # type: ignore[arg-type]
+                             target=target, margin=margin, low_lookback=low_lookback)

@@ -164,7 +164,7 @@ def valuation(
     label = name or str(series.name or "series")
     known = known_at(series, as_of, lag_months)
     if known.empty:
-        raise DataError(f"no observation of {label} published by {to_timestamp(as_of).date()}"  # type: ignore[union-attr]
+        raise DataError(f"no observation of {label} published by {to_timestamp(as_of).date()}"
                         if as_of is not None else f"series {label} has no observations")
     last = pd.Timestamp(known.index[-1])
     value = float(known.iloc[-1])

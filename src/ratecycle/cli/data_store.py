@@ -124,7 +124,7 @@ def fetch_holdings(
     from .._typing import to_timestamp
     from ..data.update import update_holdings
 
-    day = to_timestamp(date).date() if date else None  # type: ignore[union-attr]
+    day = to_timestamp(date).date() if date else None
     target = _store(store)
     results = [update_holdings(fund, target, as_of=day) for fund in funds]
     rows = [r.to_dict() for r in results]
@@ -226,7 +226,7 @@ def status(
     from .._typing import to_timestamp
     from ..data.catalog import CATALOG
 
-    day = to_timestamp(as_of).date() if as_of else dt.datetime.now(dt.UTC).date()  # type: ignore[union-attr]
+    day = to_timestamp(as_of).date() if as_of else dt.datetime.now(dt.UTC).date()
     if snapshot is not None:
         held, location = _snapshot_entries(snapshot), f"snapshot {snapshot}"
         users = [n for n, s in CATALOG.items() if not s.segments and not s.derived and n not in held]

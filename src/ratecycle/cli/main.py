@@ -11,6 +11,7 @@ import importlib
 import os
 import pkgutil
 import sys
+from typing import Protocol, runtime_checkable
 
 import typer
 
@@ -57,6 +58,17 @@ def _register_all() -> None:
 _register_all()
 
 
+@runtime_checkable
+class _UsageError(Protocol):
+    """What main() needs of click's exceptions: print themselves, carry an exit code."""
+
+    exit_code: int
+
+    def show(self) -> None:
+        """Print the error (and the usage hint) on stderr."""
+        ...
+
+
 def _click_errors() -> tuple[type[Exception], ...]:
     """Click's error base class from typer's bundled copy of click and from the click package, where present."""
     found: list[type[Exception]] = []
@@ -84,9 +96,9 @@ def run() -> int:
         print("ratecycle: interrupted", file=sys.stderr)
         sys.exit(130)
     except Exception as exc:  # usage errors (unknown option, bad value) and friends
-        if isinstance(exc, _click_errors()):
-            exc.show()  # type: ignore[attr-defined]
-            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+        if isinstance(exc, _click_errors()) and isinstance(exc, _UsageError):
+            exc.show()
+            sys.exit(exc.exit_code)
         raise
     # without standalone mode, ``raise typer.Exit(code)`` in a command arrives here as the return value
     return result if isinstance(result, int) else 0

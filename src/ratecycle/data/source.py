@@ -126,7 +126,7 @@ class DataSource:
             if self.snapshot is not None:
                 from .providers.ishares import read_holdings
 
-                files = [f for f in self._snapshot_provider().holdings_files()
+                files = [f for f in self._snapshot_provider(self.snapshot).holdings_files()
                          if f.name.partition("_holdings_")[0].upper() == key]
                 found = [read_holdings(f) for f in files]
             else:
@@ -147,21 +147,21 @@ class DataSource:
             self._meta[spec.name] = _meta_for(spec, frame, "derived", _now())
             return frame
         if self.snapshot is not None:
-            return self._read_snapshot(spec)
+            return self._read_snapshot(spec, self.snapshot)
         return self._read_store(spec)
 
-    def _snapshot_provider(self) -> SnapshotProvider:
+    def _snapshot_provider(self, root: Path) -> SnapshotProvider:
         """One provider per DataSource, so the export manifest is read once, not once per series."""
         if self._provider is None:
             from .providers.snapshot import SnapshotProvider
 
-            self._provider = SnapshotProvider(self.snapshot)  # type: ignore[arg-type]
+            self._provider = SnapshotProvider(root)
         return self._provider
 
-    def _read_snapshot(self, spec: SeriesSpec) -> pd.DataFrame:
-        provider = self._snapshot_provider()
+    def _read_snapshot(self, spec: SeriesSpec, root: Path) -> pd.DataFrame:
+        provider = self._snapshot_provider(root)
         exported = provider.exported(spec.name)
-        stamp = _mtime(self.snapshot)  # type: ignore[arg-type]
+        stamp = _mtime(root)
         if exported is not None:
             info = provider.manifest()[spec.name]
             self._meta[spec.name] = SeriesMeta(

@@ -20,7 +20,7 @@ import pandas as pd
 from ..errors import DataError, ProviderError, RatecycleError
 from .catalog import Segment, SeriesSpec
 from .meta import SeriesMeta
-from .providers.base import Provider, get_provider
+from .providers.base import HoldingsProvider, Provider, get_provider
 from .store import Store
 
 Status = Literal["updated", "unchanged", "failed", "skipped"]
@@ -265,20 +265,24 @@ def update_holdings(
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0).isoformat()
     try:
         provider = _pool(providers).get("ishares")
-        download = provider.download_holdings(symbol, as_of)  # type: ignore[attr-defined]
+        if not isinstance(provider, HoldingsProvider):
+            raise ProviderError(f"provider {provider.name!r} cannot download holdings")
+        download = provider.download_holdings(symbol, as_of)
         day = download.holdings.as_of.date().isoformat()
         digest = hashlib.sha256(download.content).hexdigest()
         before = {h.as_of: h for h in store.holdings_list(symbol)}.get(day)
-        base = {"as_of": day, "rows": len(download.holdings.rows), "sha256": digest, "url": download.url}
+        rows = len(download.holdings.rows)
         if before is not None and before.sha256 == digest:
-            return HoldingsUpdate(symbol, "unchanged", fetched_at=before.fetched_at,
-                                  message=f"the stored file of {day} is identical", **base)
+            return HoldingsUpdate(symbol, "unchanged", as_of=day, rows=rows, sha256=digest,
+                                  fetched_at=before.fetched_at, url=download.url,
+                                  message=f"the stored file of {day} is identical")
         store.write_holdings([HoldingsFile(fund=symbol, file_name=holdings_file_name(symbol, day),
                                            content=download.content, provider="ishares", source=download.url,
                                            fetched_at=stamp, origin=download.url)])
     except RatecycleError as exc:
         return HoldingsUpdate(symbol, "failed", message=str(exc))
-    return HoldingsUpdate(symbol, "added" if before is None else "updated", fetched_at=stamp, **base)
+    return HoldingsUpdate(symbol, "added" if before is None else "updated", as_of=day, rows=rows, sha256=digest,
+                          fetched_at=stamp, url=download.url)
 
 
 # -- one attempt: fetch every segment of one alternative, merge, validate ------------------------------------------

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import importlib
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import pandas as pd
 
 from ...errors import DataError
 from ..catalog import Segment
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from .ishares import Download
 
 
 class Provider(Protocol):
@@ -19,6 +24,17 @@ class Provider(Protocol):
     def fetch(self, segment: Segment, series: str, start: pd.Timestamp | None = None,
               end: pd.Timestamp | None = None) -> pd.DataFrame:
         """Return validated observations, or raise ProviderError/DataError; never partial data."""
+        ...
+
+
+@runtime_checkable
+class HoldingsProvider(Protocol):
+    """Downloads a fund's holdings file as published (the iShares provider)."""
+
+    name: str
+
+    def download_holdings(self, fund: str, as_of: dt.date | None = None) -> Download:
+        """The fund's holdings file on ``as_of`` (today when None), with its parse."""
         ...
 
 
@@ -39,4 +55,5 @@ def get_provider(name: str, **options: object) -> Provider:
     if module_name is None:
         raise DataError(f"no live provider for {name!r}; import this series from a file or snapshot")
     module = importlib.import_module(f"{__package__}.{module_name}")
-    return module.Provider(**options)  # type: ignore[no-any-return]
+    provider: Provider = module.Provider(**options)
+    return provider

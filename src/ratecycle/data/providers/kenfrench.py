@@ -13,7 +13,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, SupportsFloat
 
 import numpy as np
 import pandas as pd
@@ -62,7 +62,10 @@ class FactorTables:
 
 
 def _plain(value: object) -> float | None:
-    number = float(value)  # type: ignore[arg-type]
+    """A factor cell as a float, None for a missing one."""
+    if not isinstance(value, SupportsFloat):
+        return None
+    number = float(value)
     return None if math.isnan(number) else number
 
 

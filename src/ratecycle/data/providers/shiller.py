@@ -13,6 +13,7 @@ import io
 import math
 import re
 from pathlib import Path
+from typing import SupportsFloat
 
 import numpy as np
 import pandas as pd
@@ -61,7 +62,12 @@ def _number(cell: object, *, source: str, row: int, column: str) -> float:
 def _decimal_month(cell: object) -> pd.Timestamp | None:
     """Shiller's ``YYYY.MM`` date number (1871.1 is October) as a first-of-month Timestamp, or None if not a date."""
     try:
-        number = float(str(cell).strip()) if isinstance(cell, str) else float(cell)  # type: ignore[arg-type]
+        if isinstance(cell, str):
+            number = float(cell.strip())
+        elif isinstance(cell, SupportsFloat):
+            number = float(cell)
+        else:
+            return None
     except (TypeError, ValueError):
         return None
     if not math.isfinite(number) or not 1800 <= number < 2200:

@@ -60,24 +60,23 @@ class SnapshotProvider:
     def manifest(self) -> dict[str, dict[str, object]]:
         """The export manifest's per-series metadata, or {} for a raw-layout snapshot (read once per provider)."""
         if self._manifest is None:
-            self._read_manifest()
-        return self._manifest  # type: ignore[return-value]
+            self._manifest, self._holdings_manifest = self._read_manifest()
+        return self._manifest
 
     def holdings_manifest(self) -> dict[str, dict[str, object]]:
         """The export manifest's holdings entries by file name (``holdings/<name>``), or {} when there are none."""
         if self._holdings_manifest is None:
-            self._read_manifest()
-        return self._holdings_manifest  # type: ignore[return-value]
+            self._manifest, self._holdings_manifest = self._read_manifest()
+        return self._holdings_manifest
 
-    def _read_manifest(self) -> None:
+    def _read_manifest(self) -> tuple[dict[str, dict[str, object]], dict[str, dict[str, object]]]:
+        """(series entries, holdings entries) of the export manifest; both empty without one."""
         path = self.root / MANIFEST
         if not path.exists():
-            self._manifest, self._holdings_manifest = {}, {}
-            return
+            return {}, {}
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
-            self._manifest = dict(doc["series"])
-            self._holdings_manifest = dict(doc.get("holdings") or {})
+            return dict(doc["series"]), dict(doc.get("holdings") or {})
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise DataError(f"malformed manifest ({where(path)}): {exc}") from None
 
