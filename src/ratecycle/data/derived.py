@@ -22,8 +22,8 @@ def bm_small_big(bm: pd.DataFrame, firms: pd.DataFrame, mcap: pd.DataFrame) -> p
             raise DataError(f"bm_small_big: {name} lacks portfolios {', '.join(absent)}")
     columns = [*SMALL, *BIG]
     joined = pd.concat({"bm": bm[columns], "weight": firms[columns] * mcap[columns]}, axis=1).dropna()
-    weight = joined["weight"]
-    weighted = joined["bm"] * weight
+    weight = pd.DataFrame(joined["weight"])  # one level of a two-level column index: a frame
+    weighted = pd.DataFrame(joined["bm"]) * weight
 
     def side(names: tuple[str, ...]) -> pd.Series:
         return weighted[list(names)].sum(axis=1) / weight[list(names)].sum(axis=1)
