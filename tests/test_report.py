@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import csv
+import gzip
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -15,11 +18,13 @@ import pytest
 from ratecycle.data.source import DataSource
 from ratecycle.report import ReportOptions, build_report, report_json, write_report
 from ratecycle.report.fmt import cell
-from test_report_helpers import dates_in, parse_report
+from test_report_helpers import dates_in, parse_report, section_of
 
 AS_OF = "2025-09-17"
-ORDER = ["summary", "rotation", "calendar", "phases", "history", "significance", "rebalancing", "valuation",
-         "inflation", "curve", "scorecard", "etfs", "methods"]
+ORDER = ["bottom_line", "key_figures", "summary", "rotation", "history", "calendar", "phases", "significance",
+         "scorecard", "valuation", "inflation", "curve", "rebalancing", "etfs", "note_audit", "methods", "glossary",
+         "data_sources", "supporting_tables"]
+BODY = ORDER[:ORDER.index("note_audit")]
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,9 @@ def test_sections_in_order(built: Built) -> None:
     assert parsed.sections[: len(ORDER)] == ORDER
     headings = [line for line in built.md.splitlines() if line.startswith("## ")]
     assert len(headings) == len(parsed.sections)
-    assert headings[0] == "## 1. Executive summary" and headings[len(ORDER) - 1].startswith("## Appendix A.")
+    assert headings[0] == '## <a id="bottom_line"></a>1. Bottom line'
+    assert headings[len(BODY)].startswith('## <a id="note_audit"></a>Appendix A.')
+    assert [s["appendix"] for s in built.doc["sections"]] == [key not in BODY for key in ORDER]
     for section in built.doc["sections"]:
         if not section["available"]:
             assert section["reason"] and section["blocks"] == [], section["key"]
@@ -100,24 +107,29 @@ def test_paragraphs_identical_in_html_json_md(built: Built) -> None:
     parsed = parse_report(built.html)
     paragraphs = _blocks(built.doc, "paragraph")
     assert paragraphs
+    plain_md = re.sub(r"\[([^\]]+)\]\(#g-[a-z0-9-]+\)", r"\1", built.md).replace("**", "")
     for block in paragraphs:
         assert block["text"] in parsed.paragraphs
-        assert block["text"] in built.md
+        assert block["text"] in plain_md
 
 
 def test_size_bound_and_plotly_inlined_once(built: Built) -> None:
     size = built.paths["html"].stat().st_size
-    assert size < 6_000_000, size
+    assert size <= 2_500_000, size
     assert built.html.count("<script src=") == 0 and "cdn.plot.ly" not in built.html.split("</head>")[1]
     from plotly.offline import get_plotlyjs
 
-    assert built.html.count(get_plotlyjs()[:200]) == 1
+    # plotly's own bundle, embedded once: gzip + base64 in the head, equal to the installed package's file
+    embedded = re.findall(r'<script type="application/octet-stream" id="plotly-bundle">([A-Za-z0-9+/=]+)</script>',
+                          built.html)
+    assert len(embedded) == 1
+    assert gzip.decompress(base64.b64decode(embedded[0])).decode("utf-8") == get_plotlyjs()
 
 
 def test_rotation_numbers_match_raw_files(built: Built, snapshot_dir: Path) -> None:
     rut = _raw_closes(snapshot_dir / "market" / "RUT_daily.csv")
     spx = _raw_closes(snapshot_dir / "market" / "GSPC_daily.csv")
-    section = next(s for s in built.doc["sections"] if s["key"] == "rotation")
+    section = section_of(built.doc, "rotation")
     if not section["available"]:
         pytest.skip(f"rotation section not available: {section['reason']}")
     table = next(b for b in section["blocks"] if b["type"] == "table")
@@ -130,7 +142,7 @@ def test_rotation_numbers_match_raw_files(built: Built, snapshot_dir: Path) -> N
 def test_valuation_numbers_match_analysis(built: Built, ds: DataSource) -> None:
     from ratecycle import valuation as val
 
-    section = next(s for s in built.doc["sections"] if s["key"] == "valuation")
+    section = section_of(built.doc, "valuation")
     table = next(b for b in section["blocks"] if b["type"] == "table")
     row = next(r for r in table["rows"] if r["series"] == "pe_sp500")
     direct = val.valuation(ds.load("pe_sp500", end=AS_OF), name="pe_sp500", as_of=AS_OF, years=5, lag_months=3)
@@ -148,10 +160,10 @@ def test_valuation_numbers_match_analysis(built: Built, ds: DataSource) -> None:
 
 
 def test_data_sources_table_has_provenance(built: Built) -> None:
-    methods = next(s for s in built.doc["sections"] if s["key"] == "methods")
+    methods = section_of(built.doc, "data_sources")
     table = next(b for b in methods["blocks"] if b["type"] == "table")
     names = {r["series"] for r in table["rows"]}
-    assert {"russell2000", "sp500", "fed_target_upper"} <= names
+    assert {"Russell 2000", "S&P 500", "Fed target (upper bound)"} <= names
     for row in table["rows"]:
         assert row["last"] is None or row["last"] <= AS_OF
         assert row["fetched_at"] and row["source"]
@@ -316,7 +328,7 @@ def _raw_sector_weights(path: Path) -> dict[str, float]:
 
 
 def _section(doc: dict, key: str) -> dict:
-    section = next(s for s in doc["sections"] if s["key"] == key)
+    section = section_of(doc, key)
     assert section["available"], f"{key}: {section['reason']}"
     return section
 
@@ -462,7 +474,7 @@ def test_valuation_uses_a_supplied_small_cap_pe(ds: DataSource) -> None:
 
 
 def test_summary_valuation_sentence_agrees_with_the_scorecard(built: Built) -> None:
-    summary = next(s for s in built.doc["sections"] if s["key"] == "summary")
+    summary = section_of(built.doc, "summary")
     sentence = next(b["text"] for b in summary["blocks"] if b["type"] == "paragraph"
                     and b["text"].startswith("Valuation:"))
     table = next(b for b in _blocks(built.doc, "table") if b["title"].startswith("Driver scorecard"))

@@ -89,3 +89,10 @@ def dates_in(value: Any, skip_keys: frozenset[str] = frozenset()) -> list[tuple[
 
     walk(value, "$")
     return found
+
+
+def section_of(doc: dict[str, Any], key: str) -> dict[str, Any]:
+    """A section of report.json with the tables the layout moved to the supporting-tables appendix put back."""
+    section = next(s for s in doc["sections"] if s["key"] == key)
+    moved = [b for s in doc["sections"] for b in s["blocks"] if b["type"] == "table" and b.get("origin") == key]
+    return {**section, "blocks": [*section["blocks"], *moved]}

@@ -27,7 +27,8 @@ def report(
     months: Annotated[int, typer.Option("--months", help="Horizon after an anchor, in months.")] = 12,
     rotation_start: Annotated[str | None, typer.Option(
         "--rotation-start", help="Start of the rotation window (default: 1st of the month before --as-of).")] = None,
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("report"),
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Output folder (default: report-PAIR-ASOF, e.g. report-russell2000-sp500-2025-09-17).")] = None,
     open_: Annotated[bool, typer.Option("--open", help="Open report.html in a browser when done.")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print report.pdf with headless Chromium.")] = False,
     snapshot: SnapshotOpt = None,

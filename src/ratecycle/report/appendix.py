@@ -1,4 +1,4 @@
-"""Appendix A (methods, definitions, data sources with provenance) and Appendix B (what happened next)."""
+"""The methods and data-sources appendices: definitions, window conventions, provenance of every series."""
 
 from __future__ import annotations
 
@@ -33,12 +33,20 @@ CONVENTIONS = (
 
 
 def methods_section(ctx: Context) -> Section:
-    """Definitions, window conventions and the provenance of every series the report read."""
+    """Definitions and window conventions, in plain words."""
+    blocks = (*DEFINITIONS, *CONVENTIONS,
+              f"The pair compared is {display(ctx.a)} (first) against {display(ctx.b)} (second). "
+              "Full definitions: docs/report.md, docs/cycles.md and docs/events.md in the project.")
+    return Section("methods", "Methods", blocks, appendix=True)
+
+
+def data_section(ctx: Context, notes: tuple[str, ...] = ()) -> Section:
+    """The provenance of every series the report read, and the table and figure notes the main body leaves out."""
     rows = []
     for name in ctx.data.loaded():
         meta = ctx.data.meta(name)
         spec = get_spec(name)
-        rows.append({"series": name, "description": spec.description, "provider": meta.provider,
+        rows.append({"series": display(name), "description": spec.description, "provider": meta.provider,
                      "symbol": meta.symbol, "source": meta.source, "fetched_at": meta.fetched_at[:10],
                      "first": meta.first, "last": meta.last, "rows": meta.rows, "known": ctx.latest_known(name)})
     table = Table(
@@ -48,15 +56,9 @@ def methods_section(ctx: Context) -> Section:
                  Column("first", "First", "date"), Column("last", "Last dated", "date"), Column("rows", "Rows", "int"),
                  Column("known", "Latest usable on the as-of date")),
         rows=tuple(rows),
-        source=f"ratecycle DataSource metadata ({ctx.full.mode}: {ctx.full.snapshot or ctx.full.store_path})",
-        notes=("'Fetched' is when the copy was retrieved (provenance), not an observation date.",
-               "Descriptions of every series: 'ratecycle data list' (also kept in report.json).",
-               f"Rows and last date count only observations dated on or before {date_text(ctx.as_of)}; a monthly "
-               "value (dated on the first day of its month) counts only once its month is over.",
-               "Series published with a documented lag (core PCE one month, Shiller earnings three) are used only "
-               "from their assumed publication: the last column gives the newest month usable on the as-of date."))
-    blocks = (*DEFINITIONS, *CONVENTIONS,
-              f"The pair compared is {display(ctx.a)} (first) against {display(ctx.b)} (second). "
-              "Full definitions: docs/report.md, docs/cycles.md and docs/events.md in the project.",
-              table)
-    return Section("methods", "Methods, definitions and data sources", blocks)
+        source=f"ratecycle data catalog and provenance ({ctx.full.mode})",
+        notes=(f"'Fetched' is when the copy was retrieved; rows and last date count only observations dated on or "
+               f"before {date_text(ctx.as_of)}, and a series published with a documented lag (core PCE one month, "
+               "Shiller earnings three) only from its assumed publication.",))
+    extra = ("Further notes to the tables and figures of the main body:", *notes) if notes else ()
+    return Section("data_sources", "Data sources", (table, *extra), appendix=True)

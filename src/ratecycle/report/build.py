@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from .._typing import DateLike, to_timestamp
+from ..cycles import CycleRules
 from ..data.source import DataSource
 from ..errors import RatecycleError
-from .appendix import methods_section
+from .appendix import data_section, methods_section
 from .asof import AsOfSource
+from .bottom_line import bottom_line_section
 from .context import Context, Unavailable, display
 from .fmt import date_text
-from .model import Report, Section, number_blocks
+from .glossary import glossary_section
+from .keyfigures import key_figures_section
+from .layout import layout_body
+from .model import Paragraph, Report, Section, number_blocks
+from .next import what_happened_next
+from .summary import summary_section
 
 Progress = Callable[[str], None]
 
@@ -39,27 +46,35 @@ STALE_DAYS = 7
 
 
 def _builders() -> list[SectionBuilder]:
+    """The supporting sections of the main body, in reading order (the bottom line and key figures come first)."""
     from . import sections_macro as macro
     from . import sections_market as market
 
     return [
-        ("rotation", "The rotation window", market.rotation_section),
+        ("rotation", "The rotation so far", market.rotation_section),
+        ("history", "Small caps against large caps since 1987", market.history_section),
         ("calendar", "Cutting cycles: the calendar", market.calendar_section),
         ("phases", "Early and later phase returns", market.phases_section),
-        ("history", "The long view, phases shaded", market.history_section),
-        ("significance", "Significance and baseline", market.significance_section),
-        ("rebalancing", "Rebalancing: sectors, concentration, momentum", macro.rebalancing_section),
+        ("significance", "The record after the later phase began", market.significance_section),
+        ("scorecard", "Today's drivers and the overall call", macro.scorecard_section),
         ("valuation", "Valuation", macro.valuation_section),
         ("inflation", "Inflation risk", macro.inflation_section),
         ("curve", "Yield curve", macro.curve_section),
-        ("scorecard", "Driver scorecard and overall call", macro.scorecard_section),
+        ("rebalancing", "Rebalancing: sectors, concentration, momentum", macro.rebalancing_section),
         ("etfs", "Expressing the view: small-cap ETFs", macro.etf_section),
     ]
 
 
+def _appendix_builders() -> list[SectionBuilder]:
+    """Appendices computed from the data (methods, glossary and data sources are added by the layout)."""
+    from . import sections_market as market
+
+    return [("note_audit", "Checking the seed note's figures", market.note_audit_section)]
+
+
 def _run(key: str, title: str, builder: Callable[[Context], Section], ctx: Context) -> Section:
     try:
-        return builder(ctx)
+        return replace(builder(ctx), key=key, title=title)
     except RatecycleError as err:
         reason = str(err) if isinstance(err, Unavailable) else f"could not be computed: {err}"
         return Section(key, title, available=False, reason=reason)
@@ -106,41 +121,39 @@ def make_context(ds: DataSource, options: ReportOptions) -> Context:
                    preset=options.preset, rules=_rules(options), rotation_start=start)
 
 
-def _rules(options: ReportOptions) -> object | None:
+def _rules(options: ReportOptions) -> CycleRules | None:
     if options.rules is None and options.min_pause is None and options.max_gap is None:
         return None
-    try:
-        from ..cycles import CycleRules
-    except ImportError:
-        raise RatecycleError("--rules/--min-pause/--max-gap need the cycle engine (ratecycle.cycles)") from None
     changes = {k: v for k, v in (("rule", options.rules), ("min_pause", options.min_pause),
                                  ("max_gap", options.max_gap)) if v is not None}
-    from dataclasses import replace
-
     return replace(CycleRules(), **changes)
 
 
 def build_report(ds: DataSource, options: ReportOptions | None = None, progress: Progress | None = None) -> Report:
     """Build the whole report from ``ds`` as of ``options.as_of``; ``progress`` receives one line per step."""
-    from .next import what_happened_next
-    from .summary import summary_section
-
     options = options or ReportOptions()
     say = progress or (lambda _msg: None)
     say("reading data")
     ctx = make_context(ds, options)
-    sections: list[Section] = []
+    supporting: list[Section] = []
     for key, title, builder in _builders():
         say(f"section: {title}")
-        sections.append(_run(key, title, builder, ctx))
-    say("section: executive summary")
-    summary = _run("summary", "Executive summary", summary_section, ctx)
-    say("section: methods")
-    methods = methods_section(ctx)
+        supporting.append(_run(key, title, builder, ctx))
+    say("section: bottom line and key figures")
+    facts = ctx.facts
+    bottom = _run("bottom_line", "Bottom line", lambda c: bottom_line_section(c, facts), ctx)
+    key = _run("key_figures", "Key figures", lambda c: key_figures_section(c, facts), ctx)
+    summary = _run("summary", "Where things stand", lambda c: summary_section(c, facts), ctx)
+    appendices = [replace(_run(k, t, b, ctx), appendix=True) for k, t, b in _appendix_builders()]
     say("appendix: what happened next")
     next_section, next_data = what_happened_next(ctx)
-    numbered = number_blocks([summary, *sections, methods, *([next_section] if next_section else [])])
-    body, appendix = (numbered[:-1], numbered[-1]) if next_section else (numbered, None)
+    body, moved = layout_body([bottom, key, summary, *supporting])
+    appendices += [methods_section(ctx), glossary_section(), data_section(ctx, moved.notes)]
+    if moved.tables:
+        appendices.append(Section("supporting_tables", "Supporting tables", moved.tables))
+    numbered = number_blocks([*body, *[replace(s, appendix=True) for s in appendices],
+                              *([next_section] if next_section else [])])
+    sections, appendix = (numbered[:-1], numbered[-1]) if next_section else (numbered, None)
     a, b = ctx.names
     settings = {
         "as_of_text": date_text(ctx.as_of), "pair_text": f"{a} vs {b}", "months": ctx.months,
@@ -148,10 +161,12 @@ def build_report(ds: DataSource, options: ReportOptions | None = None, progress:
         "cycles_text": f"preset {ctx.preset}" if ctx.preset else "detected from the Fed target"
         + (f" ({_rules_dict(ctx.rules)})" if ctx.rules is not None else " (default rules)"),
     }
+    first = next((blk for blk in sections[0].blocks if isinstance(blk, Paragraph)), None)
     return Report(title=f"Will {a} beat {b} over the next {ctx.months} months? Fed rate-cycle report as of "
                         f"{date_text(ctx.as_of)}",
                   as_of=ctx.as_of.date().isoformat(), pair=ctx.pair, settings=settings,
-                  sections=tuple(body), what_happened_next=appendix, next_data=next_data)
+                  sections=tuple(sections), what_happened_next=appendix, next_data=next_data,
+                  bottom_line=first.text if first is not None and sections[0].key == "bottom_line" else "")
 
 
 def _rules_dict(rules: object | None) -> dict[str, object] | None:

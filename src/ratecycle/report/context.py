@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..cycles import CycleRules
 from ..errors import RatecycleError
+from .facts import Facts
 from .fmt import date_text, month_text
 
 if TYPE_CHECKING:
@@ -21,8 +22,20 @@ CONVENTION = "daily"
 DISPLAY_NAMES = {
     "russell2000": "Russell 2000", "sp500": "S&P 500", "sp500_tr": "S&P 500 TR", "iwm": "IWM", "spy": "SPY",
     "iwn": "IWN", "iwo": "IWO", "vtwo": "VTWO", "vtwg": "VTWG", "vtwv": "VTWV",
+    "fed_target_upper": "Fed target (upper bound)", "fed_target_lower": "Fed target (lower bound)",
+    "fomc_meetings": "FOMC meeting dates", "core_pce": "core PCE price index", "pce": "PCE price index",
+    "ust10y2y": "10-year minus 2-year Treasury yield", "ust10y": "10-year Treasury yield",
+    "ust2y": "2-year Treasury yield", "fed_funds_monthly": "fed funds rate (monthly)",
+    "ff_factors:SMB": "Fama-French SMB", "shiller:E": "S&P 500 earnings (Shiller)",
+    "shiller:CAPE": "CAPE (Shiller)", "shiller:P": "S&P 500 price (Shiller)", "pe_sp500": "S&P 500 P/E",
+    "pe_russell2000": "Russell 2000 P/E",
 }
 
+
+PROVIDER_NAMES = {"fred": "FRED", "yahoo": "Yahoo Finance", "stooq": "Stooq", "kenfrench": "Ken French library",
+                  "shiller": "Robert Shiller's data", "user": "user file", "ishares": "iShares",
+                  "fomc": "Federal Reserve", "derived": "computed here"}
+"""Reader-facing provider names for source lines."""
 
 FAMA_FRENCH_LAG_MONTHS = 1
 """The Fama-French library adds month M about a month after it ends: month M counts from the end of M+1."""
@@ -49,26 +62,6 @@ class Unavailable(RatecycleError):
     """A section cannot be shown; the message says why in plain words."""
 
 
-def analysis(module: str) -> Any:
-    """Import an analysis module of ratecycle, or raise Unavailable when it is not part of this build."""
-    try:
-        return importlib.import_module(f"ratecycle.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith(f"ratecycle.{module.split('.')[0]}"):
-            raise Unavailable(f"the {module} analysis (ratecycle.{module}) is not available in this build, "
-                              "so this section shows no numbers") from None
-        raise
-
-
-def api(module: str, name: str) -> Any:
-    """A function of an analysis module, or Unavailable when this build does not have it yet."""
-    mod = analysis(module)
-    func = getattr(mod, name, None)
-    if func is None:
-        raise Unavailable(f"ratecycle.{module}.{name} is not available in this build, so this section shows no numbers")
-    return func
-
-
 @dataclass
 class Context:
     """Inputs of one report build; ``data`` never returns an observation after ``as_of``."""
@@ -79,10 +72,10 @@ class Context:
     pair: tuple[str, str]
     months: int
     preset: str | None
-    rules: Any
+    rules: CycleRules | None
     rotation_start: pd.Timestamp
-    facts: dict[str, Any] = field(default_factory=dict)
-    """Typed results kept by earlier sections for the summary (e.g. 'rotation', 'study', 'outlook')."""
+    facts: Facts = field(default_factory=Facts)
+    """Typed results kept by earlier sections for the bottom line, key figures and summary."""
 
     @property
     def a(self) -> str:
@@ -104,13 +97,19 @@ class Context:
         return self.data.load(name)
 
     def source(self, *names: str, extra: str = "") -> str:
-        """Source line: provider, symbol, file/store and the latest observation usable on the as-of date."""
-        parts = []
+        """Short source line: provider and series name; files, fetch times and lags live in the data appendix."""
+        by_provider: dict[str, list[str]] = {}
         for name in names:
-            meta = self.data.meta(name)
-            parts.append(f"{meta.provider} {meta.symbol} ({meta.source}), {self.latest_known(name)}")
-        text = "; ".join(parts)
-        return f"{text}; {extra}" if extra else text
+            provider = PROVIDER_NAMES.get(self.data.meta(name).provider, self.data.meta(name).provider)
+            by_provider.setdefault(provider, []).append(display(name))
+        text = "; ".join(f"{p}: {', '.join(n)}" for p, n in by_provider.items())
+        text = f"{text}; {extra}" if extra else text
+        return f"{text} (data to {date_text(self.as_of)}; details in the data appendix)"
+
+    def full_source(self, *names: str) -> str:
+        """Long source line: provider, symbol, file/store and the latest observation usable on the as-of date."""
+        return "; ".join(f"{self.data.meta(n).provider} {self.data.meta(n).symbol} ({self.data.meta(n).source}), "
+                         f"{self.latest_known(n)}" for n in names)
 
     def latest_known(self, name: str) -> str:
         """The latest observation of a series known on the as-of date, in words (monthly: month and lag)."""

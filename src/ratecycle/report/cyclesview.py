@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..cycles import Cycle, cycles_from_source
 from ..outlook.drivers import clip_cycle, known_cuts
-from .context import Context, analysis
+from .context import Context
 
 __all__ = ["calendar_label", "clip_cycle", "cutting_cycles", "cycle_name", "known_cuts", "mark_running_phase",
            "scorecard_cycles"]
 
 
-def cutting_cycles(ctx: Context) -> list[Any]:
+def cutting_cycles(ctx: Context) -> list[Cycle]:
     """Cutting cycles from the as-of view of the data (computed once per report, kept in ``ctx.facts``)."""
-    if "cycles" not in ctx.facts:
-        cycles_mod = analysis("cycles")
-        found = cycles_mod.cycles_from_source(ctx.data, rules=ctx.rules, direction="cut", preset=ctx.preset)
-        clipped = [c for c in (clip_cycle(c, ctx.as_of, ctx.rules) for c in found) if c is not None]
-        ctx.facts["cycles"] = clipped
-    return list(ctx.facts["cycles"])
+    if ctx.facts.cycles is None:
+        found = cycles_from_source(ctx.data, rules=ctx.rules, direction="cut", preset=ctx.preset)  # type: ignore[arg-type]  # AsOfSource reads like a DataSource
+        ctx.facts.cycles = [c for c in (clip_cycle(c, ctx.as_of, ctx.rules) for c in found) if c is not None]
+    return list(ctx.facts.cycles)
 
 
 def scorecard_cycles(ctx: Context) -> list[Any] | None:

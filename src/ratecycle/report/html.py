@@ -1,18 +1,19 @@
-"""Self-contained HTML: inline CSS, plotly.js inlined once, one div per figure, print-friendly."""
+"""Self-contained HTML: inline CSS, plotly.js embedded once (compressed), one div per figure, print-friendly."""
 
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
-from ..errors import RatecycleError
+from .bundle import bundle_html, plotly_js_path
 from .figures import plotly_spec
+from .glossary import TERMS, Term, link_terms
 from .markdown import section_labels
-from .model import Figure, Report, Section, Table
+from .model import Figure, Paragraph, Report, Section, Table, as_paragraph
+
+__all__ = ["PLOTLY_CONFIG", "chart_html", "plotly_js_path", "render_html", "script_json"]
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
@@ -31,22 +32,6 @@ _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\
 """JSON escapes that keep ``</script>``, ``<!--`` and JS line separators out of an inline script (still valid JSON)."""
 
 
-def plotly_js_path() -> Path:
-    """The plotly.js bundle inside the installed plotly package, found without importing plotly (a ~0.5 s import)."""
-    spec = importlib.util.find_spec("plotly")
-    if spec is None or spec.origin is None:
-        raise RatecycleError("the HTML report needs the plotly package (it ships plotly.js): pip install plotly")
-    path = Path(spec.origin).parent / "package_data" / "plotly.min.js"
-    if not path.is_file():
-        raise RatecycleError(f"plotly.js not found at {path}: reinstall the plotly package")
-    return path
-
-
-def _plotly_js() -> str:
-    """The plotly.js source, inlined once per page so the report needs no network."""
-    return plotly_js_path().read_text(encoding="utf-8")
-
-
 def script_json(value: Any) -> str:
     """Compact JSON that is safe inside a <script> element and still parses back to the same value."""
     return json.dumps(value, separators=(",", ":"), allow_nan=False, ensure_ascii=False).translate(_SCRIPT_SAFE)
@@ -57,7 +42,7 @@ def chart_html(figure: Figure) -> str:
     div_id, spec = f"figure-{figure.number}", plotly_spec(figure)
     call = ", ".join(script_json(v) for v in (div_id, spec["data"], spec["layout"], PLOTLY_CONFIG))
     return (f'<div id="{div_id}" class="plotly-graph-div" style="height:380px; width:100%;"></div>'
-            f'<script type="text/javascript">Plotly.newPlot({call});</script>')
+            f'<script type="text/javascript">window.plotlyReady.then(function(){{Plotly.newPlot({call});}});</script>')
 
 
 def figure_html(figure: Figure) -> str:
@@ -83,42 +68,59 @@ def table_html(table: Table) -> str:
             f'{notes}<p class="source">Source: {_esc(table.source)}</p></div>')
 
 
-def section_html(section: Section, number: str, extra_class: str = "") -> str:
+def _term_link(words: str, term: Term) -> str:
+    return f'<a class="term" href="#{term.anchor}" title="{_esc(term.definition)}">{_esc(words)}</a>'
+
+
+def paragraph_html(block: Paragraph, seen: set[str] | None) -> str:
+    """A paragraph with its role as a class; with ``seen``, the first use of each glossary term links to it."""
+    text = _esc(block.text) if seen is None else link_terms(block.text, seen, _term_link, _esc)
+    css = f' class="{block.role.replace("_", "-")}"' if block.role != "text" else ""
+    return f"<p{css}>{text}</p>"
+
+
+def glossary_html() -> str:
+    """The glossary entries as a definition list with an anchor per term."""
+    items = "".join(f'<dt id="{t.anchor}">{_esc(t.name)}</dt><dd>{_esc(t.definition)}</dd>' for t in TERMS)
+    return f'<dl class="glossary">{items}</dl>'
+
+
+def section_html(section: Section, number: str, seen: set[str] | None = None) -> str:
     """A section with its heading and blocks in order."""
-    classes = " ".join(c for c in (extra_class, "" if section.available else "unavailable",
-                                   "summary" if section.key == "summary" else "") if c)
+    classes = " ".join(c for c in ("appendix" if section.appendix else "", "" if section.available else "unavailable",
+                                   section.key.replace("_", "-")) if c)
     parts = [f'<section id="{section.key}" data-section="{section.key}" class="{classes}">',
              f"<h2>{_esc(number)} {_esc(section.title)}</h2>"]
     if not section.available:
         parts.append(f'<p class="unavailable">{_esc(section.reason)}</p>')
-    for block in section.blocks:
-        if isinstance(block, Figure):
-            parts.append(figure_html(block))
-        elif isinstance(block, Table):
-            parts.append(table_html(block))
-        else:
-            css = ' class="call"' if block.startswith("Overall call") else ""
-            parts.append(f"<p{css}>{_esc(block)}</p>")
+    if section.key == "glossary":
+        parts.append(glossary_html())
+    else:
+        for block in section.blocks:
+            if isinstance(block, Figure):
+                parts.append(figure_html(block))
+            elif isinstance(block, Table):
+                parts.append(table_html(block))
+            else:
+                parts.append(paragraph_html(as_paragraph(block), seen))
     parts.append("</section>")
     return "".join(parts)
 
 
 def render_html(report: Report) -> str:
-    """The complete page as one string (about 5 MB, most of it plotly.js)."""
-    sections = list(report.sections)
+    """The complete page as one string (about 2 MB, most of it the compressed plotly.js)."""
     labels = section_labels(report)
-    listed = [*sections, *([report.what_happened_next] if report.what_happened_next else [])]
+    listed = [*report.sections, *([report.what_happened_next] if report.what_happened_next else [])]
     toc = "".join(f'<li><span class="toc-num">{_esc(labels[s.key])}</span> <a href="#{s.key}">{_esc(s.title)}</a></li>'
                   for s in listed)
-    body = "".join(section_html(s, labels[s.key], "appendix" if s.key == "methods" else "") for s in sections)
-    if report.what_happened_next:
-        body += section_html(report.what_happened_next, labels[report.what_happened_next.key], "appendix")
+    seen: set[str] = set()
+    body = "".join(section_html(s, labels[s.key], None if s.appendix else seen) for s in listed)
     subtitle = (f"As of {report.settings.get('as_of_text', report.as_of)} &middot; pair "
                 f"{_esc(report.settings.get('pair_text', ', '.join(report.pair)))} &middot; "
                 f"cycles: {_esc(str(report.settings.get('cycles_text', '')))}")
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{_esc(report.title)}</title><style>{_css()}</style>"
-            f"<script type=\"text/javascript\">{_plotly_js()}</script></head><body><main>"
-            f'<header class="report-head"><h1>{_esc(report.title)}</h1><p>{subtitle}</p></header>'
-            f'<nav class="toc"><ul>{toc}</ul></nav>{body}</main></body></html>')
+            f"<title>{_esc(report.title)}</title><style>{_css()}</style>{bundle_html()}</head><body>"
+            f'<nav class="toc" aria-label="Contents"><details open><summary>Contents</summary><ul>{toc}</ul>'
+            f'</details></nav><main><header class="report-head"><h1>{_esc(report.title)}</h1><p>{subtitle}</p>'
+            f'</header>{body}</main><a class="to-top" href="#">Contents &uarr;</a></body></html>')

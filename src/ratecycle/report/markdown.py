@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from .model import Figure, Report, Section, Table
+import string
+
+from .glossary import Term, link_terms
+from .model import Figure, Paragraph, Report, Section, Table, as_paragraph
 
 
 def section_labels(report: Report) -> dict[str, str]:
-    """Heading numbers: '1.', '2.'... for the body, 'Appendix A.' for methods, 'Appendix B.' for what happened next."""
+    """Heading numbers: '1.', '2.'... for the main body, 'Appendix A.', 'Appendix B.'... for the appendices."""
     labels: dict[str, str] = {}
-    number = 0
-    for section in report.sections:
-        if section.key == "methods":
-            labels[section.key] = "Appendix A."
+    number = appendix = 0
+    listed = [*report.sections, *([report.what_happened_next] if report.what_happened_next else [])]
+    for section in listed:
+        if section.appendix or section is report.what_happened_next:
+            labels[section.key] = f"Appendix {string.ascii_uppercase[appendix]}."
+            appendix += 1
         else:
             number += 1
             labels[section.key] = f"{number}."
-    if report.what_happened_next:
-        labels[report.what_happened_next.key] = "Appendix B."
     return labels
 
 
@@ -42,9 +45,19 @@ def figure_md(figure: Figure) -> str:
                       f"_Chart in report.html (series: {traces})._  ", *notes, f"Source: {figure.source}", ""])
 
 
-def section_md(section: Section, label: str) -> str:
+def _md_link(words: str, term: Term) -> str:
+    return f"[{words}](#{term.anchor})"
+
+
+def paragraph_md(block: Paragraph, seen: set[str] | None) -> str:
+    """A paragraph; with ``seen``, the first use of each glossary term links to its entry."""
+    text = block.text if seen is None else link_terms(block.text, seen, _md_link, lambda t: t)
+    return f"**{text}**" if block.role == "bottom_line" else text
+
+
+def section_md(section: Section, label: str, seen: set[str] | None = None) -> str:
     """A section heading and its blocks."""
-    parts = [f"## {label} {section.title}", ""]
+    parts = [f'## <a id="{section.key}"></a>{label} {section.title}', ""]
     if not section.available:
         parts += [f"_Not available: {section.reason}_", ""]
     for block in section.blocks:
@@ -53,7 +66,17 @@ def section_md(section: Section, label: str) -> str:
         elif isinstance(block, Table):
             parts.append(table_md(block))
         else:
-            parts += [block, ""]
+            parts += [paragraph_md(as_paragraph(block), seen), ""]
+    return "\n".join(parts)
+
+
+def glossary_md(section: Section, label: str) -> str:
+    """The glossary with an anchor on every entry, so links from the text land on it."""
+    from .glossary import TERMS
+
+    parts = [f'## <a id="{section.key}"></a>{label} {section.title}', ""]
+    for term in TERMS:
+        parts += [f'<a id="{term.anchor}"></a>**{term.name}**: {term.definition}', ""]
     return "\n".join(parts)
 
 
@@ -64,7 +87,9 @@ def render_markdown(report: Report) -> str:
             f"As of {report.settings.get('as_of_text', report.as_of)} · pair "
             f"{report.settings.get('pair_text', ', '.join(report.pair))} · cycles: "
             f"{report.settings.get('cycles_text', '')}", ""]
-    body = [section_md(s, labels[s.key]) for s in report.sections]
+    seen: set[str] = set()
+    body = [glossary_md(s, labels[s.key]) if s.key == "glossary"
+            else section_md(s, labels[s.key], None if s.appendix else seen) for s in report.sections]
     if report.what_happened_next:
         body.append(section_md(report.what_happened_next, labels[report.what_happened_next.key]))
     return "\n".join(head + body).rstrip() + "\n"

@@ -7,7 +7,7 @@ so the three outputs carry the same numbers by construction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from .fmt import Format, cell
 
@@ -31,6 +31,8 @@ class Table:
     source: str
     notes: tuple[str, ...] = ()
     number: int = 0
+    origin: str = ""
+    """Key of the section this table belongs to when the layout moved it to the supporting-tables appendix."""
 
     def formatted(self) -> list[list[str]]:
         """Every row as display strings, in column order (what HTML and Markdown show)."""
@@ -40,7 +42,8 @@ class Table:
         """JSON form: raw values plus the column formats."""
         return {"number": self.number, "label": f"Table {self.number}", "title": self.title,
                 "columns": [{"key": c.key, "label": c.label, "format": c.kind} for c in self.columns],
-                "rows": [dict(r) for r in self.rows], "source": self.source, "notes": list(self.notes)}
+                "rows": [dict(r) for r in self.rows], "source": self.source, "notes": list(self.notes),
+                **({"origin": self.origin} if self.origin else {})}
 
 
 @dataclass(frozen=True)
@@ -108,8 +111,29 @@ class Figure:
                 "source": self.source, "notes": list(self.notes)}
 
 
-Block = Figure | Table | str
-"""A section's content, in reading order: a paragraph (str), a figure or a table."""
+ParagraphRole = Literal["text", "call", "bottom_line"]
+"""How a paragraph is shown: ordinary text, the overall call (boxed), or the bottom line (boxed, larger)."""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of prose with its role, so renderers never guess a style from the words."""
+
+    text: str
+    role: ParagraphRole = "text"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"type": "paragraph", "text": self.text, "role": self.role}
+
+
+Block = Figure | Table | Paragraph | str
+"""A section's content, in reading order: a paragraph (Paragraph, or a plain str), a figure or a table."""
+
+
+def as_paragraph(block: Paragraph | str) -> Paragraph:
+    """A prose block as a Paragraph (a plain string is ordinary text)."""
+    return block if isinstance(block, Paragraph) else Paragraph(block)
 
 
 @dataclass(frozen=True)
@@ -121,19 +145,21 @@ class Section:
     blocks: tuple[Block, ...] = ()
     available: bool = True
     reason: str = ""
+    appendix: bool = False
+    """True for the appendices (lettered A, B... after the numbered main body)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form: paragraphs, figures and tables in order."""
         blocks: list[dict[str, Any]] = []
         for block in self.blocks:
-            if isinstance(block, str):
-                blocks.append({"type": "paragraph", "text": block})
+            if isinstance(block, (str, Paragraph)):
+                blocks.append(as_paragraph(block).to_dict())
             elif isinstance(block, Figure):
                 blocks.append({"type": "figure", **block.to_dict()})
             else:
                 blocks.append({"type": "table", **block.to_dict()})
         return {"key": self.key, "title": self.title, "available": self.available,
-                "reason": self.reason or None, "blocks": blocks}
+                "reason": self.reason or None, "appendix": self.appendix, "blocks": blocks}
 
 
 @dataclass(frozen=True)
@@ -147,6 +173,8 @@ class Report:
     sections: tuple[Section, ...]
     what_happened_next: Section | None = None
     next_data: dict[str, Any] = field(default_factory=dict)
+    bottom_line: str = ""
+    """The answer to the title in at most 120 words (also the first section's text)."""
 
     def figures(self) -> list[Figure]:
         """All figures in order (appendix last)."""
@@ -162,6 +190,7 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         """The report.json document; everything after the as-of date lives under ``what_happened_next`` only."""
         return {"title": self.title, "as_of": self.as_of, "pair": list(self.pair), "settings": dict(self.settings),
+                "bottom_line": self.bottom_line,
                 "sections": [s.to_dict() for s in self.sections],
                 "what_happened_next": ({**self.next_data, "section": self.what_happened_next.to_dict()}
                                        if self.what_happened_next else self.next_data or None)}

@@ -7,18 +7,19 @@ from typing import Any
 import pandas as pd
 
 from ..errors import RatecycleError
-from .context import Context, api
+from ..events import compare_window
+from .context import Context
 from .fmt import date_text, pct, pp
 from .model import Column, Section, Table
 
 
 def _call_text(ctx: Context) -> tuple[str, int | None]:
-    card = ctx.facts.get("outlook")
+    card = ctx.facts.outlook
     if card is not None:
         from .sections_macro import call_direction, call_text
 
         return f"{call_text(ctx, card)} (confidence {card.confidence})", call_direction(card)
-    study = ctx.facts.get("study")
+    study = ctx.facts.study
     if study is not None and study.summary.n:
         s = study.summary
         a, b = ctx.names
@@ -35,7 +36,6 @@ def what_happened_next(ctx: Context) -> tuple[Section | None, dict[str, Any]]:
     if last <= ctx.as_of:
         return None, {}
     try:
-        compare_window = api("events", "compare_window")
         result = compare_window(a_full, b_full, start=ctx.as_of, end=min(horizon, last))
     except RatecycleError as err:
         return Section("what_happened_next", "What happened next (ex post)", available=False,

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .context import CONVENTION, Context, analysis, api
+from ..events import compare_window, phase_returns
+from ..events.pair import row_records
+from ..outlook import inputs_from_source, scorecard
+from .context import CONVENTION, Context
 from .cyclesview import calendar_label, cutting_cycles, mark_running_phase, scorecard_cycles
 from .fmt import date_text, pp
-from .model import Column, Section, Table
+from .model import Column, Paragraph, Section, Table
 from .sections_macro_parts import curve_section, inflation_section, rebalancing_section
 from .sections_value import valuation_section
 
@@ -35,11 +38,10 @@ def call_text(ctx: Context, card: Any) -> str:
 
 def scorecard_section(ctx: Context) -> Section:
     """One row per driver (reading, past-cycle evidence, direction, weight, rank), then the overall call."""
-    outlook = analysis("outlook")
-    inputs = outlook.inputs_from_source(ctx.data, ctx.as_of, pair=ctx.pair)
-    card = outlook.scorecard(inputs, months=ctx.months, cycles=scorecard_cycles(ctx), rules=ctx.rules,
+    inputs = inputs_from_source(ctx.data, ctx.as_of, pair=ctx.pair)
+    card = scorecard(inputs, months=ctx.months, cycles=scorecard_cycles(ctx), rules=ctx.rules,
                              convention=CONVENTION)  # the same windows as the phase and significance sections
-    ctx.facts["outlook"] = card
+    ctx.facts.outlook = card
     d = card.to_dict()
     rows = tuple({"rank": r["rank"], "driver": r["driver"], "reading": r["reading"],
                   "direction": {1: "+1 (first)", -1: "-1 (second)", 0: "0"}.get(int(r["direction"]),
@@ -66,13 +68,11 @@ def scorecard_section(ctx: Context) -> Section:
                f"Evidence: past cutting cycles in the same state, measured after the fact; {basis}.", *d["notes"]))
     call = (f"Overall call: {call_text(ctx, card)} (weighted score {d['score']:+.2f}; confidence {d['confidence']}: "
             f"{d['confidence_reason']}).")
-    ctx.facts["outlook_text"] = call
-    return Section("scorecard", "Driver scorecard and overall call", (call, table))
+    return Section("scorecard", "Driver scorecard and overall call", (Paragraph(call, role="call"), table))
 
 
 def etf_section(ctx: Context) -> Section:
     """Which small-cap ETFs the data covers, their returns in the rotation window, and value vs the index."""
-    compare_window = api("events", "compare_window")
     rows = []
     for name, fund, style in ETFS:
         row: dict[str, Any] = {"ticker": name.upper(), "fund": fund, "style": style, "available": ctx.data.has(name),
@@ -83,8 +83,8 @@ def etf_section(ctx: Context) -> Section:
             prices = ctx.prices(name)
             # a fund whose data end before the window starts has no rotation-window return (not a stale 0%)
             if prices.index[0] <= ctx.rotation_start < prices.index[-1]:
-                res = compare_window(prices, ctx.prices(ctx.b), start=ctx.rotation_start, end=ctx.as_of).to_dict()
-                row["return"] = res["return_a"]
+                row["return"] = compare_window(prices, ctx.prices(ctx.b), start=ctx.rotation_start,
+                                               end=ctx.as_of).return_a
         rows.append(row)
     missing = [r["ticker"] for r in rows if not r["available"]]
     present = [r["ticker"] for r in rows if r["available"]]
@@ -111,7 +111,6 @@ def _value_vs_index(ctx: Context) -> list[Any]:
     growth = [t for t in ("iwo", "vtwg") if ctx.data.has(t)]
     if not (ctx.data.has("iwn") and ctx.data.has("iwm")):
         return ["Growth against value cannot be measured: the data lacks a value fund and the index fund together."]
-    phase_returns = api("events", "phase_returns")
     cycles = [c for c in cutting_cycles(ctx) if c.start >= ctx.prices("iwn").index[0]]
     if not cycles:
         return ["No cutting cycle falls inside the value fund's history."]
@@ -119,7 +118,7 @@ def _value_vs_index(ctx: Context) -> list[Any]:
                         anchors=("later_start",))
     rows = [{"cycle": r["cycle"], "window": r["window"].replace("_", " "), "start": r["start_a"], "end": r["end_a"],
              "return_a": r["return_a"], "return_b": r["return_b"], "spread": r["spread"],
-             "incomplete": r["incomplete"]} for r in res.to_dict()["rows"] if not r["before_data"]]
+             "incomplete": r["incomplete"]} for r in row_records(res.rows) if not r["before_data"]]
     mark_running_phase(rows, cycles, {"early", "pause", "later"})
     table = Table(
         title="Small-cap value (IWN) against the whole Russell 2000 fund (IWM), by cycle phase",
@@ -136,8 +135,5 @@ def _value_vs_index(ctx: Context) -> list[Any]:
             f"index is shown instead. Over the {ctx.months} months after a later phase began, the value fund beat the "
             f"index fund in {wins} of {len(later)} completed windows"
             + (": " + "; ".join(f"{r['cycle']} {pp(r['spread'])}" for r in later) + "." if later else "."))
-    ctx.facts["etf_text"] = (f"ETFs: value small caps (IWN) beat the whole index fund (IWM) in {wins} of {len(later)} "
-                             f"{ctx.months}-month windows after a later phase began; no growth fund is in the data "
-                             "to compare with."
-                             if not growth else None)
+    ctx.facts.etf_value_wins = (wins, len(later))
     return [text, table]

@@ -6,7 +6,12 @@ from typing import Any
 
 import pandas as pd
 
-from .context import Context, analysis
+from .. import composition as comp
+from ..curve import curve_over_cycles, curve_reading, spread_series
+from ..inflation import PUBLICATION_LAG_MONTHS, inflation_monitor, inflation_rates
+from ..momentum import relative_momentum
+from ..valuation import known_at
+from .context import Context
 from .cyclesview import cutting_cycles
 from .figures import PALETTE, line
 from .fmt import cell, date_text, month_text, pct
@@ -51,11 +56,9 @@ def _lead_text(horizons: list[dict[str, Any]], other: str) -> str:
 
 def rebalancing_section(ctx: Context) -> Section:
     """Sector weights and concentration of the small-cap fund (when a holdings file fits the date) and momentum."""
-    comp = analysis("composition")
-    mom = analysis("momentum")
     a_name, b_name = ctx.names
-    momentum = mom.relative_momentum(ctx.prices(ctx.a), ctx.prices(ctx.b), ctx.as_of, a_name=a_name, b_name=b_name)
-    ctx.facts["momentum"] = momentum
+    momentum = relative_momentum(ctx.prices(ctx.a), ctx.prices(ctx.b), ctx.as_of, a_name=a_name, b_name=b_name)
+    ctx.facts.momentum = momentum
     md = momentum.to_dict()
     table_m = Table(
         title=f"Relative momentum, {a_name} against {b_name}",
@@ -72,7 +75,6 @@ def rebalancing_section(ctx: Context) -> Section:
     holdings, why = _holdings(ctx)
     if holdings is None:
         blocks.insert(0, f"Sector weights and concentration are not shown: {why}.")
-        ctx.facts["rebalancing_text"] = blocks[1]
         return Section("rebalancing", "Rebalancing: sectors, concentration, momentum", tuple(blocks))
     conc = comp.concentration(holdings)
     sectors = comp.sector_weights(holdings)
@@ -112,7 +114,6 @@ def rebalancing_section(ctx: Context) -> Section:
             f"{cell(c['effective_holdings'], 'int')}); the largest is {largest['name']} ({largest['ticker']}) at "
             f"{cell(float(largest['weight_mv']), 'share')}, and "
             f"{'1 name weighs' if above == 1 else f'{above} names weigh'} more than {SINGLE_NAME_LINE:.0%}.")
-    ctx.facts["rebalancing_text"] = f"{blocks[0]} {text}"
     return Section("rebalancing", "Rebalancing: sectors, concentration, momentum",
                    (text, figure, table_c, table_t, *blocks))
 
@@ -125,11 +126,10 @@ def _monthly_changes_since(index: pd.Series, low_month: pd.Timestamp) -> pd.Seri
 
 def inflation_section(ctx: Context) -> Section:
     """Core PCE as known on the as-of date: YoY and short-run annualised rates, the recent low, the flag."""
-    infl = analysis("inflation")
-    reading = infl.inflation_monitor(ctx.prices("core_pce"), ctx.as_of)
+    reading = inflation_monitor(ctx.prices("core_pce"), ctx.as_of)
     d = reading.to_dict()
-    known = analysis("valuation").known_at(ctx.prices("core_pce"), ctx.as_of, infl.PUBLICATION_LAG_MONTHS)
-    rates = infl.inflation_rates(known)
+    known = known_at(ctx.prices("core_pce"), ctx.as_of, PUBLICATION_LAG_MONTHS)
+    rates = inflation_rates(known)
     rates = rates[rates.index >= rates.index[-1] - pd.DateOffset(years=8)]
     figure = Figure(
         title="Core PCE inflation: year on year and 3- and 6-month annualised (percent)",
@@ -164,20 +164,18 @@ def inflation_section(ctx: Context) -> Section:
         ups = int((monthly.diff().iloc[1:] > 0).sum())
         text += (f" Month on month (not annualised) the index changed {steps}: more than in the month before "
                  f"in {ups} of {len(monthly) - 1} months.")
-    ctx.facts["inflation"] = reading
-    ctx.facts["inflation_text"] = f"Inflation risk: {text[0].lower()}{text[1:]}"
+    ctx.facts.inflation = reading
     return Section("inflation", "Inflation risk", (text, figure, table))
 
 
 def curve_section(ctx: Context) -> Section:
     """The 10-year minus 2-year spread now, its change since the current cycle began, and over past cycles."""
-    crv = analysis("curve")
-    spread = crv.spread_series(ctx.prices("ust10y2y"))
+    spread = spread_series(ctx.prices("ust10y2y"))
     cycles = cutting_cycles(ctx)
     current = cycles[-1] if cycles and (cycles[-1].ongoing or cycles[-1].end >= ctx.as_of) else None
-    reading = crv.curve_reading(spread, ctx.as_of, cycle_start=current.start if current else None)
+    reading = curve_reading(spread, ctx.as_of, cycle_start=current.start if current else None)
     d = reading.to_dict()
-    past = crv.curve_over_cycles(spread, cycles, ctx.as_of)
+    past = curve_over_cycles(spread, cycles, ctx.as_of)
     rows = tuple({"cycle": r["cycle"], "start": r["start"].date().isoformat(), "end": r["end"].date().isoformat(),
                   "level_start": r["level_start"], "level_end": r["level_end"], "change": r["change"],
                   "trend": {1: "steeper", -1: "flatter", 0: "little changed"}[int(r["trend"])]}
@@ -198,6 +196,5 @@ def curve_section(ctx: Context) -> Section:
     text = (f"On {date_text(d['date'])} the 10y-2y spread stood at {d['level']:.2f} percentage points"
             f"{' (inverted)' if d['inverted'] else ''}; since {date_text(d['since'])} ({d['since_basis']}) it "
             f"{move} by {d['change']:+.2f} percentage points.")
-    ctx.facts["curve"] = reading
-    ctx.facts["curve_text"] = f"Curve: {text[0].lower()}{text[1:]}"
+    ctx.facts.curve = reading
     return Section("curve", "Yield curve", (text, figure, table))

@@ -6,13 +6,30 @@ from typing import Any
 
 import pandas as pd
 
-from .context import CONVENTION, Context, Unavailable, analysis, api, publication_lag_months
+from ..cycles import cycles_from_source, long_history_cycles
+from ..events import (
+    NOTE_2025_EARLY_CLAIMS,
+    compare_window,
+    event_study,
+    note_check,
+    phase_returns,
+    rebased_paths,
+    smb_study,
+)
+from ..events.pair import row_records
+from ..valuation import known_at
+from .context import CONVENTION, Context, Unavailable, publication_lag_months
 from .cyclesview import cutting_cycles, known_cuts, mark_running_phase
 from .figures import PALETTE, PHASE_COLORS, line
 from .fmt import date_text, pct, pp
 from .model import Band, Column, Figure, Section, Table, Trace
 
 PHASE_LABELS = {"early": "early phase", "pause": "pause", "later": "later phase"}
+
+
+def plain_words(value: object) -> object:
+    """Internal option names in a text value as plain words ('prior_month_end' -> 'prior month end')."""
+    return value.replace("_", " ") if isinstance(value, str) else value
 
 
 def _iso(value: Any) -> str | None:
@@ -23,10 +40,9 @@ def _iso(value: Any) -> str | None:
 
 def rotation_section(ctx: Context) -> Section:
     """Figure: both series rebased to 100 at the rotation window's start; the window's returns."""
-    compare_window = api("events", "compare_window")
     a_name, b_name = ctx.names
     result = compare_window(ctx.prices(ctx.a), ctx.prices(ctx.b), start=ctx.rotation_start, end=ctx.as_of)
-    ctx.facts["rotation"] = result
+    ctx.facts.rotation = result
     doc = result.to_dict()
     path = result.paths.path.set_index("date")
     traces = (line(a_name, path["a"], PALETTE["a"], digits=2), line(b_name, path["b"], PALETTE["b"], digits=2))
@@ -101,14 +117,13 @@ def calendar_section(ctx: Context) -> Section:
 
 def phases_section(ctx: Context) -> Section:
     """Figure and table: return of each series in the early phase, pause and later phase of each cycle."""
-    phase_returns = api("events", "phase_returns")
     a_name, b_name = ctx.names
     cycles = cutting_cycles(ctx)
     result = phase_returns(ctx.prices(ctx.a), ctx.prices(ctx.b), cycles, convention=CONVENTION,
                                   months=ctx.months, anchors=("later_start",))
-    ctx.facts["phases"] = result
+    ctx.facts.phases = result
     rows = []
-    for r in result.to_dict()["rows"]:
+    for r in row_records(result.rows):
         if r["before_data"]:
             continue
         rows.append({"cycle": r["cycle"], "window": PHASE_LABELS.get(r["window"], r["window"].replace("_", " ")),
@@ -154,8 +169,17 @@ def phases_section(ctx: Context) -> Section:
             + "; ".join(f"{r['cycle']}: {pct(r['return_a'])} vs {pct(r['return_b'])}" for r in after)
             + f"). Within the later phases themselves (first to last cut after the pause) it was ahead in "
             f"{sum(1 for r in phases if r['spread'] > 0)} of {len(phases)} that lasted more than a day.")
-    blocks = (text.strip(), figure, *((after_figure,) if shown else ()), table, *_note_check(ctx))
+    blocks = (text.strip(), figure, *((after_figure,) if shown else ()), table)
     return Section("phases", "Early and later phase returns", blocks)
+
+
+def note_audit_section(ctx: Context) -> Section:
+    """The seed note's stated figures checked against this data under each window convention."""
+    blocks = _note_check(ctx)
+    if not blocks:
+        raise Unavailable("the seed note compares the Russell 2000 with the S&P 500 only, so it is checked only "
+                          "for that pair")
+    return Section("note_audit", "Checking the seed note's figures", tuple(blocks))
 
 
 NOTE_CLAIMS_END = pd.Timestamp("2025-09-17")
@@ -169,12 +193,11 @@ def _note_check(ctx: Context) -> list[Any]:
     if ctx.as_of < NOTE_CLAIMS_END:
         return [f"The seed note's figures refer to windows ending on {date_text(NOTE_CLAIMS_END)}, after the as-of "
                 "date, so they are not checked here."]
-    note_check = api("events", "note_check")
-    cycles_mod = analysis("cycles")
     from .cyclesview import clip_cycle
 
     calendar = [c for c in (clip_cycle(c, ctx.as_of) for c in
-                            cycles_mod.cycles_from_source(ctx.data, direction="cut", preset="note-2025")) if c]
+                            cycles_from_source(ctx.data,  # type: ignore[arg-type]  # AsOfSource reads like a DataSource
+                                                direction="cut", preset="note-2025")) if c]
     result = note_check(ctx.prices(ctx.a), ctx.prices(ctx.b), calendar)
     names = dict(zip(ctx.pair, ctx.names, strict=True))
     table = _claim_table(
@@ -188,7 +211,8 @@ def _note_check(ctx: Context) -> list[Any]:
                *result.notes))
     best = result.convention_pairs()[0]
     text = (f"Checking the seed note: the convention pair that reproduces most of its figures is "
-            f"{best['convention_a']} for the {ctx.names[0]} and {best['convention_b']} for the {ctx.names[1]} "
+            f"{plain_words(best['convention_a'])} for the {ctx.names[0]} and {plain_words(best['convention_b'])} "
+            f"for the {ctx.names[1]} "
             f"({best['reproduced']} of {best['claims']} claims), so the note's two indices evidently do not always "
             "share one window. This report uses one convention for both series throughout.")
     gaps = _gap_sentence(result, NOTE_2025_VALUE_CLAIMS)
@@ -229,21 +253,20 @@ def _claim_table(result: Any, names: dict[str, str], *, title: str, claim_label:
     summaries = {c.key: c.summary for c in result.claims}
     rows = tuple({"claim": summaries[r["claim"]], "series": names.get(r["series"], r["series"]),
                   "stated": r["stated"], "daily": r["daily"], "month_end": r["month_end"],
-                  "prior_month_end": r["prior_month_end"], "reproduced_by": r["reproduced_by"],
-                  **({"window": r["window_found"]} if with_window else {})} for r in result.table())
+                  "prior_month_end": r["prior_month_end"], "reproduced_by": plain_words(r["reproduced_by"]),
+                  **({"window": plain_words(r["window_found"])} if with_window else {})} for r in result.table())
     return Table(
         title=title,
         columns=(Column("claim", claim_label), Column("series", "Series"), Column("stated", "Stated"),
-                 Column("daily", "daily", "pct"), Column("month_end", "month_end", "pct"),
-                 Column("prior_month_end", "prior_month_end", "pct"), Column("reproduced_by", reproduced_label),
+                 Column("daily", "Daily", "pct"), Column("month_end", "Month end", "pct"),
+                 Column("prior_month_end", "Prior month end", "pct"), Column("reproduced_by", reproduced_label),
                  *((Column("window", "Window that matches"),) if with_window else ())),
         rows=rows, source=source, notes=notes)
 
 
 def _early_claims(ctx: Context, note_check: Any, calendar: list[Any], names: dict[str, str]) -> list[Any]:
     """The note's early-phase statements (both indices down in 2001 and 2007-08, both up in 2002-03 and 2019)."""
-    claims = api("events", "NOTE_2025_EARLY_CLAIMS")
-    result = note_check(ctx.prices(ctx.a), ctx.prices(ctx.b), calendar, claims=claims)
+    result = note_check(ctx.prices(ctx.a), ctx.prices(ctx.b), calendar, claims=NOTE_2025_EARLY_CLAIMS)
     table = _claim_table(
         result, names, title="The seed note's early-phase statements against this data",
         claim_label="Statement in the note", reproduced_label="Sign holds under", with_window=False,
@@ -266,7 +289,6 @@ def _early_claims(ctx: Context, note_check: Any, calendar: list[Any], names: dic
 
 def history_section(ctx: Context) -> Section:
     """Figure: both series rebased to 100 over the long run, cycle phases shaded."""
-    rebased_paths = api("events", "rebased_paths")
     a_name, b_name = ctx.names
     cycles = cutting_cycles(ctx)
     first = cycles[0].start if cycles else ctx.rotation_start
@@ -276,7 +298,7 @@ def history_section(ctx: Context) -> Section:
     as_of = ctx.as_of.date().isoformat()
     bands = tuple(Band(p["start"], p["end"] or as_of, f"{p['cycle']} {p['phase']}",
                        PHASE_COLORS.get(p["phase"], PHASE_COLORS["pause"]))
-                  for p in result.to_dict()["phases"] if p["start"] >= path.index[0].date().isoformat())
+                  for p in result.phases if p["start"] >= path.index[0].date().isoformat())
     base_day = _iso(result.base_a)
     figure = Figure(
         title=f"{a_name} and {b_name} since {date_text(base_day)}, cutting-cycle phases shaded",
@@ -289,13 +311,11 @@ def history_section(ctx: Context) -> Section:
 
 def significance_section(ctx: Context) -> Section:
     """Hit rate, mean spread with its interval, baseline percentile and test; long-history SMB when available."""
-    event_study = api("events", "event_study")
-    events = analysis("events")
     a_name, b_name = ctx.names
     cycles = cutting_cycles(ctx)
     study = event_study(ctx.prices(ctx.a), ctx.prices(ctx.b), cycles, anchor="later_start",
                                months=ctx.months, convention=CONVENTION)
-    ctx.facts["study"] = study
+    ctx.facts.study = study
     doc = study.to_dict()
     s = doc["summary"]
     rows = [{"cycle": r["cycle"], "anchor": r["anchor"], "start": r["start_a"], "end": r["end_a"],
@@ -363,7 +383,7 @@ def significance_section(ctx: Context) -> Section:
             f"({_interval(s['mean_ci'])}), at the {_stat(pctile, 'pctile')} percentile of all {base.get('n')} "
             f"{ctx.months}-month windows.")
     blocks: list[Any] = [text, per_cycle, stats, figure]
-    blocks.extend(_long_history_blocks(ctx, events))
+    blocks.extend(_long_history_blocks(ctx))
     return Section("significance", "Significance and baseline", tuple(blocks))
 
 
@@ -390,25 +410,23 @@ def _stat(value: Any, kind: str) -> str:
     return cell(value, kind)  # type: ignore[arg-type]
 
 
-def _long_history_blocks(ctx: Context, events: Any) -> list[Any]:
+def _long_history_blocks(ctx: Context) -> list[Any]:
     """Fama-French SMB after each cutting cycle's later phase began: a different, longer measure of small vs large."""
-    if not hasattr(events, "smb_study") or not ctx.data.has("ff_factors:SMB"):
-        return ["The long-history check with Fama-French SMB is not available in this build or data source."]
-    known_at = api("valuation", "known_at")
+    if not ctx.data.has("ff_factors:SMB"):
+        return ["The long-history check with Fama-French SMB is not available in this data source."]
     smb = known_at(ctx.prices("ff_factors:SMB"), ctx.as_of, publication_lag_months("ff_factors:SMB"))
-    cycles_mod = analysis("cycles")
-    if hasattr(cycles_mod, "long_history_cycles") and ctx.data.has("fed_funds_monthly"):
+    if ctx.data.has("fed_funds_monthly"):
         fedfunds = known_at(ctx.prices("fed_funds_monthly"), ctx.as_of, 0)
-        cycles = [c for c in cycles_mod.long_history_cycles(fedfunds) if c.direction == "cut"]
+        cycles = [c for c in long_history_cycles(fedfunds) if c.direction == "cut"]
         basis = ("cutting cycles found in the monthly effective fed funds rate since 1954 (low confidence: a "
                  "smoothed monthly average, not the target)")
         names = ("ff_factors:SMB", "fed_funds_monthly")
     else:
         cycles = cutting_cycles(ctx)
-        basis = "the same cutting cycles as above (the long-history cycle finder is not in this build)"
+        basis = "the same cutting cycles as above (the data hold no monthly fed funds rate)"
         names = ("ff_factors:SMB",)
-    result = events.smb_study(smb, cycles, anchor="later_start", months=ctx.months, convention="month_end")
-    ctx.facts["smb"] = result
+    result = smb_study(smb, cycles, anchor="later_start", months=ctx.months, convention="month_end")
+    ctx.facts.smb = result
     doc = result.to_dict()
     s = doc["summary"]
     rows = tuple({"cycle": r["cycle"], "anchor": r["anchor"], "start": r["start"], "end": r["end"],

@@ -7,7 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from .context import Context, analysis
+from .. import valuation as val
+from .context import Context
 from .figures import PALETTE
 from .fmt import cell, date_text, month_text
 from .model import Column, Figure, Section, Table, Trace
@@ -150,11 +151,10 @@ def _figure(ctx: Context, val: Any, headline: Any) -> Figure:
 
 def valuation_section(ctx: Context) -> Section:
     """Headline price-updated S&P 500 P/E, figure with 5-year mean and +-1/+-2 sigma bands; table of every multiple."""
-    val = analysis("valuation")
     headline, results = _valuations(ctx, val)
     updated = isinstance(headline, val.PriceUpdatedPE)
     # The summary reads one S&P 500 P/E: the headline stands in for the month-end row it supersedes.
-    ctx.facts["valuation"] = [headline if getattr(r, "series", "") == PE_SERIES and headline is not None else r
+    ctx.facts.valuation = [headline if getattr(r, "series", "") == PE_SERIES and headline is not None else r
                               for r in results]
     rows = ([_row(headline, val)] if updated else []) + [_row(res, val) for res in results]
     names = [n for n in ((PRICE_SERIES, EARNINGS_SERIES) if updated else ()) + (PE_SERIES, "shiller:CAPE",

@@ -1,4 +1,4 @@
-"""Write report.html, report.md and report.json (and report.pdf on request) into one directory."""
+"""Write report.html, report.md and report.json (and report.pdf on request) into a folder of their own."""
 
 from __future__ import annotations
 
@@ -6,11 +6,16 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
+from .._json import jsonable
 from ..errors import RatecycleError
 from .html import render_html
 from .markdown import render_markdown
 from .model import Report
+
+REPORT_FILES = ("report.html", "report.md", "report.json", "report.pdf")
+"""The files a report folder may hold; a folder with anything else is never written into."""
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -29,14 +34,46 @@ def _atomic_write(path: Path, text: str) -> None:
 
 def report_json(report: Report) -> str:
     """The JSON document (stable key order, no NaN)."""
-    from ..cli.common import jsonable
-
     return json.dumps(jsonable(report.to_dict()), indent=2, allow_nan=False) + "\n"
 
 
-def write_report(report: Report, out_dir: str | Path) -> dict[str, Path]:
-    """Write the three text outputs; returns their paths by kind ('html', 'md', 'json')."""
-    out = Path(out_dir).expanduser()
+def default_out_dir(report: Report) -> Path:
+    """The folder a report goes to without --out, named by pair and as-of date (report-russell2000-sp500-2025-09-17)."""
+    return Path(f"report-{'-'.join(report.pair)}-{report.as_of}")
+
+
+def _identity(doc: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes two reports the same report: pair, as-of date and settings."""
+    return (list(doc.get("pair") or []), doc.get("as_of"), doc.get("settings"))
+
+
+def check_out_dir(report: Report, out: Path) -> None:
+    """Refuse a folder that holds anything but this same report (files of a re-run are replaced)."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise RatecycleError(f"output {out} is a file, not a folder; choose another --out")
+    others = sorted(p.name for p in out.iterdir() if p.name not in REPORT_FILES)
+    if others:
+        raise RatecycleError(f"refusing to write into {out}: it holds files that are not a ratecycle report "
+                             f"({', '.join(others[:3])}{', ...' if len(others) > 3 else ''}); choose another --out")
+    existing = out / "report.json"
+    if not existing.is_file():
+        return
+    try:
+        doc = json.loads(existing.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise RatecycleError(f"refusing to write into {out}: its report.json is not a ratecycle report") from None
+    if not isinstance(doc, dict) or _identity(doc) != _identity(jsonable(report.to_dict())):
+        other = f"{', '.join(doc.get('pair') or [])} as of {doc.get('as_of')}" if isinstance(doc, dict) else "?"
+        raise RatecycleError(f"refusing to write into {out}: it holds another report ({other}); choose another "
+                             "--out or remove that folder")
+
+
+def write_report(report: Report, out_dir: str | Path | None = None) -> dict[str, Path]:
+    """Write the three text outputs into ``out_dir`` (default: named by pair and as-of date); paths by kind."""
+    out = Path(out_dir).expanduser() if out_dir is not None else default_out_dir(report)
+    check_out_dir(report, out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

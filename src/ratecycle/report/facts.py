@@ -1,0 +1,34 @@
+"""Typed results the section builders keep for the bottom line, the key figures and the ex-post appendix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..curve import CurveReading
+from ..cycles import Cycle
+from ..events import CompareResult, EventStudyResult, LongHistoryResult, PhaseReturnsResult
+from ..inflation import InflationReading
+from ..momentum import Momentum
+from ..outlook.scorecard import Scorecard
+from ..valuation import PriceUpdatedPE, Valuation, ValuationMissing
+
+ValuationResult = Valuation | ValuationMissing | PriceUpdatedPE
+"""One valuation reading: a month-end multiple, a missing series, or the price-updated S&P 500 P/E."""
+
+
+@dataclass
+class Facts:
+    """What earlier sections computed, by name and type; the summary and bottom line receive it explicitly."""
+
+    cycles: list[Cycle] | None = None
+    rotation: CompareResult | None = None
+    phases: PhaseReturnsResult | None = None
+    study: EventStudyResult | None = None
+    smb: LongHistoryResult | None = None
+    valuation: list[ValuationResult] = field(default_factory=list)
+    outlook: Scorecard | None = None
+    momentum: Momentum | None = None
+    inflation: InflationReading | None = None
+    curve: CurveReading | None = None
+    etf_value_wins: tuple[int, int] | None = None
+    """Windows where the value fund beat the index fund, and windows counted (after a later phase began)."""
