@@ -337,6 +337,14 @@ def _tables(section: dict) -> list[dict]:
     return [b for b in section["blocks"] if b["type"] == "table"]
 
 
+def _notes(doc: dict, table: dict) -> list[str]:
+    """A table's notes: the one shown beside it and those the layout moved to the data appendix."""
+    data = section_of(doc, "data_sources")
+    moved = [b["text"].removeprefix(f"{table['title']}: ") for b in data["blocks"]
+             if b["type"] == "paragraph" and b["text"].startswith(f"{table['title']}: ")]
+    return [*table["notes"], *moved]
+
+
 def _text(section: dict) -> str:
     return " ".join(b["text"] for b in section["blocks"] if b["type"] == "paragraph")
 
@@ -473,17 +481,6 @@ def test_valuation_uses_a_supplied_small_cap_pe(ds: DataSource) -> None:
     assert rows["pe_russell2000/pe_sp500"]["zscore"] == rel.zscore
 
 
-def test_summary_valuation_sentence_agrees_with_the_scorecard(built: Built) -> None:
-    summary = section_of(built.doc, "summary")
-    sentence = next(b["text"] for b in summary["blocks"] if b["type"] == "paragraph"
-                    and b["text"].startswith("Valuation:"))
-    table = next(b for b in _blocks(built.doc, "table") if b["title"].startswith("Driver scorecard"))
-    row = next(r for r in table["rows"] if r["driver"] == "valuation")
-    assert row["reading"].startswith("proxy") and row["direction"] != "0"  # the S&P P/E stands in and has a lean
-    assert "not scored" not in sentence
-    assert "stand-in" in sentence and f"weight {row['weight']:.2f}" in sentence
-
-
 def test_bar_chart_legend_sits_above_the_slanted_labels() -> None:
     from ratecycle.report.figures import plotly_spec
     from ratecycle.report.model import Figure, Trace
@@ -553,8 +550,8 @@ def test_preset_scorecard_reads_the_calendars_later_phase(built: Built, snapshot
     assert policy["hit_rate"] == pytest.approx(sum(s > 0 for s in spreads) / len(spreads)) == 1.0
     assert policy["mean_spread"] == pytest.approx(sum(spreads) / len(spreads))
     assert policy["direction"] == "+1 (first)" and policy["rank"] == 1
-    assert any("calendar preset note-2025" in n and "later_start" in n for n in table["notes"])
-    assert not any("detected" in n for n in table["notes"])
+    assert any("calendar preset note-2025" in n and "later_start" in n for n in _notes(built.doc, table))
+    assert not any("detected" in n for n in _notes(built.doc, table))
     # ratecycle outlook with the same preset prints the same row
     from typer.testing import CliRunner
 
@@ -597,7 +594,8 @@ def test_preset_scorecard_the_day_before_the_later_phase_and_without_a_preset(ds
 
     ctx = make_context(ds, ReportOptions(as_of="2025-09-16", preset="note-2025"))
     table = next(b for b in scorecard_section(ctx).blocks if isinstance(b, Table))
-    card = ctx.facts["outlook"]
+    card = ctx.facts.outlook
+    assert card is not None
     # the calendar's later phase begins on 17 Sep 2025, after this as-of date: not used
     assert card.phase == "pause" and card.anchor == "pause_start"
     policy = next(r for r in table.rows if r["driver"] == "policy")
@@ -606,6 +604,7 @@ def test_preset_scorecard_the_day_before_the_later_phase_and_without_a_preset(ds
     # no preset: the phase is detected from the target data, exactly as the outlook without a calendar
     plain = make_context(ds, ReportOptions(as_of=AS_OF))
     scorecard_section(plain)
-    assert plain.facts["outlook"].to_dict() == scorecard(inputs_from_source(ds, AS_OF), months=12,
+    assert plain.facts.outlook is not None
+    assert plain.facts.outlook.to_dict() == scorecard(inputs_from_source(ds, AS_OF), months=12,
                                                          convention="daily").to_dict()
-    assert plain.facts["outlook"].phase == "pause"
+    assert plain.facts.outlook.phase == "pause"

@@ -36,7 +36,7 @@ def test_source_lines_name_the_newest_published_month(ds: DataSource) -> None:
     ctx = make_context(ds, ReportOptions(as_of="2025-09-17"))
     # core PCE: month M counts from the end of M+1, so July 2025 (out 31 Aug) is the newest on 17 Sep 2025
     assert "latest month published by 17 Sep 2025: Jul 2025 (month M counts from the end of M+1)" \
-        in ctx.source("core_pce")
+        in ctx.full_source("core_pce")
     # Shiller earnings three months late: May 2025 counts from 31 Aug, June only from 30 Sep
     assert "published by 17 Sep 2025: May 2025" in ctx.latest_known("pe_sp500")
     assert ctx.latest_known("fed_funds_monthly") == "latest month Aug 2025"

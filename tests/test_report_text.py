@@ -53,21 +53,18 @@ def test_summary_states_what_the_pe_is_made_of(ds) -> None:
     """The summary's P/E sentence names the price date and the earnings month, like the Valuation section."""
     from ratecycle.report.build import ReportOptions, make_context
     from ratecycle.report.sections_value import valuation_section
-    from ratecycle.report.summary import _valuation_sentence
 
     ctx = make_context(ds, ReportOptions(as_of="2025-09-17"))
-    valuation_section(ctx)
-    sentence = _valuation_sentence(ctx)
-    assert sentence is not None
+    sentence = " ".join(b for b in valuation_section(ctx).blocks if isinstance(b, str))
     assert "price of 17 Sep 2025 / trailing earnings to May 2025 (published by 31 Aug 2025)" in sentence
 
 
 def test_note_report_checks_the_early_phase_statements(ds) -> None:
     from ratecycle.report.build import ReportOptions, make_context
     from ratecycle.report.model import Table
-    from ratecycle.report.sections_market import phases_section
+    from ratecycle.report.sections_market import note_audit_section
 
-    section = phases_section(make_context(ds, ReportOptions(as_of="2025-09-17", preset="note-2025")))
+    section = note_audit_section(make_context(ds, ReportOptions(as_of="2025-09-17", preset="note-2025")))
     tables = [b for b in section.blocks if isinstance(b, Table)]
     early = next(t for t in tables if "early-phase statements" in t.title)
     assert len(early.rows) == 8  # four statements, two indices each
@@ -127,10 +124,10 @@ def test_summary_says_when_cuts_may_be_pausing_again(ds, snapshot_dir) -> None:
     ctx = make_context(ds, ReportOptions())
     cutting_cycles(ctx)
     quiet = (dt.date(2026, 8, 21) - announced).days
-    assert f"{quiet} days before, longer than the 52-day pause rule: cuts may be pausing again" in _cycle_sentence(ctx)
+    assert f"{quiet} days before, longer than the 52-day pause rule: cuts may be pausing again" in _cycle_sentence(ctx, ctx.facts)
     note = make_context(ds, ReportOptions(as_of="2025-09-17", preset="note-2025"))
     cutting_cycles(note)
-    assert "pausing again" not in _cycle_sentence(note)
+    assert "pausing again" not in _cycle_sentence(note, note.facts)
 
 
 def test_cycles_before_the_data_are_listed_as_left_out(ds, snapshot_dir) -> None:
@@ -172,7 +169,7 @@ def test_note_gaps_on_one_common_window(ds, snapshot_dir) -> None:
     import csv
 
     from ratecycle.report.build import ReportOptions, make_context
-    from ratecycle.report.sections_market import phases_section
+    from ratecycle.report.sections_market import note_audit_section
 
     def closes(ticker: str) -> tuple[list[str], list[float]]:
         with (snapshot_dir / "market" / f"{ticker}_daily.csv").open(encoding="utf-8") as fh:
@@ -184,7 +181,7 @@ def test_note_gaps_on_one_common_window(ds, snapshot_dir) -> None:
         return at(end) / at(start) - 1
 
     daily = ret(closes("RUT"), "2020-03-03", "2021-03-03") - ret(closes("GSPC"), "2020-03-03", "2021-03-03")
-    section = phases_section(make_context(ds, ReportOptions(as_of="2025-09-17", preset="note-2025")))
+    section = note_audit_section(make_context(ds, ReportOptions(as_of="2025-09-17", preset="note-2025")))
     text = next(b for b in section.blocks if isinstance(b, str) and b.startswith("Checking the seed note"))
     assert f"2020: stated +63.6 pp, {daily * 100:+.1f} pp daily" in text
 
@@ -193,16 +190,16 @@ def test_history_sentence_gives_the_chance_of_the_record(ds) -> None:
     """4 of 4 at the baseline hit rate r: the chance is r**4, with r the share of positive baseline spreads."""
     from ratecycle.report.build import ReportOptions, make_context
     from ratecycle.report.sections_market import significance_section
-    from ratecycle.report.summary import _history_sentence
+    from ratecycle.report.bottom_line import confidence_reason
 
     ctx = make_context(ds, ReportOptions(as_of="2025-09-17", preset="note-2025"))
     significance_section(ctx)
-    study = ctx.facts["study"]
+    study = ctx.facts.study
+    assert study is not None and study.baseline is not None
     rate = float((study.baseline.spreads > 0).mean())
-    text = _history_sentence(ctx)
-    assert text is not None and "in 4 of 4 past cutting cycles" in text
-    assert f"at least this good would arise by chance with probability {rate ** 4:.3f}" in text
-    assert f"({100 * rate:.0f}%)." in text
+    text = confidence_reason(None, study)
+    assert "the 4 of 4 record rests on few cycles" in text
+    assert f"chance alone gives a record this good {round(100 * rate ** 4)}% of the time" in text
 
 
 @pytest.mark.parametrize(("as_of", "expected"), [("2025-09-17", "4.25-4.50%"), ("2026-08-21", "3.50-3.75%"),
@@ -226,7 +223,7 @@ def test_summary_states_the_target_in_the_data(ds, snapshot_dir, as_of: str, exp
     assert expected == (f"{lower:.2f}-{upper:.2f}%" if upper != lower else f"{upper:.2f}%")
     ctx = make_context(ds, ReportOptions(as_of=as_of))
     cutting_cycles(ctx)
-    assert f"in the data stands at {expected}." in _cycle_sentence(ctx)
+    assert f"in the data stands at {expected}." in _cycle_sentence(ctx, ctx.facts)
 
 
 def test_a_preset_pause_or_end_is_not_known_before_the_rules_can_see_it(ds) -> None:
@@ -242,24 +239,22 @@ def test_a_preset_pause_or_end_is_not_known_before_the_rules_can_see_it(ds) -> N
     assert current.label.startswith("cut 2007") and current.pause is None and current.ongoing
     assert "pause_from" not in current.extra
     scorecard_section(early)
-    assert early.facts["outlook"].phase == "early"
+    assert early.facts.outlook.phase == "early"
     after_end = make_context(ds, ReportOptions(as_of="2001-12-12", preset="note-2025"))
     assert cutting_cycles(after_end)[-1].ongoing
     scorecard_section(after_end)
-    assert after_end.facts["outlook"].phase == "later"
+    assert after_end.facts.outlook.phase == "later"
 
 
 def test_history_sentence_says_when_a_record_is_no_better_than_chance(ds) -> None:
     from types import SimpleNamespace
 
     from ratecycle.events.stats import binomial_tail
-    from ratecycle.report.build import ReportOptions, make_context
-    from ratecycle.report.summary import _history_sentence
+    from ratecycle.report.bottom_line import confidence_reason
 
-    ctx = make_context(ds, ReportOptions())
     p = binomial_tail(3, 7, 0.47)
-    summary = {"n": 7, "hits": 3, "mean": -0.01, "mean_percentile": 0.4, "small_sample": True,
-               "sign_test_p": p, "sign_test_rate": 0.47}
-    ctx.facts["study"] = SimpleNamespace(to_dict=lambda: {"summary": summary})
-    text = _history_sentence(ctx)
-    assert text is not None and f"probability {p:.3f}" in text and "so it is no better than chance." in text
+    summary = SimpleNamespace(n=7, hits=3, mean=-0.01, mean_percentile=0.4, small_sample=True, sign_test_p=p,
+                              sign_test_rate=0.47)
+    text = confidence_reason(None, SimpleNamespace(summary=summary))  # type: ignore[arg-type]
+    assert f"chance alone gives a record this good {round(100 * p)}% of the time" in text
+    assert text.endswith("so the record is no better than chance")

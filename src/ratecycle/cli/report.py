@@ -38,20 +38,25 @@ def report(
     from rich.console import Console
 
     from ..report import ReportOptions, build_report, write_report
+    from ..report.build import resolve_as_of
+    from ..report.write import check_foreign_files, default_out_dir
 
     if preset and (rules or min_pause is not None or max_gap is not None):
         raise RatecycleError("choose either --preset or --rules/--min-pause/--max-gap, not both")
     console = Console(stderr=True)
     options = ReportOptions(as_of=as_of, pair=parse_pair(pair), preset=preset, rules=rules, min_pause=min_pause,
                             max_gap=max_gap, months=months, rotation_start=rotation_start)
+    data = source(snapshot, store)
+    folder = out if out is not None else default_out_dir(options.pair, resolve_as_of(data, options.pair, as_of))
+    check_foreign_files(folder)  # before the build: a folder holding other files is refused at once
     with console.status("building report", spinner="dots") as status:
         def progress(message: str) -> None:
             status.update(f"building report: {message}")
             console.print(f"  {message}", style="dim")
 
-        built = build_report(source(snapshot, store), options, progress=progress)
+        built = build_report(data, options, progress=progress)
         status.update("writing files")
-        paths = write_report(built, out)
+        paths = write_report(built, folder)
         if pdf:
             from ..report.browser import write_pdf
 

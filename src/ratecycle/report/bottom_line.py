@@ -94,7 +94,8 @@ def confidence_reason(card: Scorecard | None, study: EventStudyResult | None) ->
         parts.append(f"the {s.hits} of {s.n} record rests on few cycles" if s.small_sample
                      else f"{s.hits} of {s.n} past cycles went this way")
         if s.sign_test_p is not None:
-            parts.append(f"chance alone gives a record this good {round(100 * s.sign_test_p)}% of the time")
+            parts.append(f"chance alone gives a record this good {round(100 * s.sign_test_p)}% of the time"
+                         + (", so the record is no better than chance" if s.sign_test_p >= 0.5 else ""))
     elif card is not None:
         parts.append(card.confidence_reason)
     return "; ".join(parts) or "no past cycle to judge by"

@@ -70,9 +70,14 @@ TERMS: tuple[Term, ...] = (
 """Every term, in the order the glossary lists them."""
 
 
+def entry_text(term: Term) -> str:
+    """'Later phase: From the first cut after the pause...' (the paragraph every output shows)."""
+    return f"{term.name[0].upper()}{term.name[1:]}: {term.definition}"
+
+
 def glossary_section() -> Section:
     """The glossary appendix: one paragraph per term."""
-    return Section("glossary", "Glossary", tuple(f"{t.name[0].upper()}{t.name[1:]}: {t.definition}" for t in TERMS))
+    return Section("glossary", "Glossary", tuple(entry_text(t) for t in TERMS), appendix=True)
 
 
 def _pattern() -> re.Pattern[str]:

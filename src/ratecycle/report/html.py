@@ -9,7 +9,7 @@ from typing import Any
 
 from .bundle import bundle_html, plotly_js_path
 from .figures import plotly_spec
-from .glossary import TERMS, Term, link_terms
+from .glossary import TERMS, Term, entry_text, link_terms
 from .markdown import section_labels
 from .model import Figure, Paragraph, Report, Section, Table, as_paragraph
 
@@ -80,9 +80,8 @@ def paragraph_html(block: Paragraph, seen: set[str] | None) -> str:
 
 
 def glossary_html() -> str:
-    """The glossary entries as a definition list with an anchor per term."""
-    items = "".join(f'<dt id="{t.anchor}">{_esc(t.name)}</dt><dd>{_esc(t.definition)}</dd>' for t in TERMS)
-    return f'<dl class="glossary">{items}</dl>'
+    """The glossary entries, one paragraph each with the term's anchor (the links in the text land here)."""
+    return "".join(f'<p id="{t.anchor}" class="glossary-entry">{_esc(entry_text(t))}</p>' for t in TERMS)
 
 
 def section_html(section: Section, number: str, seen: set[str] | None = None) -> str:

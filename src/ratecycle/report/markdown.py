@@ -72,11 +72,11 @@ def section_md(section: Section, label: str, seen: set[str] | None = None) -> st
 
 def glossary_md(section: Section, label: str) -> str:
     """The glossary with an anchor on every entry, so links from the text land on it."""
-    from .glossary import TERMS
+    from .glossary import TERMS, entry_text
 
     parts = [f'## <a id="{section.key}"></a>{label} {section.title}', ""]
     for term in TERMS:
-        parts += [f'<a id="{term.anchor}"></a>**{term.name}**: {term.definition}', ""]
+        parts += [f'<a id="{term.anchor}"></a>{entry_text(term)}', ""]
     return "\n".join(parts)
 
 

@@ -92,10 +92,10 @@ def calendar_section(ctx: Context) -> Section:
         "the calendar's dates known on that day; cuts and total change count the moves in the target data."
         if calendar else "Detected from the target series with the rules in the report settings.",
         "A dash under the pause means the cycle had no qualifying pause (so no later phase).")
-    if pending:
-        notes += (f"Cut dated by the calendar but not yet in the target data (FRED dates a change by the day it takes "
+    if pending:  # the first note, so it stays beside the table in the main body
+        notes = (f"Cut dated by the calendar but not yet in the target data (FRED dates a change by the day it takes "
                   f"effect, normally the day after the announcement): {', '.join(pending)}. It is shown as the last "
-                  "cut but not counted in the target-data columns.",)
+                  "cut but not counted in the target-data columns.", *notes)
     table = Table(
         title="Cutting cycles, pauses and phases (announcement dates)",
         columns=(Column("cycle", "Cycle"), Column("start", "First cut", "date"),

@@ -181,8 +181,7 @@ def valuation_section(ctx: Context) -> Section:
         blocks.append(_figure(ctx, val, headline))
     small = next((r for r in results if getattr(r, "series", "") == "pe_russell2000"), None)
     if small is not None and getattr(small, "status", "") == "missing":
-        blocks.append(f"No Russell 2000 P/E history is available here ({small.reason}), so the small-cap side of "
-                      f"the valuation argument is not shown. To add it, import a date,value CSV with: "
-                      f"{small.import_command}.")
+        blocks.append("No Russell 2000 P/E history is in this data, so the small-cap side of the valuation "
+                      f"argument is not shown. To add it, import a date,value CSV with: {small.import_command}.")
     blocks.append(table)
     return Section("valuation", "Valuation", tuple(blocks))

@@ -6,13 +6,16 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._json import jsonable
 from ..errors import RatecycleError
 from .html import render_html
 from .markdown import render_markdown
 from .model import Report
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REPORT_FILES = ("report.html", "report.md", "report.json", "report.pdf")
 """The files a report folder may hold; a folder with anything else is never written into."""
@@ -37,9 +40,10 @@ def report_json(report: Report) -> str:
     return json.dumps(jsonable(report.to_dict()), indent=2, allow_nan=False) + "\n"
 
 
-def default_out_dir(report: Report) -> Path:
+def default_out_dir(pair: tuple[str, str], as_of: pd.Timestamp | str) -> Path:
     """The folder a report goes to without --out, named by pair and as-of date (report-russell2000-sp500-2025-09-17)."""
-    return Path(f"report-{'-'.join(report.pair)}-{report.as_of}")
+    day = as_of if isinstance(as_of, str) else as_of.date().isoformat()
+    return Path(f"report-{'-'.join(pair)}-{day}")
 
 
 def _identity(doc: dict[str, Any]) -> tuple[Any, ...]:
@@ -47,8 +51,8 @@ def _identity(doc: dict[str, Any]) -> tuple[Any, ...]:
     return (list(doc.get("pair") or []), doc.get("as_of"), doc.get("settings"))
 
 
-def check_out_dir(report: Report, out: Path) -> None:
-    """Refuse a folder that holds anything but this same report (files of a re-run are replaced)."""
+def check_foreign_files(out: Path) -> None:
+    """Refuse a folder (or a file) that holds anything other than the files of a ratecycle report."""
     if not out.exists():
         return
     if not out.is_dir():
@@ -57,6 +61,11 @@ def check_out_dir(report: Report, out: Path) -> None:
     if others:
         raise RatecycleError(f"refusing to write into {out}: it holds files that are not a ratecycle report "
                              f"({', '.join(others[:3])}{', ...' if len(others) > 3 else ''}); choose another --out")
+
+
+def check_out_dir(report: Report, out: Path) -> None:
+    """Refuse a folder that holds anything but this same report (files of a re-run are replaced)."""
+    check_foreign_files(out)
     existing = out / "report.json"
     if not existing.is_file():
         return
@@ -72,7 +81,7 @@ def check_out_dir(report: Report, out: Path) -> None:
 
 def write_report(report: Report, out_dir: str | Path | None = None) -> dict[str, Path]:
     """Write the three text outputs into ``out_dir`` (default: named by pair and as-of date); paths by kind."""
-    out = Path(out_dir).expanduser() if out_dir is not None else default_out_dir(report)
+    out = Path(out_dir).expanduser() if out_dir is not None else default_out_dir(report.pair, report.as_of)
     check_out_dir(report, out)
     try:
         out.mkdir(parents=True, exist_ok=True)
