@@ -112,8 +112,8 @@ def test_default_folder_is_named_by_pair_and_date_and_foreign_folders_are_refuse
     refused = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True)
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert refused.stderr.strip().splitlines() == [
-        f"ratecycle: error: refusing to write into {folder.name}: it holds files that are not a ratecycle report (notes.txt); "
-        "choose another --out"]
+        f"ratecycle: error: refusing to write into {folder.name}: it holds files that are not a ratecycle report "
+        "(notes.txt); choose another --out"]
     other = subprocess.run([*run[:5], "2025-09-16", *run[6:], "--out", str(folder.parent / "x")], cwd=tmp_path,
                            capture_output=True, text=True)
     assert other.returncode == 0, other.stderr[-2000:]

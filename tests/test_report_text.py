@@ -124,7 +124,8 @@ def test_summary_says_when_cuts_may_be_pausing_again(ds, snapshot_dir) -> None:
     ctx = make_context(ds, ReportOptions())
     cutting_cycles(ctx)
     quiet = (dt.date(2026, 8, 21) - announced).days
-    assert f"{quiet} days before, longer than the 52-day pause rule: cuts may be pausing again" in _cycle_sentence(ctx, ctx.facts)
+    assert f"{quiet} days before, longer than the 52-day pause rule: cuts may be pausing again" in \
+        _cycle_sentence(ctx, ctx.facts)
     note = make_context(ds, ReportOptions(as_of="2025-09-17", preset="note-2025"))
     cutting_cycles(note)
     assert "pausing again" not in _cycle_sentence(note, note.facts)
@@ -188,9 +189,9 @@ def test_note_gaps_on_one_common_window(ds, snapshot_dir) -> None:
 
 def test_history_sentence_gives_the_chance_of_the_record(ds) -> None:
     """4 of 4 at the baseline hit rate r: the chance is r**4, with r the share of positive baseline spreads."""
+    from ratecycle.report.bottom_line import confidence_reason
     from ratecycle.report.build import ReportOptions, make_context
     from ratecycle.report.sections_market import significance_section
-    from ratecycle.report.bottom_line import confidence_reason
 
     ctx = make_context(ds, ReportOptions(as_of="2025-09-17", preset="note-2025"))
     significance_section(ctx)
