@@ -33,7 +33,8 @@ def test_report_and_outlook_use_the_chosen_rules(ds: DataSource, snapshot_dir: P
 
     ctx = make_context(ds, ReportOptions(as_of=AS_OF, min_pause=120))
     scorecard_section(ctx)
-    assert ctx.facts["outlook"].to_dict() == scorecard(inputs, rules=rules, convention="daily").to_dict()
+    assert ctx.facts.outlook is not None
+    assert ctx.facts.outlook.to_dict() == scorecard(inputs, rules=rules, convention="daily").to_dict()
 
     out = CliRunner().invoke(app, ["outlook", "--as-of", AS_OF, "--min-pause", "120", "--snapshot",
                                    str(snapshot_dir), "--json"])
