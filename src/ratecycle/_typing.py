@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, TypeAlias, overload
+from typing import Literal, TypeAlias, TypeVar, get_args, overload
 
 import pandas as pd
 
 DateLike: TypeAlias = str | dt.date | dt.datetime | pd.Timestamp
 Direction: TypeAlias = Literal["cut", "hike"]
-DIRECTIONS: dict[str, Direction] = {"cut": "cut", "hike": "hike"}
-"""A direction's text to its Literal (look a parsed word up here instead of casting it)."""
 PauseRule: TypeAlias = Literal["longest", "threshold"]
 Anchor: TypeAlias = Literal["cycle_start", "pause_start", "later_start"]
 Convention: TypeAlias = Literal["daily", "month_end", "prior_month_end"]
 Aggregate: TypeAlias = Literal["mean", "median", "min", "max", "sum", "count", "std"]
+
+DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
+PAUSE_RULES: tuple[PauseRule, ...] = get_args(PauseRule)
+ANCHORS: tuple[Anchor, ...] = get_args(Anchor)
+CONVENTIONS: tuple[Convention, ...] = get_args(Convention)
+
+_Choice = TypeVar("_Choice", bound=str)
+
+
+def choose(value: str, choices: tuple[_Choice, ...], what: str) -> _Choice:
+    """``value`` as one of ``choices`` (the values of a Literal option), else a one-line error listing them."""
+    for choice in choices:
+        if value == choice:
+            return choice
+    from .errors import RatecycleError
+
+    raise RatecycleError(f"unknown {what} {value!r} (choose {', '.join(choices)})")
 
 
 @overload

@@ -42,12 +42,10 @@ def backtest_command(
     """Backtest a phase-rotation strategy driven only by point-in-time cycle labels."""
     from ..backtest import parse_strategy
     from ..backtest.run import backtest_from_source
-    from ..cycles import CycleRules
-    from ..cycles.rules import DEFAULT_MAX_GAP, DEFAULT_MIN_PAUSE
+    from ..cycles import rules_from_options
 
     a, b = parse_pair(pair)
-    rules = CycleRules(rule=rule, min_pause=min_pause if min_pause is not None else DEFAULT_MIN_PAUSE,  # type: ignore[arg-type]
-                       max_gap=max_gap if max_gap is not None else DEFAULT_MAX_GAP)
+    rules = rules_from_options(rule, min_pause, max_gap)
     result = backtest_from_source(source(snapshot, store), (a, b), parse_strategy(strategy), rules=rules, lag=lag,
                                   cost_bps=cost_bps, start=start, end=end,
                                   cash=None if cash.lower() == "none" else cash, labels=labels)

@@ -11,6 +11,7 @@ from ..errors import RatecycleError
 from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, records, source
 
 if TYPE_CHECKING:
+    from .._typing import Direction
     from ..cycles import Cycle, CycleRules
 
 DirectionOpt = Annotated[str | None, typer.Option("--direction", help="Only 'cut' or 'hike' cycles.")]
@@ -24,24 +25,16 @@ SinceOpt = Annotated[str | None, typer.Option("--since", help="Only cycles start
 TABLE_COLUMNS = ["cycle", "start", "end", "moves", "bps", "pause", "later_start", "status", "note"]
 
 
-def make_rules(rules: str, min_pause: int | None, max_gap: int | None, meeting_window: int | None) -> CycleRules:
-    """CycleRules from command-line options (defaults where an option is not given)."""
-    from ..cycles import CycleRules
+def parse_direction(value: str | None) -> Direction | None:
+    """The --direction option as a Direction (None: both); anything else is a one-line error."""
+    from .._typing import DIRECTIONS, choose
 
-    base = CycleRules()
-    return CycleRules(rule=rules,  # type: ignore[arg-type]
-                      min_pause=base.min_pause if min_pause is None else min_pause,
-                      max_gap=base.max_gap if max_gap is None else max_gap,
-                      meeting_window=base.meeting_window if meeting_window is None else meeting_window)
-
-
-def _direction(value: str | None) -> Any:
     if value is None:
         return None
-    value = value.strip().lower()
-    if value not in ("cut", "hike"):
-        raise RatecycleError(f"--direction must be cut or hike, got {value!r}")
-    return value
+    try:
+        return choose(value.strip().lower(), DIRECTIONS, "direction")
+    except RatecycleError:
+        raise RatecycleError(f"--direction must be cut or hike, got {value.strip().lower()!r}") from None
 
 
 def cycle_note(cycle: Cycle, rules: CycleRules) -> str:
@@ -101,12 +94,12 @@ def cycles_command(
     as_csv: CsvOpt = False,
 ) -> None:
     """List cutting and hiking cycles with their pauses and early/later phases."""
-    from ..cycles import cycles_from_source, filter_cycles
+    from ..cycles import cycles_from_source, filter_cycles, rules_from_options
     from ..cycles.history import long_history_cycles
 
     ds = source(snapshot, store)
-    cycle_rules = make_rules(rules, min_pause, max_gap, meeting_window)
-    way = _direction(direction)
+    cycle_rules = rules_from_options(rules, min_pause, max_gap, meeting_window)
+    way = parse_direction(direction)
     cycles = cycles_from_source(ds, rules=cycle_rules, direction=way, since=since, calendar=calendar, preset=preset)
     agreement = None
     if long_history:
@@ -146,11 +139,11 @@ def phase_command(
     as_csv: CsvOpt = False,
 ) -> None:
     """The cycle phase on DATE as known that day (moves announced by DATE only), next to the hindsight view."""
-    from ..cycles import cycles_from_moves, load_targets, point_in_time
+    from ..cycles import cycles_from_moves, load_targets, point_in_time, rules_from_options
     from ..cycles.moves import policy_moves
 
     ds = source(snapshot, store)
-    cycle_rules = make_rules(rules, min_pause, max_gap, meeting_window)
+    cycle_rules = rules_from_options(rules, min_pause, max_gap, meeting_window)
     upper, lower, meetings = load_targets(ds)
     label = point_in_time(date, upper, lower, meetings, cycle_rules)
     moves = policy_moves(upper, lower, meetings, cycle_rules.meeting_window)
@@ -179,16 +172,16 @@ def pit_diff_command(
     as_csv: CsvOpt = False,
 ) -> None:
     """Where the real-time label of each cycle differed from the hindsight label, and for how many days."""
-    from ..cycles import cycles_from_moves, filter_cycles, label_differences, load_targets
+    from ..cycles import cycles_from_moves, filter_cycles, label_differences, load_targets, rules_from_options
     from ..cycles.detect import since_timestamp
     from ..cycles.moves import policy_moves
     from ..cycles.pit import difference_summary
 
     ds = source(snapshot, store)
-    cycle_rules = make_rules(rules, min_pause, max_gap, meeting_window)
+    cycle_rules = rules_from_options(rules, min_pause, max_gap, meeting_window)
     upper, lower, meetings = load_targets(ds)
     frame = label_differences(upper, lower, meetings, cycle_rules)
-    way = _direction(direction)
+    way = parse_direction(direction)
     if way is not None:
         frame = frame[frame["direction"] == way]
     lo = since_timestamp(since)

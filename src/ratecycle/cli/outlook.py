@@ -43,8 +43,9 @@ def outlook_command(
     as_csv: CsvOpt = False,
 ) -> None:
     """Score each driver (policy phase, momentum, valuation, inflation, curve) for A vs B on --as-of."""
+    from ..cycles import rules_from_options
+    from ..events.windows import check_convention
     from ..outlook import inputs_from_source, scorecard
-    from .cycles import make_rules
 
     a, b = parse_pair(pair)
     ds = source(snapshot, store)
@@ -54,8 +55,8 @@ def outlook_command(
     custom = rules != "longest" or min_pause is not None or max_gap is not None
     if cycles is not None and custom:
         raise RatecycleError("choose either --preset/--calendar or --rules/--min-pause/--max-gap, not both")
-    card = scorecard(inputs, weights=weights, months=months, convention=convention, cycles=cycles,
-                     rules=make_rules(rules, min_pause, max_gap, None) if custom else None)
+    card = scorecard(inputs, weights=weights, months=months, convention=check_convention(convention), cycles=cycles,
+                     rules=rules_from_options(rules, min_pause, max_gap) if custom else None)
     rows = [r.to_dict() for r in card.rows]
     caption = (f"Score {card.score:+.2f} -> {card.call}; confidence {card.confidence} ({card.confidence_reason}). "
                f"Phase: {card.phase}. " + " ".join(f"Note: {n}." for n in card.notes))

@@ -11,6 +11,7 @@ from ..errors import RatecycleError
 from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, check_output_flags, emit, parse_pair, print_table, source
 
 if TYPE_CHECKING:
+    from .._typing import Anchor, Convention
     from ..data.source import DataSource
     from ..events.pair import Prices
 
@@ -33,27 +34,14 @@ def load_prices(ds: DataSource, name: str) -> Prices:
 def load_cycles(ds: DataSource, *, preset: str | None, calendar: Path | None, rule: str | None,
                 min_pause: int | None, max_gap: int | None, direction: str | None) -> list[Any]:
     """Cycles from a preset, a calendar file, or detection with the given rules (defaults where not given)."""
-    from ..cycles import cycles_from_source
+    from ..cycles import cycles_from_source, rules_from_options
+    from .cycles import parse_direction
 
-    cycles = cycles_from_source(ds, _rules(rule, min_pause, max_gap), direction=direction,  # type: ignore[arg-type]
+    cycles = cycles_from_source(ds, rules_from_options(rule, min_pause, max_gap), direction=parse_direction(direction),
                                 calendar=calendar, preset=preset)
     if not cycles:
         raise RatecycleError("no cycles found with these options")
     return cycles
-
-
-def _rules(rule: str | None, min_pause: int | None, max_gap: int | None) -> Any:
-    """CycleRules from the options given (the engine's defaults for the rest)."""
-    from ..cycles import CycleRules
-
-    kwargs: dict[str, Any] = {}
-    if rule is not None:
-        kwargs["rule"] = rule
-    if min_pause is not None:
-        kwargs["min_pause"] = min_pause
-    if max_gap is not None:
-        kwargs["max_gap"] = max_gap
-    return CycleRules(**kwargs)
 
 
 def study_command(
@@ -77,27 +65,28 @@ def study_command(
     as_csv: CsvOpt = False,
 ) -> None:
     """Returns of A and B over --months after each cycle's --anchor, spreads, hit rate, baseline and test."""
+    from ..cycles import rules_from_options
     from ..events import event_study, phase_returns
     from ..events.study import check_anchor
     from ..events.windows import check_convention
 
-    check_convention(convention)
-    check_anchor(anchor)
+    window = check_convention(convention)
+    anchor_at = check_anchor(anchor)
     ds = source(snapshot, store)
     if long_history:
         if preset is not None or calendar is not None:
             raise RatecycleError("--long-history uses cycles from FEDFUNDS; it cannot take --preset or --calendar")
         if pair != DEFAULT_PAIR or phases:
             raise RatecycleError("--long-history measures Fama-French SMB; it cannot take --pair or --phases")
-        _long_history(ds, anchor, months, convention, direction, as_json, as_csv,
-                      rules=_rules(rules, min_pause, max_gap))
+        _long_history(ds, anchor_at, months, window, direction, as_json, as_csv,
+                      rules=rules_from_options(rules, min_pause, max_gap))
         return
     name_a, name_b = parse_pair(pair)
     a, b = load_prices(ds, name_a), load_prices(ds, name_b)
     cycles = load_cycles(ds, preset=preset, calendar=calendar, rule=rules, min_pause=min_pause, max_gap=max_gap,
                          direction=direction)
     if phases:
-        res = phase_returns(a, b, cycles, convention=convention, months=months)
+        res = phase_returns(a, b, cycles, convention=window, months=months)
         doc = res.to_dict()
         emit(doc["rows"], as_json=as_json, as_csv=as_csv, document=doc, pct_columns=PCT,
              columns=["cycle", "window", "start_a", "end_a", "return_a", "start_b", "end_b", "return_b", "spread",
@@ -105,7 +94,7 @@ def study_command(
              else None,
              title=f"{name_a} vs {name_b}: phase returns ({convention})", caption="ex post; spread = A - B")
         return
-    result = event_study(a, b, cycles, anchor=anchor, months=months, convention=convention, strict=strict)
+    result = event_study(a, b, cycles, anchor=anchor_at, months=months, convention=window, strict=strict)
     doc = result.to_dict()
     check = _note_check(a, b, preset)
     if check is not None:
@@ -182,7 +171,7 @@ def _print_summary(summary: dict[str, Any], skipped: list[dict[str, str]]) -> No
     print_table(rows, ["statistic", "value"], title="Summary (complete windows only)", caption=caption or None)
 
 
-def _long_history(ds: DataSource, anchor: str, months: int, convention: str, direction: str, as_json: bool,
+def _long_history(ds: DataSource, anchor: Anchor, months: int, convention: Convention, direction: str, as_json: bool,
                   as_csv: bool, rules: Any = None) -> None:
     from ..cycles import long_history_cycles
     from ..events import smb_study
@@ -214,12 +203,13 @@ def compare_command(
 ) -> None:
     """A and B from --start to --end: closes used, returns, spread, and both paths rebased to 100."""
     from ..events import compare_window
+    from ..events.windows import check_convention
 
     check_output_flags(as_json, as_csv)
     ds = source(snapshot, store)
     name_a, name_b = parse_pair(pair)
-    result = compare_window(load_prices(ds, name_a), load_prices(ds, name_b), start, end, convention=convention,
-                            strict=strict)
+    result = compare_window(load_prices(ds, name_a), load_prices(ds, name_b), start, end,
+                            convention=check_convention(convention), strict=strict)
     doc = result.to_dict()
     if as_csv:
         emit(doc["path"], as_json=False, as_csv=True, columns=["date", "a", "b"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -15,6 +15,8 @@ VARIANT_COLUMNS = ["variant", "pair", "rule", "min_pause", "max_gap", "anchor", 
                    "n_excluded", "hits", "hit_rate", "mean_spread", "median_spread", "min_spread", "max_spread",
                    "mean_return_a", "mean_return_b"]
 
+Choice = TypeVar("Choice", bound=str)
+
 
 def _ints(text: str, option: str) -> tuple[int, ...]:
     try:
@@ -24,6 +26,13 @@ def _ints(text: str, option: str) -> tuple[int, ...]:
     if not values:
         raise RatecycleError(f"{option} is empty")
     return values
+
+
+def _choices(text: str, choices: tuple[Choice, ...], what: str) -> tuple[Choice, ...]:
+    """Comma-separated option values, each checked against ``choices``."""
+    from .._typing import choose
+
+    return tuple(choose(word, choices, what) for word in _words(text))
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -54,14 +63,18 @@ def sweep_command(
     as_csv: CsvOpt = False,
 ) -> None:
     """Sweep every combination of the given parameters; print a verdict and a heatmap-ready table (ex post)."""
+    from .._typing import ANCHORS, CONVENTIONS, DIRECTIONS, PAUSE_RULES, choose
     from ..sweep import SweepGrid, open_client, sweep_from_source
 
     if view not in ("heatmap", "distribution", "variants", "windows"):
         raise RatecycleError(f"--view must be heatmap, distribution, variants or windows, got {view!r}")
-    grid = SweepGrid(pairs=tuple(parse_pair(p) for p in pairs.split(";") if p.strip()), rules=_words(rules),
+    grid = SweepGrid(pairs=tuple(parse_pair(p) for p in pairs.split(";") if p.strip()),
+                     rules=_choices(rules, PAUSE_RULES, "pause rule"),
                      min_pauses=_ints(min_pause, "--min-pause"), max_gaps=_ints(max_gap, "--max-gap"),
-                     anchors=_words(anchors), conventions=_words(conventions), months=_ints(months, "--months"),
-                     direction=direction, since=since)
+                     anchors=_choices(anchors, ANCHORS, "anchor"),
+                     conventions=_choices(conventions, CONVENTIONS, "window convention"),
+                     months=_ints(months, "--months"), direction=choose(direction, DIRECTIONS, "direction"),
+                     since=since)
     ds = source(snapshot, store)
     client = open_client(scheduler, local=dask, workers=workers) if (scheduler or dask) else None
     try:

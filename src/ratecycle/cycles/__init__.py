@@ -14,7 +14,7 @@ from .pit import (
     point_in_time,
     point_in_time_labels,
 )
-from .rules import CycleRules
+from .rules import CycleRules, rules_from_options
 
 __all__ = [
     "CalendarEntry",
@@ -44,5 +44,6 @@ __all__ = [
     "policy_moves",
     "preset",
     "preset_names",
+    "rules_from_options",
     "turning_points",
 ]

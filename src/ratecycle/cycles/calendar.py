@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._typing import DIRECTIONS, Direction
+from .._typing import DIRECTIONS, Direction, choose
 from ..errors import DataError, RatecycleError, where
 from .model import Cycle, Move, Pause
 
@@ -97,9 +97,10 @@ def _entries(rows: Sequence[Any], label: str, first_row: int = 1) -> list[Calend
         if dates["start"] is None:
             raise DataError(f"{loc}: start is required")
         word = str(row.get("direction") or "cut").strip().lower()
-        direction = DIRECTIONS.get(word)
-        if direction is None:
-            raise DataError(f"{loc}: direction must be cut or hike, got {word!r}")
+        try:
+            direction = choose(word, DIRECTIONS, "direction")
+        except RatecycleError:
+            raise DataError(f"{loc}: direction must be cut or hike, got {word!r}") from None
         if (dates["pause_start"] is None) != (dates["pause_end"] is None):
             raise DataError(f"{loc}: give both pause_start and pause_end, or neither")
         order = [day for day in (dates[f] for f in FIELDS) if day is not None]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .._typing import PauseRule
+from .._typing import PAUSE_RULES, PauseRule, choose
 from ..errors import RatecycleError
 
 DEFAULT_MIN_PAUSE = 52
@@ -44,3 +44,15 @@ class CycleRules:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return asdict(self)
+
+
+def rules_from_options(rule: str | None = None, min_pause: int | None = None, max_gap: int | None = None,
+                       meeting_window: int | None = None) -> CycleRules:
+    """CycleRules from a user's options as typed (None: the default): the one way every command builds them."""
+    base = CycleRules()
+    return CycleRules(
+        rule=base.rule if rule is None else choose(rule.strip().lower(), PAUSE_RULES, "pause rule"),
+        min_pause=base.min_pause if min_pause is None else min_pause,
+        max_gap=base.max_gap if max_gap is None else max_gap,
+        meeting_window=base.meeting_window if meeting_window is None else meeting_window,
+    )

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._typing import Convention
 from ..errors import DataError
 from .pair import Prices, as_prices, pair_windows, row_records
 from .resample import percentile_of_score
@@ -26,7 +27,7 @@ class Baseline:
     name_a: str
     name_b: str
     months: int
-    convention: str
+    convention: Convention
     rows: pd.DataFrame
 
     @property
@@ -66,7 +67,7 @@ class Baseline:
 
 
 def baseline(prices_a: pd.Series | Prices, prices_b: pd.Series | Prices, *, months: int = 12,
-             convention: str = "month_end") -> Baseline:
+             convention: Convention = "month_end") -> Baseline:
     """Every N-month window (one per calendar month) inside the common history of A and B."""
     check_convention(convention)
     if months < 1:

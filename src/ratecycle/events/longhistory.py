@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._typing import Anchor, Convention
 from ..cycles.model import Cycle
 from ..errors import DataError, RatecycleError
 from .pair import Prices, row_records
@@ -50,9 +51,9 @@ class LongHistoryResult:
     """Cumulative SMB after each anchor, with hit rate, baseline percentiles and the random-window test."""
 
     measure: str
-    anchor: str
+    anchor: Anchor
     months: int
-    convention: str
+    convention: Convention
     rows: pd.DataFrame
     summary: SpreadStats
     baseline_n: int
@@ -65,8 +66,9 @@ class LongHistoryResult:
                 "summary": self.summary.to_dict(), "baseline_n": self.baseline_n, "skipped": list(self.skipped)}
 
 
-def smb_study(smb_percent: pd.Series, cycles: Sequence[Cycle], *, anchor: str = "later_start", months: int = 12,
-              convention: str = "month_end", reps: int = DEFAULT_REPS, seed: int = DEFAULT_SEED) -> LongHistoryResult:
+def smb_study(smb_percent: pd.Series, cycles: Sequence[Cycle], *, anchor: Anchor = "later_start", months: int = 12,
+              convention: Convention = "month_end", reps: int = DEFAULT_REPS,
+              seed: int = DEFAULT_SEED) -> LongHistoryResult:
     """Cumulative SMB over ``months`` after each cycle's anchor, against every N-month SMB window."""
     check_anchor(anchor)
     check_convention(convention)

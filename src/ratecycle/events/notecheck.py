@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._typing import Convention
 from ..cycles.model import Cycle
 from ..errors import RatecycleError
 from .pair import Prices, as_prices
@@ -121,7 +122,7 @@ class SideCheck:
 
     series: str
     stated: str
-    by_convention: dict[str, dict[str, Any]]
+    by_convention: dict[Convention, dict[str, Any]]
     """convention -> {start, end, close_start, close_end, value, matches}."""
     reproduced_by: tuple[str, ...]
     matching_windows: tuple[dict[str, Any], ...]
@@ -215,7 +216,7 @@ def _claim_anchor(claim: Claim, cycles: Sequence[Cycle]) -> np.datetime64 | None
                          f"(claim {claim.key}); use the note-2025 preset")
 
 
-def _convention_window(claim: Claim, anchor: np.datetime64 | None, convention: str) -> tuple[np.datetime64, ...]:
+def _convention_window(claim: Claim, anchor: np.datetime64 | None, convention: Convention) -> tuple[np.datetime64, ...]:
     if anchor is not None:
         s, e = horizon_dates(np.array([anchor]), claim.months, convention)
         return s[0], e[0]
@@ -241,7 +242,7 @@ def _candidates(claim: Claim, anchor: np.datetime64 | None, prices: Prices) -> l
     return [(sl, el, sd, ed) for (sl, sd), (el, ed) in itertools.product(starts.items(), ends.items()) if ed > sd]
 
 
-def _side(prices: Prices, target: Target, conv_windows: dict[str, tuple[np.datetime64, ...]],
+def _side(prices: Prices, target: Target, conv_windows: dict[Convention, tuple[np.datetime64, ...]],
           candidates: list[tuple[str, str, Any, Any]]) -> SideCheck:
     from .windows import window_returns
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._typing import DateLike, to_timestamp
+from .._typing import Convention, DateLike, to_timestamp
 from ..cycles.model import Cycle
 from ..errors import RatecycleError
 from .pair import Prices, as_prices, pair_windows, row_records
@@ -81,7 +81,7 @@ class CompareResult:
 
     series_a: str
     series_b: str
-    convention: str
+    convention: Convention
     requested_start: pd.Timestamp
     requested_end: pd.Timestamp
     row: dict[str, Any]
@@ -118,7 +118,7 @@ class CompareResult:
 
 
 def compare_window(prices_a: pd.Series | Prices, prices_b: pd.Series | Prices, start: DateLike, end: DateLike, *,
-                   convention: str = "daily", strict: bool = False) -> CompareResult:
+                   convention: Convention = "daily", strict: bool = False) -> CompareResult:
     """Returns of A and B from the close standing for ``start`` to the close standing for ``end``.
 
     Under ``daily`` that is each series' last close on or before each date; ``month_end`` /

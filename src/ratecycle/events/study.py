@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .._typing import Anchor
+from .._typing import ANCHORS as ANCHOR_NAMES
+from .._typing import Anchor, Convention, choose
 from ..cycles.model import Cycle
 from ..errors import RatecycleError
 from .baseline import Baseline, baseline
@@ -23,18 +24,16 @@ from .pair import PAIR_COLUMNS, Prices, as_prices, pair_windows, row_records
 from .stats import DEFAULT_PERMUTATIONS, DEFAULT_REPS, DEFAULT_SEED, SpreadStats, summarize
 from .windows import as_days, check_convention, horizon_dates, reference_dates
 
-ANCHORS: tuple[str, ...] = get_args(Anchor)
+ANCHORS = ANCHOR_NAMES
 PHASES = ("early", "pause", "later")
 
 
-def check_anchor(anchor: str) -> str:
+def check_anchor(anchor: str) -> Anchor:
     """Return ``anchor`` if known, else raise a one-line error listing the choices."""
-    if anchor not in ANCHORS:
-        raise RatecycleError(f"unknown anchor {anchor!r} (choose {', '.join(ANCHORS)})")
-    return anchor
+    return choose(anchor, ANCHORS, "anchor")
 
 
-def anchor_date(cycle: Cycle, anchor: str) -> pd.Timestamp | None:
+def anchor_date(cycle: Cycle, anchor: Anchor) -> pd.Timestamp | None:
     """The cycle's announcement date for an anchor; None when the cycle has no pause (so no such date)."""
     check_anchor(anchor)
     if anchor == "cycle_start":
@@ -63,9 +62,9 @@ class EventStudyResult:
 
     series_a: str
     series_b: str
-    anchor: str
+    anchor: Anchor
     months: int
-    convention: str
+    convention: Convention
     rows: pd.DataFrame
     summary: SpreadStats
     baseline: Baseline | None = None
@@ -89,7 +88,7 @@ ROW_COLUMNS = ("cycle", "cycle_start", "anchor", *PAIR_COLUMNS, "baseline_percen
 
 
 def event_study(prices_a: pd.Series | Prices, prices_b: pd.Series | Prices, cycles: Sequence[Cycle], *,
-                anchor: str = "later_start", months: int = 12, convention: str = "month_end",
+                anchor: Anchor = "later_start", months: int = 12, convention: Convention = "month_end",
                 strict: bool = False, with_baseline: bool = True, reps: int = DEFAULT_REPS,
                 seed: int = DEFAULT_SEED, permutations: int = DEFAULT_PERMUTATIONS) -> EventStudyResult:
     """Return of A and B over ``months`` after each cycle's ``anchor``, spreads and their statistics.
@@ -143,7 +142,7 @@ class PhaseReturnsResult:
 
     series_a: str
     series_b: str
-    convention: str
+    convention: Convention
     rows: pd.DataFrame
 
     def to_dict(self) -> dict[str, Any]:
@@ -153,8 +152,8 @@ class PhaseReturnsResult:
 
 
 def phase_returns(prices_a: pd.Series | Prices, prices_b: pd.Series | Prices, cycles: Sequence[Cycle], *,
-                  convention: str = "daily", months: int | None = 12,
-                  anchors: Sequence[str] = ANCHORS) -> PhaseReturnsResult:
+                  convention: Convention = "daily", months: int | None = 12,
+                  anchors: Sequence[Anchor] = ANCHORS) -> PhaseReturnsResult:
     """Returns, spread, growth ratio and drawdowns over each cycle's early phase, pause and later phase.
 
     A phase runs from its first event's close to its last event's close (under the convention), so the
@@ -206,7 +205,7 @@ def _raise_on_flags(frame: pd.DataFrame, a: Prices, b: Prices) -> None:
                                  f"(last date used {row['last_date_used'].date()})")
 
 
-def _describe(convention: str, months: int) -> str:
+def _describe(convention: Convention, months: int) -> str:
     if convention == "daily":
         return f"close of the anchor day to the close {months} months later (or the last close before)"
     if convention == "month_end":

@@ -10,15 +10,15 @@ Nothing is ever taken from after the date, so no window peeks ahead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import get_args
 
 import numpy as np
 import pandas as pd
 
-from .._typing import Convention
+from .._typing import CONVENTIONS as CONVENTION_NAMES
+from .._typing import Convention, choose
 from ..errors import RatecycleError
 
-CONVENTIONS: tuple[str, ...] = get_args(Convention)
+CONVENTIONS = CONVENTION_NAMES
 DAY = np.timedelta64(1, "D")
 
 
@@ -30,11 +30,9 @@ def as_days(values: object) -> np.ndarray:
     return np.atleast_1d(np.asarray(values, dtype="datetime64[ns]")).astype("datetime64[D]")
 
 
-def check_convention(convention: str) -> str:
+def check_convention(convention: str) -> Convention:
     """Return ``convention`` if known, else raise a one-line error listing the choices."""
-    if convention not in CONVENTIONS:
-        raise RatecycleError(f"unknown window convention {convention!r} (choose {', '.join(CONVENTIONS)})")
-    return convention
+    return choose(convention, CONVENTIONS, "window convention")
 
 
 def month_end(days: np.ndarray) -> np.ndarray:
@@ -57,7 +55,7 @@ def add_months(days: np.ndarray, months: int) -> np.ndarray:
     return np.asarray(np.minimum(first + offset, last), dtype="datetime64[D]")
 
 
-def reference_dates(days: np.ndarray, convention: str) -> np.ndarray:
+def reference_dates(days: np.ndarray, convention: Convention) -> np.ndarray:
     """The calendar date whose close stands for an event under a convention.
 
     ``daily``: the event day itself; ``month_end``: the last day of its month; ``prior_month_end``:
@@ -72,7 +70,7 @@ def reference_dates(days: np.ndarray, convention: str) -> np.ndarray:
     return prior_month_end(days)
 
 
-def horizon_dates(anchors: np.ndarray, months: int, convention: str) -> tuple[np.ndarray, np.ndarray]:
+def horizon_dates(anchors: np.ndarray, months: int, convention: Convention) -> tuple[np.ndarray, np.ndarray]:
     """(start, end) reference dates of the window that runs ``months`` months after each anchor."""
     anchors = as_days(anchors)
     start = reference_dates(anchors, convention)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._typing import Anchor
 from ..cycles.model import Cycle
 from ..cycles.pit import PointInTimeLabel
 from ..cycles.rules import CycleRules
@@ -19,7 +20,7 @@ from ..errors import DataError
 from .inputs import OutlookInputs
 
 DRIVERS: tuple[str, ...] = ("policy", "momentum", "valuation", "inflation", "curve")
-PHASE_ANCHOR = {"early": "cycle_start", "pause": "pause_start", "later": "later_start"}
+PHASE_ANCHOR: dict[str, Anchor] = {"early": "cycle_start", "pause": "pause_start", "later": "later_start"}
 VALUATION_YEARS = 5
 RICH_Z = 1.0
 """A multiple at least this many trailing standard deviations above (below) its mean is rich (cheap)."""
@@ -49,7 +50,7 @@ class PolicyPhase:
     """Where the phase comes from when a calendar was given (e.g. 'calendar preset note-2025'); None: detection."""
 
     @property
-    def anchor(self) -> str:
+    def anchor(self) -> Anchor:
         """The event-study anchor matching the phase (cycle start when no cycle is running)."""
         return PHASE_ANCHOR.get(self.phase, "cycle_start")
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._typing import Anchor, Convention
 from ..cycles.model import Cycle
 from ..cycles.rules import CycleRules
 from ..errors import RatecycleError
@@ -85,9 +86,9 @@ class Scorecard:
     a: str
     b: str
     months: int
-    convention: str
+    convention: Convention
     phase: str
-    anchor: str
+    anchor: Anchor
     rows: tuple[DriverRow, ...]
     score: float
     call: str
@@ -158,7 +159,7 @@ def _past_state(driver: str, inputs: OutlookInputs, when: pd.Timestamp, cycle_st
 
 
 def scorecard(inputs: OutlookInputs, *, weights: str | Mapping[str, float] | None = None, months: int = 12,
-              convention: str = "month_end", min_cases: int = MIN_CASES, reps: int = 200,
+              convention: Convention = "month_end", min_cases: int = MIN_CASES, reps: int = 200,
               cycles: Sequence[Cycle] | None = None, rules: CycleRules | None = None) -> Scorecard:
     """Build the scorecard from inputs already cut at the as-of date (see ``inputs_from_source``).
 

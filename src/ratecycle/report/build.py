@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from .._typing import DateLike, to_timestamp
-from ..cycles import CycleRules
+from ..cycles import CycleRules, rules_from_options
 from ..data.source import DataSource
 from ..errors import RatecycleError
 from .appendix import data_section, methods_section
@@ -124,9 +124,7 @@ def make_context(ds: DataSource, options: ReportOptions) -> Context:
 def _rules(options: ReportOptions) -> CycleRules | None:
     if options.rules is None and options.min_pause is None and options.max_gap is None:
         return None
-    changes = {k: v for k, v in (("rule", options.rules), ("min_pause", options.min_pause),
-                                 ("max_gap", options.max_gap)) if v is not None}
-    return replace(CycleRules(), **changes)
+    return rules_from_options(options.rules, options.min_pause, options.max_gap)
 
 
 def build_report(ds: DataSource, options: ReportOptions | None = None, progress: Progress | None = None) -> Report:

@@ -35,7 +35,7 @@ def anchor_events(moves: Sequence[Move], data_end: pd.Timestamp | None, grid: Sw
     anchors: list[pd.Timestamp] = []
     n_anchors = len(grid.anchors)
     for r in ids:
-        cycles = filter_cycles(cycles_from_moves(moves, rule_variants[r], data_end), grid.direction,  # type: ignore[arg-type]
+        cycles = filter_cycles(cycles_from_moves(moves, rule_variants[r], data_end), grid.direction,
                                grid.since)
         for k, anchor in enumerate(grid.anchors):
             for cycle in cycles:

@@ -13,10 +13,9 @@ from typing import Any
 
 import pandas as pd
 
+from .._typing import ANCHORS, CONVENTIONS, PAUSE_RULES, Anchor, Convention, Direction, PauseRule
 from ..cycles import CycleRules
 from ..errors import RatecycleError
-from ..events.study import ANCHORS
-from ..events.windows import CONVENTIONS
 
 DEFAULT_PAIRS: tuple[tuple[str, str], ...] = (("russell2000", "sp500"), ("iwm", "spy"))
 DEFAULT_MONTHS: tuple[int, ...] = (3, 6, 12, 18, 24)
@@ -27,13 +26,13 @@ class SweepGrid:
     """Every value to try for each parameter; the sweep runs their full cross product."""
 
     pairs: tuple[tuple[str, str], ...] = DEFAULT_PAIRS
-    rules: tuple[str, ...] = ("longest", "threshold")
+    rules: tuple[PauseRule, ...] = PAUSE_RULES
     min_pauses: tuple[int, ...] = (40, 52, 70, 90)
     max_gaps: tuple[int, ...] = (250, 300, 365)
-    anchors: tuple[str, ...] = ANCHORS
-    conventions: tuple[str, ...] = CONVENTIONS
+    anchors: tuple[Anchor, ...] = ANCHORS
+    conventions: tuple[Convention, ...] = CONVENTIONS
     months: tuple[int, ...] = DEFAULT_MONTHS
-    direction: str = "cut"
+    direction: Direction = "cut"
     since: int | None = None
     """Only cycles starting on or after 1 January of this year (None: all detected cycles)."""
 
@@ -60,7 +59,7 @@ class SweepGrid:
         out = []
         for rule, min_pause, max_gap in product(self.rules, self.min_pauses, self.max_gaps):
             if int(min_pause) <= int(max_gap):
-                out.append(CycleRules(rule=rule, min_pause=int(min_pause), max_gap=int(max_gap)))  # type: ignore[arg-type]
+                out.append(CycleRules(rule=rule, min_pause=int(min_pause), max_gap=int(max_gap)))
         return out
 
     def series(self) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._typing import Aggregate
+from .._typing import Aggregate, Anchor
 from .grid import SweepGrid
 
 
@@ -57,7 +57,7 @@ class SweepResult:
                           median_mean_spread=("mean_spread", "median"), median_events=("n_events", "median"))
         return out.reset_index()
 
-    def distribution(self, anchor: str = "later_start",
+    def distribution(self, anchor: Anchor = "later_start",
                      quantiles: tuple[float, ...] = (0.1, 0.25, 0.5, 0.75, 0.9)) -> pd.DataFrame:
         """Spread of the per-variant results for one anchor: quantiles across variants of the mean spread and of
         the hit rate, per pair and window length (variants without a usable window are left out)."""
