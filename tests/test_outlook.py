@@ -25,7 +25,8 @@ AS_OF = "2025-09-17"
 OUTLOOK_FILES = ("fred/DFEDTAR.csv", "fred/DFEDTARU.csv", "fred/DFEDTARL.csv", "fred/fomc_meeting_dates.csv",
                  "fred/PCEPILFE.csv", "fred/T10Y2Y.csv", "fred/DGS10.csv", "fred/DGS2.csv", "market/RUT_daily.csv",
                  "market/GSPC_daily.csv", "market/shiller_ie_data_monthly.csv")
-"""Every file the outlook reads; if it needed another one the truncated run would differ and the test fail."""
+"""Every file the outlook reads (with the Ken French 6-portfolio file, cut below); if it needed another one the
+truncated run would differ and the test fail."""
 
 
 def _truncated_snapshot(src: Path, dst: Path, cutoff: str) -> Path:
@@ -38,6 +39,13 @@ def _truncated_snapshot(src: Path, dst: Path, cutoff: str) -> Path:
         (dst / name).parent.mkdir(parents=True, exist_ok=True)
         with (dst / name).open("w", newline="", encoding="utf-8") as fh:
             csv.writer(fh, lineterminator="\n").writerows(kept)
+    month, year = cutoff[:7].replace("-", ""), cutoff[:4]
+    for path in (src / "market").glob("6_Portfolios_2x3*.csv"):  # Ken French rows: YYYYMM, or YYYY (whole years)
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        stamp = [line.split(",", 1)[0].strip() if "," in line else "" for line in lines]
+        kept_lines = [line for line, s in zip(lines, stamp, strict=True)
+                      if not s.isdigit() or (len(s) == 6 and s <= month) or (len(s) == 4 and s < year)]
+        (dst / "market" / path.name).write_text("".join(kept_lines), encoding="utf-8")
     return dst
 
 
@@ -114,7 +122,7 @@ def test_score_ranks_and_call(card_full) -> None:  # type: ignore[no-untyped-def
         if row.baseline_percentile is not None:
             assert 0.0 <= row.baseline_percentile <= 1.0
     valuation = next(r for r in rows if r.driver == "valuation")
-    assert valuation.state is not None and valuation.state.startswith("proxy:")
+    assert valuation.state is not None and valuation.state.startswith("book_to_market:")
     assert "ratecycle data import-series pe_russell2000" in valuation.note
     inflation = next(r for r in rows if r.driver == "inflation")
     assert inflation.detail["month"] == "2025-07"
@@ -282,10 +290,14 @@ def test_an_empty_calendar_has_no_phase_and_no_evidence(inputs_full) -> None:  #
 
 
 def test_valuation_proxy_is_the_price_updated_pe(inputs_full, card_full, snapshot_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
     import pe_by_hand
+    from ratecycle.outlook.drivers import valuation_state
 
     hand = pe_by_hand.price_updated(snapshot_dir, AS_OF)
-    row = next(r for r in card_full.rows if r.driver == "valuation")
+    inputs_full = replace(inputs_full, book_to_market=None)  # without the small-over-big book-to-market
+    row = valuation_state(inputs_full, pd.Timestamp(AS_OF))
     assert row.detail["method"] == "price_updated" and row.detail["price_date"] == AS_OF
     assert row.detail["value"] == pytest.approx(hand.value, rel=1e-12)
     assert row.detail["zscore"] == pytest.approx(hand.zscore, rel=1e-9)
@@ -294,14 +306,13 @@ def test_valuation_proxy_is_the_price_updated_pe(inputs_full, card_full, snapsho
     assert row.state == "proxy:fair"  # z +0.80 is below the +1 'rich' line
     # Past states use the same reading at each cycle's anchor: in July 1995 the price-updated P/E (17.0, z -0.86)
     # is fair, although the month-end P/E of March 1995 (15.2, z -1.40) would have called it cheap.
-    from ratecycle.outlook.drivers import valuation_state
-
     past = valuation_state(inputs_full, pd.Timestamp("1995-07-06"))
     then = pe_by_hand.price_updated(snapshot_dir, "1995-07-06")
     assert past.detail["value"] == pytest.approx(then.value, rel=1e-12) and past.detail["earnings_month"] == "1995-03"
     assert past.state == "proxy:fair" and -1 < then.zscore < -0.8 and then.lagged_month == "1995-03"
     assert (then.lagged_value - then.mean) / then.std < -1
-    assert "cut 1995-07" in row.cycles
+    proxy_card = scorecard(inputs_full)
+    assert "cut 1995-07" in next(r for r in proxy_card.rows if r.driver == "valuation").cycles
 
 
 def test_valuation_proxy_without_prices_is_the_month_end_pe(inputs_full) -> None:  # type: ignore[no-untyped-def]
@@ -310,8 +321,61 @@ def test_valuation_proxy_without_prices_is_the_month_end_pe(inputs_full) -> None
     from ratecycle import valuation as val
     from ratecycle.outlook.drivers import valuation_state
 
-    state = valuation_state(replace(inputs_full, pe_price=None), pd.Timestamp(AS_OF))
+    state = valuation_state(replace(inputs_full, pe_price=None, book_to_market=None), pd.Timestamp(AS_OF))
     month_end = val.valuation(inputs_full.pe_b, name="pe_sp500", as_of=AS_OF, years=5, lag_months=3)
     assert state.detail["method"] == "month_end" and state.detail["value"] == month_end.value
     assert state.state == "proxy:fair" and "month-end 2025-05, published by 2025-08-31" in state.reading
     assert "price-updated P/E not available (sp500 not available in this data source)" in state.note
+
+
+def test_valuation_row_is_the_small_over_big_book_to_market(inputs_full, card_full, snapshot_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Without a Russell 2000 P/E the row reads bm_small_big, computed here from the raw 6-portfolio file."""
+    from ratecycle.data.providers.snapshot import SnapshotProvider
+    from ratecycle.outlook.drivers import valuation_state
+    from test_kenfrench_portfolios import raw_block
+
+    path = SnapshotProvider(snapshot_dir).portfolio_path("6_Portfolios_2x3")
+    bm, firms = raw_block(path, "Value Weight Average of BE/ME"), raw_block(path, "Number of Firms")
+    cap = raw_block(path, "Average Market Cap")
+
+    def ratio(stamp: str) -> float:
+        sides = []
+        for labels in (("SMALL LoBM", "ME1 BM2", "SMALL HiBM"), ("BIG LoBM", "ME2 BM2", "BIG HiBM")):
+            weights = [firms[x][stamp] * cap[x][stamp] for x in labels]
+            sides.append(sum(w * bm[x][stamp] for w, x in zip(weights, labels, strict=True)) / sum(weights))
+        return sides[0] / sides[1]
+
+    def hand(as_of: str) -> tuple[str, float, float]:
+        """(latest month published by as_of, its ratio, z against the 60 months to it): month M public end M+1."""
+        day = pd.Timestamp(as_of)
+        months = [m for m in bm["SMALL LoBM"]
+                  if (pd.Period(f"{m[:4]}-{m[4:]}", "M") + 1).end_time.normalize() <= day]
+        window = np.array([ratio(m) for m in months[-60:]])
+        return months[-1], ratio(months[-1]), (ratio(months[-1]) - window.mean()) / window.std(ddof=1)
+
+    row = next(r for r in card_full.rows if r.driver == "valuation")
+    month, value, z = hand(AS_OF)
+    assert row.detail["series"] == "bm_small_big" and row.detail["observation_date"][:7] == f"{month[:4]}-{month[4:]}"
+    assert row.detail["value"] == pytest.approx(value, rel=1e-12) and row.detail["zscore"] == pytest.approx(z, rel=1e-9)
+    # High small-over-big BE/ME is cheap small caps: z >= +1 reads cheap and leans towards A.
+    assert row.state == ("book_to_market:cheap" if z >= 1 else "book_to_market:rich" if z <= -1 else
+                         "book_to_market:fair")
+    assert row.signal == (1 if z >= 1 else -1 if z <= -1 else 0)
+    assert "not a P/E" in row.note
+    past = valuation_state(inputs_full, pd.Timestamp("1995-07-06"))
+    month, value, z = hand("1995-07-06")
+    assert month == "199505" and past.detail["value"] == pytest.approx(value, rel=1e-12)
+    assert past.detail["zscore"] == pytest.approx(z, rel=1e-9)
+
+
+def test_a_supplied_small_cap_pe_comes_before_book_to_market(inputs_full) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from ratecycle import valuation as val
+    from ratecycle.outlook.drivers import valuation_state
+
+    pe = pd.Series(np.linspace(14.0, 18.0, 80), index=pd.date_range("2019-01-31", periods=80, freq="ME"))
+    state = valuation_state(replace(inputs_full, pe_a=pe), pd.Timestamp(AS_OF))
+    expected = val.relative_valuation(pe, inputs_full.pe_b, a_name="pe_russell2000", b_name="pe_sp500", as_of=AS_OF)
+    assert state.state is not None and state.state.startswith("relative:")
+    assert state.detail["value"] == expected.value and state.detail["series"] == "pe_russell2000/pe_sp500"

@@ -608,3 +608,18 @@ def test_preset_scorecard_the_day_before_the_later_phase_and_without_a_preset(ds
     assert plain.facts.outlook.to_dict() == scorecard(inputs_from_source(ds, AS_OF), months=12,
                                                          convention="daily").to_dict()
     assert plain.facts.outlook.phase == "pause"
+
+
+def test_valuation_section_shows_small_over_big_book_to_market(built: Built, ds: DataSource) -> None:
+    from ratecycle import valuation as val
+
+    section = next(s for s in built.doc["sections"] if s["key"] == "valuation")
+    table = next(b for b in section["blocks"] if b["type"] == "table")
+    row = next(r for r in table["rows"] if r["series"] == "bm_small_big")
+    expected = val.valuation(ds.load("bm_small_big"), name="bm_small_big", as_of=AS_OF, years=5, lag_months=1)
+    assert row["value"] == expected.value and row["zscore"] == expected.zscore
+    assert row["percentile"] == expected.percentile and row["observation"] == "2024-12-01"
+    text = next(b["text"] for b in section["blocks"] if b["type"] == "paragraph"
+                and b["text"].startswith("Small versus big on book-to-market"))
+    assert "in Dec 2024 the value-weighted BE/ME" in text
+    assert f"the latest value is {expected.age_months} months old" in text and expected.age_months == 9

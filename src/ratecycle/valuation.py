@@ -21,8 +21,9 @@ import pandas as pd
 from ._typing import DateLike, to_timestamp
 from .errors import DataError
 
-PUBLICATION_LAG_MONTHS: dict[str, int] = {"pe_sp500": 3, "shiller:CAPE": 3, "shiller:E": 3}
-"""Months after the end of the observed month before a monthly observation is known (Shiller earnings lag)."""
+PUBLICATION_LAG_MONTHS: dict[str, int] = {"pe_sp500": 3, "shiller:CAPE": 3, "shiller:E": 3, "bm_small_big": 1}
+"""Months after the end of the observed month before a monthly observation is known (Shiller earnings lag; a Ken
+French monthly row is public by the end of the next month)."""
 
 IMPORT_COMMANDS: dict[str, str] = {
     "pe_russell2000": "ratecycle data import-series pe_russell2000 FILE.csv",
@@ -31,6 +32,7 @@ DESCRIPTIONS: dict[str, str] = {
     "pe_sp500": "S&P 500 trailing P/E: Shiller monthly average price / trailing 12-month reported earnings",
     "shiller:CAPE": "S&P 500 cyclically adjusted P/E (Shiller CAPE: real price / 10-year average real earnings)",
     "pe_russell2000": "Russell 2000 P/E, user-supplied",
+    "bm_small_big": "Small over big book-to-market (BE/ME, not a P/E; higher = small caps cheaper)",
 }
 
 
@@ -128,11 +130,19 @@ class Valuation:
     note: str = ""
     """Why this reading is shown instead of a better one (e.g. the price-updated P/E could not be formed)."""
 
+    @property
+    def age_months(self) -> int | None:
+        """Whole months from the observed month to the as-of date's month: how old the latest value is then."""
+        if self.as_of is None:
+            return None
+        return (self.as_of.year - self.observation_date.year) * 12 + self.as_of.month - self.observation_date.month
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (ISO dates, plain floats)."""
+        """JSON-ready form (ISO dates, plain floats), with the latest value's age in months."""
         out: dict[str, Any] = {}
         for key, val in self.__dict__.items():
             out[key] = _plain(val)
+        out["age_months"] = self.age_months
         return out
 
 

@@ -19,8 +19,8 @@ from .common import (
     source,
 )
 
-FIELDS = ["series", "observation_date", "released", "value", "mean", "std", "zscore", "lower2", "lower1",
-          "upper1", "upper2", "percentile", "window_start", "window_count", "history_start", "history_count"]
+FIELDS = ["series", "observation_date", "released", "age_months", "value", "mean", "std", "zscore", "lower2",
+          "lower1", "upper1", "upper2", "percentile", "window_start", "window_count", "history_start", "history_count"]
 PE_NOW = "pe_sp500"
 """The series whose headline reading is price-updated: the close on the as-of date / the latest published earnings."""
 SHARED_FIELDS = ["mean", "std", "lower2", "lower1", "upper1", "upper2", "window_start", "window_count",
@@ -29,7 +29,8 @@ SHARED_FIELDS = ["mean", "std", "lower2", "lower1", "upper1", "upper2", "window_
 
 
 def valuation_command(
-    series: Annotated[str, typer.Argument(help="Multiple to value: pe_sp500, shiller:CAPE, pe_russell2000, ...")],
+    series: Annotated[str, typer.Argument(
+        help="Multiple to value: pe_sp500, shiller:CAPE, bm_small_big, pe_russell2000, ...")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="Use only data published by this date.")] = None,
     years: Annotated[float, typer.Option("--years", help="Trailing window in years.")] = 5.0,
     vs: Annotated[str | None, typer.Option("--vs", help="Value SERIES relative to this one (A's / B's).")] = None,
@@ -90,6 +91,8 @@ def valuation_command(
                     if result.lag_months is not None else "observations taken as known on their own date")
         if result.note:
             lag_note = f"{result.note}; {lag_note}"
+        if result.age_months is not None:
+            lag_note += f"; the latest value is {result.age_months} months old on {doc['as_of']}"
         emit(rows, as_json=False, as_csv=False, columns=["field", "value"],
              title=f"{result.description} (as of {doc['as_of'] or 'latest'})", caption=lag_note)
 

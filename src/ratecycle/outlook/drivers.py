@@ -238,7 +238,8 @@ def _bucket(z: float) -> tuple[str, int]:
 
 
 def valuation_state(inputs: OutlookInputs, when: pd.Timestamp) -> DriverState:
-    """A's P/E relative to B's against its 5-year history; without A's P/E, B's own P/E as a labelled proxy.
+    """A's P/E relative to B's against its 5-year history; without A's P/E, the small-over-big book-to-market;
+    without that either, B's own P/E as a labelled proxy.
 
     The proxy S&P 500 P/E is price-updated (close on ``when`` / latest earnings published by then) when the
     inputs carry the closes and earnings, else the month-end P/E with a note saying why.
@@ -255,6 +256,8 @@ def valuation_state(inputs: OutlookInputs, when: pd.Timestamp) -> DriverState:
                                f"({bucket} for {inputs.a})", -sign,
                                {"series": result.series, "value": result.value, "zscore": result.zscore,
                                 "observation_date": result.observation_date.date().isoformat()})
+        if inputs.book_to_market is not None:
+            return _book_to_market_state(inputs, when, val)
         if inputs.pe_b is None:
             return DriverState("valuation", None, f"not available: neither {inputs.pe_a_name} nor "
                                                   f"{inputs.pe_b_name} can be loaded")
@@ -265,6 +268,25 @@ def valuation_state(inputs: OutlookInputs, when: pd.Timestamp) -> DriverState:
     except DataError as exc:
         return DriverState("valuation", None, f"not available: {exc}")
     return _proxy_state(inputs, own, val)
+
+
+def _book_to_market_state(inputs: OutlookInputs, when: pd.Timestamp, val: Any) -> DriverState:
+    """Small over big book-to-market against its 5-year history: high means small caps are cheap (signal +1)."""
+    from .inputs import BOOK_TO_MARKET
+
+    result = val.valuation(inputs.book_to_market, name=BOOK_TO_MARKET, as_of=when, years=VALUATION_YEARS,
+                           lag_months=val.PUBLICATION_LAG_MONTHS.get(BOOK_TO_MARKET))
+    bucket, sign = _bucket(-result.zscore)  # a high BE/ME ratio is a low price: cheap small caps
+    text = (f"{BOOK_TO_MARKET} {result.value:.2f} (month {result.observation_date:%Y-%m}, published by "
+            f"{result.released.date()}, {result.age_months} months old), z {result.zscore:+.2f} vs 5y mean, "
+            f"percentile {result.percentile:.0f} since {result.history_start.year} (small caps {bucket})")
+    note = (f"book-to-market of small over big Fama-French portfolios, not a P/E; {inputs.pe_a_name} is not "
+            f"supplied (import it with: {val.IMPORT_COMMANDS.get(inputs.pe_a_name, '')})")
+    return DriverState("valuation", f"book_to_market:{bucket}", text, -sign,
+                       {"series": BOOK_TO_MARKET, "value": result.value, "zscore": result.zscore,
+                        "percentile": result.percentile, "age_months": result.age_months,
+                        "observation_date": result.observation_date.date().isoformat(),
+                        "released": result.released.date().isoformat(), "method": "book_to_market"}, note=note)
 
 
 def _proxy_state(inputs: OutlookInputs, result: Any, val: Any) -> DriverState:

@@ -27,7 +27,9 @@ DEFAULT_PAIR = ("russell2000", "sp500")
 STALE_DAYS = 7
 """The as-of date may lie at most this many days after the pair's last common close (weekends, holidays)."""
 DEFAULT_VALUATION_PAIR = ("pe_russell2000", "pe_sp500")
-"""Relative valuation uses A's P/E over B's; without ``pe_russell2000`` the S&P 500 P/E alone is a proxy."""
+"""Relative valuation uses A's P/E over B's; without ``pe_russell2000`` the small-over-big book-to-market
+(``BOOK_TO_MARKET``) is used, and only without that the S&P 500 P/E alone is a proxy."""
+BOOK_TO_MARKET = "bm_small_big"
 PE_NOW = ("pe_sp500", "sp500", "shiller:E")
 """The P/E that is price-updated, its index closes and its trailing earnings."""
 
@@ -56,6 +58,8 @@ class OutlookInputs:
     """S&P 500 closes for the price-updated P/E (None when B's P/E is not ``pe_sp500`` or they cannot be loaded)."""
     pe_earnings: pd.Series | None = None
     """Shiller trailing 12-month earnings for the price-updated P/E (None as for ``pe_price``)."""
+    book_to_market: pd.Series | None = None
+    """Small over big book-to-market (``bm_small_big``): the valuation input when A's P/E is not supplied."""
 
     @cached_property
     def pe_now(self) -> PEData | None:
@@ -106,4 +110,5 @@ def inputs_from_source(ds: DataSource, as_of: DateLike, pair: tuple[str, str] = 
         curve_spread=spread, pe_a_name=valuation_pair[0], pe_b_name=valuation_pair[1],
         pe_a=_optional(ds, valuation_pair[0], when, missing), pe_b=_optional(ds, valuation_pair[1], when, missing),
         missing=tuple(missing), pe_price=pe_price, pe_earnings=pe_earnings,
+        book_to_market=_optional(ds, BOOK_TO_MARKET, when, missing),
     )

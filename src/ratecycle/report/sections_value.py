@@ -18,6 +18,7 @@ CHART_YEARS = 10
 """Years of P/E history in the chart. Not more: the 5-year bands of 2010-14 still hold the 2009 earnings collapse
 (P/E above 100) and would stretch the axis until the latest five years are a flat line."""
 PRICE_SERIES, EARNINGS_SERIES, PE_SERIES = "sp500", "shiller:E", "pe_sp500"
+BOOK_TO_MARKET = "bm_small_big"
 HEADLINE_LABEL = "pe_sp500 (price-updated)"
 
 
@@ -36,7 +37,7 @@ def month_end_text(res: Any) -> str:
 def _valuations(ctx: Context, val: Any) -> tuple[Any | None, list[Any]]:
     """The headline S&P 500 P/E (price-updated, else month-end with a note why), and every month-end reading."""
     results = []
-    for name in (PE_SERIES, "shiller:CAPE", "pe_russell2000"):
+    for name in (PE_SERIES, "shiller:CAPE", "pe_russell2000", BOOK_TO_MARKET):
         if not ctx.data.has(name):
             results.append(val.missing(name, f"series {name} is not in this data source"))
             continue
@@ -95,6 +96,18 @@ def _headline_text(res: Any, val: Any) -> str:
             f"({month_end_text(res)}), {cell(res.zscore, 'num')} standard deviations from its {YEARS}-year mean of "
             f"{cell(res.mean, 'num')}, at the {cell(res.percentile, 'pctile')} percentile of its history since "
             f"{res.history_start.year}.{why}")
+
+
+def book_to_market_text(res: Any) -> str:
+    """The paragraph on small versus big book-to-market: what it is, where it sits, how old it is."""
+    return (f"Small versus big on book-to-market (not a P/E): in {month_text(res.observation_date)} the "
+            f"value-weighted BE/ME of the three small Fama-French portfolios was {cell(res.value, 'num')} times "
+            f"that of the three big ones, {cell(res.zscore, 'num')} standard deviations from its {YEARS}-year mean "
+            f"of {cell(res.mean, 'num')} and at the {cell(res.percentile, 'pctile')} percentile of its history "
+            f"since {res.history_start.year}; above the mean, small caps are cheaper than usual relative to big "
+            f"ones. A month is assumed public at the end of the next month (this one from "
+            f"{date_text(res.released)}), so on {date_text(res.as_of)} the latest value is {res.age_months} months "
+            f"old.")
 
 
 def _figure(ctx: Context, val: Any, headline: Any) -> Figure:
@@ -158,7 +171,8 @@ def valuation_section(ctx: Context) -> Section:
                               for r in results]
     rows = ([_row(headline, val)] if updated else []) + [_row(res, val) for res in results]
     names = [n for n in ((PRICE_SERIES, EARNINGS_SERIES) if updated else ()) + (PE_SERIES, "shiller:CAPE",
-                                                                                "pe_russell2000") if ctx.data.has(n)]
+                                                                                "pe_russell2000", BOOK_TO_MARKET)
+             if ctx.data.has(n)]
     table = Table(
         title=f"Valuation multiples against their trailing {YEARS}-year window, as known on {date_text(ctx.as_of)}",
         columns=(Column("series", "Series"), Column("reading", "Reading"), Column("status", "Status"),
@@ -174,14 +188,24 @@ def valuation_section(ctx: Context) -> Section:
                "the same window of monthly P/E values as the month-end row.",
                "pe_sp500 month-end (lagged): Shiller's average price of the latest published month / that month's "
                "trailing 12-month reported earnings, so its price is months old.",
-               "pe_russell2000/pe_sp500 (when a small-cap P/E is supplied): the ratio of the two, month by month."))
+               "pe_russell2000/pe_sp500 (when a small-cap P/E is supplied): the ratio of the two, month by month.",
+               f"{BOOK_TO_MARKET}: book-to-market (BE/ME) of the three small Fama-French portfolios over the three "
+               "big ones, each side weighted by market value (number of firms x average market cap); month M is "
+               "used from the end of month M+1."))
     blocks: list[Any] = []
     if headline is not None:
         blocks.append(_headline_text(headline, val))
         blocks.append(_figure(ctx, val, headline))
     small = next((r for r in results if getattr(r, "series", "") == "pe_russell2000"), None)
     if small is not None and getattr(small, "status", "") == "missing":
-        blocks.append("No Russell 2000 P/E history is in this data, so the small-cap side of the valuation "
-                      f"argument is not shown. To add it, import a date,value CSV with: {small.import_command}.")
+        book_ok = any(getattr(r, "series", "") == BOOK_TO_MARKET and getattr(r, "status", "") == "ok"
+                      for r in results)
+        instead = ("; small caps are valued on book-to-market below instead" if book_ok else
+                   ", so the small-cap side of the valuation argument is not shown")
+        blocks.append(f"No Russell 2000 P/E history is in this data{instead}. To add it, import a date,value CSV "
+                      f"with: {small.import_command}.")
+    book = next((r for r in results if getattr(r, "series", "") == BOOK_TO_MARKET), None)
+    if book is not None and getattr(book, "status", "") == "ok":
+        blocks.append(book_to_market_text(book))
     blocks.append(table)
     return Section("valuation", "Valuation", tuple(blocks))
