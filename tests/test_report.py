@@ -410,20 +410,30 @@ def test_scorecard_and_etf_sections(built: Built, ds: DataSource) -> None:
     coverage = {r["ticker"]: r["available"] for r in _tables(etfs)[0]["rows"]}
     market = Path(ds.snapshot) / "market"
     expected_cov = {}
-    for ticker in ("IWM", "VTWO", "IWO", "VTWG", "IWN", "VTWV"):
+    for ticker in ("IWM", "VTWO", "IWO", "VTWG", "IWN", "VTWV", "IJR"):
         path = market / f"{ticker}_daily.csv"
         expected_cov[ticker] = path.exists() and min(_raw_closes(path, "adj_close")) <= AS_OF
     assert coverage == expected_cov and coverage["IWM"] and coverage["IWN"]
     missing = [t for t, ok in expected_cov.items() if not ok]
     if missing:
         assert f"{', '.join(missing)} are missing (no data by 17 Sep 2025)" in _text(etfs)
-    value = {(r["cycle"], r["window"]): r for r in _tables(etfs)[1]["rows"]}
-    row = value[("cut 2019-07", "12m after later start")]
+    summary, per_cycle, size = _tables(etfs)[1:4]
+    head = {(r["pair"], r["cycle"], r["window"]): r for r in per_cycle["rows"]}
+    row = head[("IWO vs IWN", "cut 2019-07", "12m after later start")]
+    iwo = _raw_closes(Path(ds.snapshot) / "market" / "IWO_daily.csv", "adj_close")
     iwn = _raw_closes(Path(ds.snapshot) / "market" / "IWN_daily.csv", "adj_close")
-    iwm = _raw_closes(Path(ds.snapshot) / "market" / "IWM_daily.csv", "adj_close")
-    expected = (iwn["2021-03-03"] / iwn["2020-03-03"] - 1) - (iwm["2021-03-03"] / iwm["2020-03-03"] - 1)
-    assert row["start"] == "2020-03-03" and row["end"] == "2021-03-03"
+    expected = (iwo["2021-03-03"] / iwo["2020-03-03"] - 1) - (iwn["2021-03-03"] / iwn["2020-03-03"] - 1)
+    assert row["start"] == "2020-03-03" and row["end"] == "2021-03-03" and row["counted"]
     assert row["spread"] == pytest.approx(expected, abs=1e-12)
+    # The summary's hit counts are the per-cycle rows counted by hand.
+    for pair in ("IWO vs IWN", "VTWG vs VTWV"):
+        line = next(r for r in summary["rows"] if r["pair"] == pair)
+        for window, key in (("later phase", "later_hits"), ("12m after later start", "after_hits")):
+            counted = [r for (p, _, w), r in head.items() if p == pair and w == window and r["counted"]]
+            assert line[key] == f"{sum(r['spread'] > 0 for r in counted)} of {len(counted)}"
+        assert f"{pair.replace(' vs ', ' beat ')} in {line['later_hits']} later phases" in _text(etfs)
+    ijr = next(r for r in size["rows"] if r["pair"] == "IJR vs SPY")
+    assert ijr["since"] == "2000-05-26" and ijr["after_hits"].endswith("of 4")
 
 
 def test_default_as_of_is_last_common_date_and_view_cuts(ds: DataSource, snapshot_dir: Path) -> None:

@@ -5,6 +5,7 @@ builds windows, calls it and summarises. Results are frozen dataclasses with ``t
 """
 
 from .baseline import Baseline, baseline
+from .headtohead import HeadToHead, PairHeadToHead, WindowTally, head_to_head
 from .longhistory import LongHistoryResult, factor_index, smb_study
 from .notecheck import NOTE_2025_CLAIMS, NOTE_2025_EARLY_CLAIMS, NoteCheckResult, note_check
 from .pair import Prices, pair_windows
@@ -21,20 +22,24 @@ __all__ = [
     "Baseline",
     "CompareResult",
     "EventStudyResult",
+    "HeadToHead",
     "LongHistoryResult",
     "NoteCheckResult",
+    "PairHeadToHead",
     "PhaseReturnsResult",
     "Prices",
     "RandomWindowTest",
     "RebasedPaths",
     "SpreadStats",
     "WindowReturns",
+    "WindowTally",
     "anchor_date",
     "baseline",
     "bootstrap_ci",
     "compare_window",
     "event_study",
     "factor_index",
+    "head_to_head",
     "horizon_dates",
     "note_check",
     "pair_windows",

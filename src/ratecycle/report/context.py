@@ -21,7 +21,8 @@ CONVENTION = "daily"
 
 DISPLAY_NAMES = {
     "russell2000": "Russell 2000", "sp500": "S&P 500", "sp500_tr": "S&P 500 TR", "iwm": "IWM", "spy": "SPY",
-    "iwn": "IWN", "iwo": "IWO", "vtwo": "VTWO", "vtwg": "VTWG", "vtwv": "VTWV",
+    "iwn": "IWN", "iwo": "IWO", "vtwo": "VTWO", "vtwg": "VTWG", "vtwv": "VTWV", "ijr": "IJR", "rsp": "RSP",
+    "iwb": "IWB", "bm_small_big": "small over big book-to-market",
     "fed_target_upper": "Fed target (upper bound)", "fed_target_lower": "Fed target (lower bound)",
     "fomc_meetings": "FOMC meeting dates", "core_pce": "core PCE price index", "pce": "PCE price index",
     "ust10y2y": "10-year minus 2-year Treasury yield", "ust10y": "10-year Treasury yield",
@@ -48,7 +49,7 @@ def publication_lag_months(name: str) -> int:
 
     if name in {"core_pce", "pce"}:
         return PCE_LAG
-    if name.startswith("ff_factors:"):
+    if name.startswith(("ff_factors:", "ff_size:", "ff6")):
         return FAMA_FRENCH_LAG_MONTHS
     return PUBLICATION_LAG_MONTHS.get(name, 0)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ..curve import CurveReading
 from ..cycles import Cycle
-from ..events import CompareResult, EventStudyResult, LongHistoryResult, PhaseReturnsResult
+from ..events import CompareResult, EventStudyResult, HeadToHead, LongHistoryResult, PhaseReturnsResult
 from ..inflation import InflationReading
 from ..momentum import Momentum
 from ..outlook.scorecard import Scorecard
@@ -32,3 +32,5 @@ class Facts:
     curve: CurveReading | None = None
     etf_value_wins: tuple[int, int] | None = None
     """Windows where the value fund beat the index fund, and windows counted (after a later phase began)."""
+    head_to_head: tuple[HeadToHead, HeadToHead] | None = None
+    """Growth/value pairs and small-versus-large pairs over later phases and the months after (ETF section)."""

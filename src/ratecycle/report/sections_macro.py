@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..events import compare_window, phase_returns
-from ..events.pair import row_records
+from ..data.pairs import SIZE_PAIRS, STYLE_PAIRS
+from ..events import compare_window, head_to_head
 from ..outlook import inputs_from_source, scorecard
-from .context import CONVENTION, Context
-from .cyclesview import calendar_label, cutting_cycles, mark_running_phase, scorecard_cycles
+from .context import CONVENTION, Context, display
+from .cyclesview import calendar_label, cutting_cycles, scorecard_cycles
 from .fmt import date_text, pp
 from .model import Column, Paragraph, Section, Table
 from .sections_macro_parts import curve_section, inflation_section, rebalancing_section
@@ -18,7 +18,8 @@ __all__ = ["curve_section", "inflation_section", "rebalancing_section", "valuati
 
 ETFS = (("iwm", "iShares Russell 2000 ETF", "whole index"), ("vtwo", "Vanguard Russell 2000 ETF", "whole index"),
         ("iwo", "iShares Russell 2000 Growth ETF", "growth"), ("vtwg", "Vanguard Russell 2000 Growth ETF", "growth"),
-        ("iwn", "iShares Russell 2000 Value ETF", "value"), ("vtwv", "Vanguard Russell 2000 Value ETF", "value"))
+        ("iwn", "iShares Russell 2000 Value ETF", "value"), ("vtwv", "Vanguard Russell 2000 Value ETF", "value"),
+        ("ijr", "iShares Core S&P SmallCap 600 ETF", "S&P 600 (earnings screen)"))
 
 
 def call_direction(card: Any) -> int:
@@ -97,43 +98,73 @@ def etf_section(ctx: Context) -> Section:
         rows=tuple(rows), source=ctx.source(*(n for n, _, _ in ETFS if ctx.data.has(n))) or "no ETF data",
         notes=("Dividend-adjusted closes (total return).",))
     blocks: list[Any] = [
-        "Funds that express the small-cap view: the whole Russell 2000 (IWM, VTWO), its growth half (IWO, VTWG) and "
-        f"its value half (IWN, VTWV). This data source has {', '.join(present) or 'none of them'}"
+        "Funds that express the small-cap view: the whole Russell 2000 (IWM, VTWO), its growth half (IWO, VTWG), "
+        "its value half (IWN, VTWV) and the S&P SmallCap 600 (IJR), whose members must have positive earnings. "
+        f"This data source has {', '.join(present) or 'none of them'}"
         + (f"; {', '.join(missing)} are missing (no data by {date_text(ctx.as_of)}), so they are not measured."
            if missing else "."),
         table]
-    blocks.extend(_value_vs_index(ctx))
+    blocks.extend(_head_to_head(ctx))
     return Section("etfs", "Expressing the view: small-cap ETFs", tuple(blocks))
 
 
-def _value_vs_index(ctx: Context) -> list[Any]:
-    """Value (IWN) against the whole index (IWM) in each cycle phase, when both exist; growth needs IWO/VTWG."""
-    growth = [t for t in ("iwo", "vtwg") if ctx.data.has(t)]
-    if not (ctx.data.has("iwn") and ctx.data.has("iwm")):
-        return ["Growth against value cannot be measured: the data lacks a value fund and the index fund together."]
-    cycles = [c for c in cutting_cycles(ctx) if c.start >= ctx.prices("iwn").index[0]]
-    if not cycles:
-        return ["No cutting cycle falls inside the value fund's history."]
-    res = phase_returns(ctx.prices("iwn"), ctx.prices("iwm"), cycles, convention="daily", months=ctx.months,
-                        anchors=("later_start",))
-    rows = [{"cycle": r["cycle"], "window": r["window"].replace("_", " "), "start": r["start_a"], "end": r["end_a"],
-             "return_a": r["return_a"], "return_b": r["return_b"], "spread": r["spread"],
-             "incomplete": r["incomplete"]} for r in row_records(res.rows) if not r["before_data"]]
-    mark_running_phase(rows, cycles, {"early", "pause", "later"})
-    table = Table(
-        title="Small-cap value (IWN) against the whole Russell 2000 fund (IWM), by cycle phase",
-        columns=(Column("cycle", "Cycle"), Column("window", "Phase"), Column("start", "From close", "date"),
-                 Column("end", "To close", "date"), Column("return_a", "IWN", "pct"),
-                 Column("return_b", "IWM", "pct"), Column("spread", "Value minus index", "pp"),
-                 Column("incomplete", "Partial", "flag")),
-        rows=tuple(rows), source=ctx.source("iwn", "iwm"),
-        notes=("Value minus the whole index is half of the value-minus-growth gap only if the index is an even "
-               "blend; without growth fund data this is the closest measure.",))
-    later = [r for r in rows if r["window"] == f"{ctx.months}m after later start" and not r["incomplete"]]
-    wins = sum(1 for r in later if r["spread"] > 0)
-    text = ("Growth funds " + ("are present" if growth else "(IWO, VTWG) are missing") + "; value against the whole "
-            f"index is shown instead. Over the {ctx.months} months after a later phase began, the value fund beat the "
-            f"index fund in {wins} of {len(later)} completed windows"
-            + (": " + "; ".join(f"{r['cycle']} {pp(r['spread'])}" for r in later) + "." if later else "."))
-    ctx.facts.etf_value_wins = (wins, len(later))
-    return [text, table]
+def _head_to_head(ctx: Context) -> list[Any]:
+    """Growth against value small caps head to head and against the whole index funds, then other small-versus-
+    large pairs: each over the later phases and the months after a later phase began, with hit counts."""
+    cycles = cutting_cycles(ctx)
+    names = {n for p in (*STYLE_PAIRS, *SIZE_PAIRS) for n in (p.a, p.b) if ctx.data.has(n)}
+    prices = {n: ctx.prices(n) for n in sorted(names)}
+    style = head_to_head(prices, [(p.a, p.b) for p in STYLE_PAIRS], cycles, months=ctx.months, convention=CONVENTION)
+    size = head_to_head(prices, [(p.a, p.b) for p in SIZE_PAIRS], cycles, months=ctx.months, convention=CONVENTION)
+    ctx.facts.head_to_head = (style, size)
+    value = next((p for p in style.pairs if (p.a, p.b) == ("iwn", "iwm")), None)
+    ctx.facts.etf_value_wins = (value.after.hits, value.after.n) if value is not None else None
+    after = f"{ctx.months}m after later start"
+
+    def summary(result: Any, specs: tuple[Any, ...], title: str) -> Table:
+        measures = {(p.a, p.b): p.measures for p in specs}
+        rows = [{"pair": f"{display(p.a)} vs {display(p.b)}", "measures": measures[(p.a, p.b)],
+                 "since": p.common_start.date().isoformat(),
+                 "later_hits": f"{p.later.hits} of {p.later.n}", "later_mean": p.later.mean_spread,
+                 "after_hits": f"{p.after.hits} of {p.after.n}", "after_mean": p.after.mean_spread}
+                for p in result.pairs]
+        return Table(
+            title=title,
+            columns=(Column("pair", "A vs B"), Column("measures", "What it isolates"),
+                     Column("since", "Common data from", "date"), Column("later_hits", "Later phase: A ahead"),
+                     Column("later_mean", "Later phase: mean spread", "pp"),
+                     Column("after_hits", f"{ctx.months} months after: A ahead"),
+                     Column("after_mean", f"{ctx.months} months after: mean spread", "pp")),
+            rows=tuple(rows), source=ctx.source(*sorted({n for p in result.pairs for n in (p.a, p.b)})),
+            notes=("Each pair is measured over the cutting cycles whose later phase begins inside its common data; "
+                   "a window still running, partial, or of zero length (a later phase of one cut) is not counted.",
+                   *(f"Not measured: {display(a)} vs {display(b)} ({why})." for a, b, why in result.skipped)))
+
+    head = [p for p in style.pairs if (p.a, p.b) in {("iwo", "iwn"), ("vtwg", "vtwv")}]
+    per_cycle = [{"pair": f"{display(p.a)} vs {display(p.b)}", "cycle": r["cycle"],
+                  "window": "later phase" if r["window"] == "later" else after, "start": r["start"], "end": r["end"],
+                  "return_a": r["return_a"], "return_b": r["return_b"], "spread": r["spread"],
+                  "counted": r["completed"]} for p in head for r in p.to_dict()["rows"]]
+    cycle_table = Table(
+        title="Growth against value small caps, head to head, each cycle",
+        columns=(Column("pair", "Growth vs value"), Column("cycle", "Cycle"), Column("window", "Window"),
+                 Column("start", "From close", "date"), Column("end", "To close", "date"),
+                 Column("return_a", "Growth", "pct"), Column("return_b", "Value", "pct"),
+                 Column("spread", "Growth minus value", "pp"), Column("counted", "Counted", "flag")),
+        rows=tuple(per_cycle), source=ctx.source(*sorted({n for p in head for n in (p.a, p.b)})),
+        notes=("Dividend-adjusted closes (total return). Not counted: partial, still running, or zero length.",))
+    blocks: list[Any] = []
+    if head:
+        parts = [f"{display(p.a)} beat {display(p.b)} in {p.later.hits} of {p.later.n} later phases and in "
+                 f"{p.after.hits} of {p.after.n} windows of {ctx.months} months after a later phase began (mean "
+                 f"spread {pp(p.after.mean_spread) if p.after.mean_spread is not None else '-'})" for p in head]
+        text = "Growth against value small caps, head to head: " + "; ".join(parts) + "."
+        blocks.append(text)
+    else:
+        blocks.append("Growth against value cannot be measured head to head: the data lacks a growth and a value "
+                      "fund with a later phase in their common history.")
+    blocks.extend([summary(style, STYLE_PAIRS, "Growth, value and the whole Russell 2000: later phases and the "
+                           f"{ctx.months} months after"), cycle_table,
+                   summary(size, SIZE_PAIRS, "Other ways to hold small against large: later phases and the "
+                           f"{ctx.months} months after")])
+    return blocks
