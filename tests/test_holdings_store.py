@@ -337,3 +337,55 @@ def test_cli_fetch_holdings_against_local_server(httpserver: HTTPServer, raw_fil
     code, _, err = cli(monkeypatch, capsys, "data", "fetch-holdings", "XYZ", "--store", str(store))
     assert code == 2 and err.strip().count("\n") == 0
     assert "holdings download failed for XYZ" in err
+
+
+def test_holdings_in_force_on_a_date_and_the_change_between_two(monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str],
+                                                               snapshot_dir: Path) -> None:
+    """holdings --as-of picks the newest download on or before the date and states its age; --compare DATE gives
+    the sector weight changes, each checked against the raw CSVs read with the csv module."""
+    dates = snapshot_holdings_dates(snapshot_dir)
+    as_of = "2025-09-17"
+    first = max(d for d in dates if d <= as_of)
+    later = [d for d in dates if d > first]
+    args = ["holdings", "snapshot", "--as-of", as_of, "--snapshot", str(snapshot_dir), "--json"]
+    if later:
+        args += ["--compare", later[-1]]
+    code, out, err = cli(monkeypatch, capsys, *args)
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["as_of"] == as_of and doc["holdings"]["as_of"] == first
+    assert doc["age_days"] == (dt.date.fromisoformat(as_of) - dt.date.fromisoformat(first)).days
+    left = raw_sector_weights(snapshot_dir / "market" / f"IWM_holdings_{first}.csv")
+    assert {s["sector"]: s["weight"] for s in doc["sectors"]} == pytest.approx(left, abs=1e-12)
+    if later:
+        right = raw_sector_weights(snapshot_dir / "market" / f"IWM_holdings_{later[-1]}.csv")
+        changes = {s["sector"]: s["difference"] for s in doc["compare"]["sectors"]}
+        for sector in set(left) | set(right):
+            assert changes[sector] == pytest.approx(right.get(sector, 0.0) - left.get(sector, 0.0), abs=1e-12)
+    # a date as FILE means the same download; a date before every download is a one-line error
+    code, out, _ = cli(monkeypatch, capsys, "holdings", as_of, "--snapshot", str(snapshot_dir), "--json")
+    assert code == 0 and json.loads(out)["holdings"]["as_of"] == first
+    code, _, err = cli(monkeypatch, capsys, "holdings", "snapshot", "--as-of", "2000-01-03", "--snapshot",
+                       str(snapshot_dir))
+    assert code == 2 and err.count("\n") == 1 and "no IWM holdings download dated on or before 2000-01-03" in err
+
+
+def test_report_shows_the_age_and_the_change_from_the_previous_download(ds: DataSource, snapshot_dir: Path) -> None:
+    from ratecycle.report.build import make_context
+    from ratecycle.report.sections_macro_parts import rebalancing_section
+
+    dates = snapshot_holdings_dates(snapshot_dir)
+    last = dates[-1]
+    section = rebalancing_section(make_context(ds, ReportOptions(as_of="2026-08-21")))
+    age = (dt.date(2026, 8, 21) - dt.date.fromisoformat(last)).days
+    assert f"This is the newest IWM download on or before 21 Aug 2026: {age} days old then." in str(section.blocks[0])
+    if len(dates) < 2:
+        return
+    (table,) = [b for b in section.blocks if type(b).__name__ == "Table" and b.title.startswith("IWM sector weights, ")]
+    before = raw_sector_weights(snapshot_dir / "market" / f"IWM_holdings_{dates[-2]}.csv")
+    after = raw_sector_weights(snapshot_dir / "market" / f"IWM_holdings_{last}.csv")
+    for row in table.rows:
+        assert row["before"] == pytest.approx(before.get(row["sector"], 0.0), abs=1e-12)
+        assert row["change"] == pytest.approx(after.get(row["sector"], 0.0) - before.get(row["sector"], 0.0),
+                                              abs=1e-12)

@@ -113,3 +113,14 @@ def compare(left: Holdings, right: Holdings) -> Comparison:
     table["difference"] = table["weight_right"] - table["weight_left"]
     table = table.sort_values("weight_left", ascending=False, kind="stable").rename_axis("sector").reset_index()
     return Comparison(left=concentration(left), right=concentration(right), sectors=table)
+
+
+def holdings_on(downloads: list[Holdings], as_of: pd.Timestamp) -> Holdings | None:
+    """The download dated latest on or before ``as_of`` (a later file is never used), or None when there is none."""
+    usable = [h for h in downloads if h.as_of <= as_of]
+    return max(usable, key=lambda h: h.as_of) if usable else None
+
+
+def age_days(holdings: Holdings, as_of: pd.Timestamp) -> int:
+    """Calendar days from a download's own date to ``as_of``: how old the holdings are on that date."""
+    return int((pd.Timestamp(as_of).normalize() - pd.Timestamp(holdings.as_of).normalize()).days)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -66,9 +67,35 @@ def _stored(store: Path | None, fund: str | None) -> Holdings:
     return max(found, key=lambda h: h.as_of)
 
 
+DEFAULT_FUND = "IWM"
+"""The fund whose downloads a date picks from when --fund is not given."""
+
+
+def _is_date(text: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()))
+
+
+def _dated(day: str, snapshot: Path | None, store: Path | None, fund: str | None) -> Holdings:
+    """The download of ``fund`` dated latest on or before ``day``, from the snapshot or the store (whichever
+    --snapshot/--store select, as for every command)."""
+    from .. import composition as comp
+    from .._typing import to_timestamp
+
+    when = to_timestamp(day)
+    name = (fund or DEFAULT_FUND).upper()
+    downloads = source(snapshot, store).holdings(name)
+    found = comp.holdings_on(downloads, when)
+    if found is None:
+        held = ", ".join(str(h.as_of.date()) for h in downloads) or "none"
+        raise RatecycleError(f"no {name} holdings download dated on or before {when.date()} (downloads: {held})")
+    return found
+
+
 def _load(file: str, snapshot: Path | None, store: Path | None, fund: str | None) -> Holdings:
     from ..data.providers.ishares import Provider, read_holdings
 
+    if _is_date(file):
+        return _dated(file, snapshot, store, fund)
     if file == "store":
         return _stored(store, fund)
     path = _resolve(file, snapshot, fund)
@@ -79,9 +106,13 @@ def _load(file: str, snapshot: Path | None, store: Path | None, fund: str | None
 
 def holdings_command(
     file: Annotated[str, typer.Argument(help="iShares holdings CSV; 'snapshot' (newest in --snapshot); 'store' "
-                                              "(newest stored download); 'ishares:IWM' to download today's file.")],
+                                              "(newest stored download); a date YYYY-MM-DD (the download dated "
+                                              "latest on or before it); 'ishares:IWM' to download today's file.")],
     top: Annotated[int, typer.Option("--top", help="Number of largest holdings to list.")] = 10,
-    compare_with: Annotated[str | None, typer.Option("--compare", help="A second holdings file to compare.")] = None,
+    compare_with: Annotated[str | None, typer.Option(
+        "--compare", help="A second holdings file, word or date to compare (sector weight changes).")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Use the download dated latest on or before this date and state its age.")] = None,
     fund: Annotated[str | None, typer.Option("--fund", help="Fund ticker for 'snapshot'/'store', e.g. IWM.")] = None,
     snapshot: SnapshotOpt = None,
     store: StoreOpt = None,
@@ -92,7 +123,11 @@ def holdings_command(
     from .. import composition as comp
 
     check_output_flags(as_json, as_csv)
-    holdings = _load(file, snapshot, store, fund)
+    if as_of is not None and file not in {"snapshot", "store"} and not _is_date(file):
+        raise RatecycleError("--as-of picks a download by date: FILE must be 'snapshot', 'store' or a date")
+    if as_of is None and _is_date(file):
+        as_of = file  # a date as FILE: the download in force on that date, with its age
+    holdings = _dated(as_of, snapshot, store, fund) if as_of is not None else _load(file, snapshot, store, fund)
     conc = comp.concentration(holdings)
     sectors = comp.sector_weights(holdings)
     leaders = comp.top_holdings(holdings, top)
@@ -102,6 +137,11 @@ def holdings_command(
                            "sectors": sectors.to_dict(orient="records"), "top": leaders.to_dict(orient="records")}
     if comparison is not None and other is not None:
         doc["compare"] = {"holdings": other.to_dict(), **comparison.to_dict()}
+    from .._typing import to_timestamp
+
+    when = to_timestamp(as_of) if as_of is not None else None
+    if when is not None:
+        doc["as_of"], doc["age_days"] = when.date().isoformat(), comp.age_days(holdings, when)
     if as_json:
         print_json(doc)
         return
@@ -110,6 +150,8 @@ def holdings_command(
         print_csv(rows, ["section", "item", "value", "value_compare", "difference"])
         return
     title = f"{holdings.fund}, holdings as of {holdings.as_of.date()}"
+    if when is not None:
+        title += f" ({doc['age_days']} days before {when.date()})"
     summary = [{"measure": k, "value": conc.to_dict()[k]} for k in SUMMARY_FIELDS]
     print_table([{"measure": r["measure"], "value": _show(r["measure"], r["value"])} for r in summary],
                 ["measure", "value"], title=title)

@@ -14,7 +14,7 @@ from ..valuation import known_at
 from .context import Context
 from .cyclesview import cutting_cycles
 from .figures import PALETTE, line
-from .fmt import cell, date_text, month_text, pct
+from .fmt import cell, date_text, month_text, pct, pp
 from .model import Column, Figure, Section, Table, Trace
 
 HOLDINGS_FUND = "IWM"
@@ -23,12 +23,39 @@ HOLDINGS_FUND = "IWM"
 def _holdings(ctx: Context) -> tuple[Any | None, str]:
     """The newest holdings download of the small-cap fund dated on or before the as-of date (snapshot or store)."""
     downloads = ctx.full.holdings(HOLDINGS_FUND)
-    usable = [h for h in downloads if h.as_of <= ctx.as_of]
-    if not usable:
+    found = comp.holdings_on(downloads, ctx.as_of)
+    if found is None:
         return None, (f"the data holds no {HOLDINGS_FUND} holdings download dated on or before "
                       f"{date_text(ctx.as_of)}" + (" (the ones it has are later, so they are not used)"
                                                    if downloads else ""))
-    return max(usable, key=lambda h: h.as_of), ""
+    return found, ""
+
+
+def _previous_holdings(ctx: Context, latest: Any) -> Any | None:
+    """The download before ``latest`` (both on or before the as-of date), to show how sector weights changed."""
+    earlier = [h for h in ctx.full.holdings(HOLDINGS_FUND) if h.as_of < latest.as_of]
+    return max(earlier, key=lambda h: h.as_of) if earlier else None
+
+
+def _change_blocks(ctx: Context, previous: Any, latest: Any) -> list[Any]:
+    """The change in sector weights from the previous download to the one in force on the as-of date."""
+    change = comp.compare(previous, latest)
+    source = (f"{latest.fund} holdings downloads as of {date_text(previous.as_of)} ({previous.source}) and "
+              f"{date_text(latest.as_of)} ({latest.source})")
+    rows = tuple({"sector": r["sector"], "before": r["weight_left"], "after": r["weight_right"],
+                  "change": r["difference"]} for r in change.sectors.to_dict(orient="records"))
+    table = Table(
+        title=f"{HOLDINGS_FUND} sector weights, {date_text(previous.as_of)} to {date_text(latest.as_of)}",
+        columns=(Column("sector", "Sector"), Column("before", date_text(previous.as_of), "share"),
+                 Column("after", date_text(latest.as_of), "share"), Column("change", "Change", "pp")),
+        rows=rows, source=source, notes=("Weights from market values of equity lines; a sector absent from one "
+                                         "file counts as 0. Change: later minus earlier, percentage points.",))
+    moves = sorted(rows, key=lambda r: abs(float(r["change"])), reverse=True)[:2]
+    rot = change.right.rotation_sectors_weight - change.left.rotation_sectors_weight
+    text = (f"Since the {date_text(previous.as_of)} download: "
+            + "; ".join(f"{r['sector']} {pp(float(r['change']))}" for r in moves)
+            + f"; Financials and Health Care together {pp(rot)}.")
+    return [text, table]
 
 
 SINGLE_NAME_LINE = 0.01
@@ -108,14 +135,18 @@ def rebalancing_section(ctx: Context) -> Section:
         source=source, notes=("Weight: share of the fund's equity market value on the holdings date.",))
     above = int((comp.equity_weights(holdings)["weight_mv"] > SINGLE_NAME_LINE).sum())
     largest = top.iloc[0]
-    text = (f"Holdings ({date_text(holdings.as_of)}): {_sector_text(sectors)}; Financials and Health Care together "
-            f"make up {cell(c['rotation_sectors_weight'], 'share')} of the fund's equity value. The ten largest names "
-            f"make up {cell(c['top10_weight'], 'share')} (effective number of holdings "
+    age = comp.age_days(holdings, ctx.as_of)
+    text = (f"Holdings ({date_text(holdings.as_of)}): {_sector_text(sectors)}; Financials and Health Care "
+            f"together make up {cell(c['rotation_sectors_weight'], 'share')} of the fund's equity value. The ten "
+            f"largest names make up {cell(c['top10_weight'], 'share')} (effective number of holdings "
             f"{cell(c['effective_holdings'], 'int')}); the largest is {largest['name']} ({largest['ticker']}) at "
             f"{cell(float(largest['weight_mv']), 'share')}, and "
-            f"{'1 name weighs' if above == 1 else f'{above} names weigh'} more than {SINGLE_NAME_LINE:.0%}.")
+            f"{'1 name weighs' if above == 1 else f'{above} names weigh'} more than {SINGLE_NAME_LINE:.0%}. "
+            f"This is the newest {HOLDINGS_FUND} download on or before {date_text(ctx.as_of)}: {age} days old then.")
+    previous = _previous_holdings(ctx, holdings)
+    changes = _change_blocks(ctx, previous, holdings) if previous is not None else []
     return Section("rebalancing", "Rebalancing: sectors, concentration, momentum",
-                   (text, figure, table_c, table_t, *blocks))
+                   (text, figure, *changes, table_c, table_t, *blocks))
 
 
 def _monthly_changes_since(index: pd.Series, low_month: pd.Timestamp) -> pd.Series:
