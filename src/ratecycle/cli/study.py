@@ -57,7 +57,9 @@ def study_command(
     direction: Annotated[str, typer.Option("--direction", help="cut or hike.")] = "cut",
     phases: Annotated[bool, typer.Option("--phases", help="Show early/pause/later phase returns.")] = False,
     long_history: Annotated[bool, typer.Option("--long-history",
-                                               help="Fama-French SMB after FEDFUNDS cycles since 1954.")] = False,
+                                               help="Fama-French SMB and the size portfolios (bottom 30% vs "
+                                                    "top 30%, decile 1 vs 10) after FEDFUNDS cycles since "
+                                                    "1954.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Error on incomplete windows and missing anchors.")] = False,
     snapshot: SnapshotOpt = None,
     store: StoreOpt = None,
@@ -174,20 +176,59 @@ def _print_summary(summary: dict[str, Any], skipped: list[dict[str, str]]) -> No
 def _long_history(ds: DataSource, anchor: Anchor, months: int, convention: Convention, direction: str, as_json: bool,
                   as_csv: bool, rules: Any = None) -> None:
     from ..cycles import long_history_cycles
-    from ..events import smb_study
+    from ..events import SIZE_MEASURES, size_portfolio_study, smb_study
 
     cycles = [c for c in long_history_cycles(ds.load("fed_funds_monthly"), rules) if c.direction == direction]
     if not cycles:
         raise RatecycleError(f"no {direction} cycles found in the long history")
     result = smb_study(ds.load("ff_factors:SMB"), cycles, anchor=anchor, months=months, convention=convention)
     doc = result.to_dict()
-    emit(doc["rows"], as_json=as_json, as_csv=as_csv, document=doc, pct_columns=PCT,
+    sizes = [size_portfolio_study(ds.load(m.small), ds.load(m.big), cycles, m, anchor=anchor, months=months,
+                                  convention=convention)
+             for m in SIZE_MEASURES if ds.has(m.small) and ds.has(m.big)]
+    doc["size_portfolios"] = [s.to_dict() for s in sizes]
+    if as_csv:  # one long table: SMB rows, then each size measure's rows, named in the first column
+        rows = [{"measure": "ff_factors:SMB", "cycle": r["cycle"], "anchor": r["anchor"], "start": r["start"],
+                 "end": r["end"], "small_minus_big": r["cumulative_smb"], "incomplete": r["incomplete"],
+                 "baseline_percentile": r["baseline_percentile"]} for r in doc["rows"]]
+        rows += [{"measure": f"{s.measure.small}-{s.measure.big}", "cycle": r["cycle"], "anchor": r["anchor"],
+                  "start": r["start_a"], "end": r["end_a"], "small_minus_big": r["spread"],
+                  "incomplete": r["incomplete"], "baseline_percentile": r["baseline_percentile"]}
+                 for s in sizes for r in s.to_dict()["rows"]]
+        emit(rows, as_json=False, as_csv=True)
+        return
+    emit(doc["rows"], as_json=as_json, as_csv=False, document=doc, pct_columns=PCT,
          columns=["cycle", "anchor", "start", "end", "cumulative_smb", "incomplete", "baseline_percentile"]
-         if not (as_json or as_csv) else None,
+         if not as_json else None,
          title=f"Fama-French SMB over {months} months after {anchor} ({direction} cycles from FEDFUNDS)",
          caption=result.measure)
-    if not (as_json or as_csv):
-        _print_summary(doc["summary"], doc["skipped"])
+    if as_json:
+        return
+    _print_summary(doc["summary"], doc["skipped"])
+    if sizes:
+        _print_size_measures(doc, sizes, months, anchor)
+
+
+def _print_size_measures(smb: dict[str, Any], sizes: list[Any], months: int, anchor: str) -> None:
+    """SMB and each size-portfolio measure side by side: events, hits, mean, interval, baseline, test."""
+    def line(name: str, s: dict[str, Any]) -> dict[str, Any]:
+        test = s.get("test") or {}
+        ci = s.get("mean_ci")
+        return {"measure": name, "n": s["n"], "hits": s["hits"], "hit rate": s["hit_rate"], "mean": s["mean"],
+                "95% CI (pp)": "-" if not ci else f"{ci[0] * 100:+.1f} to {ci[1] * 100:+.1f}",
+                "all windows": s.get("baseline_mean"), "pctile": s.get("mean_percentile"),
+                "p": test.get("p_value")}
+
+    rows = [line("SMB", smb["summary"])]
+    rows += [line(f"{s.measure.small.split(':')[1]}-{s.measure.big.split(':')[1]}", s.to_dict()["summary"])
+             for s in sizes]
+    print_table(rows, ["measure", "n", "hits", "hit rate", "mean", "95% CI (pp)", "all windows", "pctile", "p"],
+                pct_columns=("hit rate", "mean", "all windows", "pctile"),
+                title=f"Small minus big over {months} months after {anchor}: three long-history measures",
+                caption=("SMB: Fama-French long-short factor; lo30-hi30: bottom minus top 30% of stocks by market "
+                         "equity; dec1-dec10: smallest minus largest decile (Ken French size portfolios, "
+                         "value-weighted, compounded monthly); all windows: mean of every window of the same length; "
+                         "pctile: the mean's percentile among them; p: random-window test"))
 
 
 def compare_command(

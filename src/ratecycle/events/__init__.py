@@ -10,6 +10,7 @@ from .longhistory import LongHistoryResult, factor_index, smb_study
 from .notecheck import NOTE_2025_CLAIMS, NOTE_2025_EARLY_CLAIMS, NoteCheckResult, note_check
 from .pair import Prices, pair_windows
 from .paths import CompareResult, RebasedPaths, compare_window, phase_intervals, rebased_paths
+from .sizeportfolios import SIZE_MEASURES, SizeMeasure, SizePortfolioStudy, size_portfolio_study
 from .stats import RandomWindowTest, SpreadStats, bootstrap_ci, random_window_test, summarize
 from .study import ANCHORS, EventStudyResult, PhaseReturnsResult, anchor_date, event_study, phase_returns
 from .windows import CONVENTIONS, WindowReturns, horizon_dates, reference_dates, window_returns
@@ -19,6 +20,7 @@ __all__ = [
     "CONVENTIONS",
     "NOTE_2025_CLAIMS",
     "NOTE_2025_EARLY_CLAIMS",
+    "SIZE_MEASURES",
     "Baseline",
     "CompareResult",
     "EventStudyResult",
@@ -30,6 +32,8 @@ __all__ = [
     "Prices",
     "RandomWindowTest",
     "RebasedPaths",
+    "SizeMeasure",
+    "SizePortfolioStudy",
     "SpreadStats",
     "WindowReturns",
     "WindowTally",
@@ -48,6 +52,7 @@ __all__ = [
     "random_window_test",
     "rebased_paths",
     "reference_dates",
+    "size_portfolio_study",
     "smb_study",
     "summarize",
     "window_returns",
