@@ -200,3 +200,28 @@ def test_live_download_parses_the_same_and_downloads_once(httpserver: HTTPServer
     provider.fetch(Segment("kenfrench", "6_Portfolios_2x3", "firms:big_lobm"), "ff6_firms:big_lobm")
     assert len(httpserver.log) == 1
     assert "CRSP 202412 vintage" in provider.source_label("6_Portfolios_2x3")
+
+
+def test_store_update_of_bm_small_big_inputs_downloads_the_file_once(httpserver: HTTPServer, snapshot_dir: Path,
+                                                                     tmp_path: Path) -> None:
+    """Fetching the 18 inputs of bm_small_big into a store takes one download; the derived ratio then reads the
+    store and equals the snapshot's."""
+    from ratecycle.data.catalog import CATALOG
+    from ratecycle.data.store import Store
+    from ratecycle.data.update import ProviderPool, update_many
+
+    body = (snapshot_dir / "market" / "6_Portfolios_2x3_202412.csv").read_bytes()
+    httpserver.expect_request("/6_Portfolios_2x3_CSV.zip").respond_with_data(
+        zip_bytes({"6_Portfolios_2x3.csv": body}), content_type="application/x-zip-compressed")
+    provider = kenfrench.Provider(base_url=httpserver.url_for("/"), sleep=lambda _: None, retries=1)
+    store = Store(tmp_path / "kf.duckdb")
+    inputs = CATALOG["bm_small_big"].derived[1:]
+    results = update_many([CATALOG[n] for n in inputs], store,
+                          providers=ProviderPool({"kenfrench": provider}, only_injected=True))
+    assert [r.status for r in results] == ["updated"] * 18 and len(httpserver.log) == 1
+    assert "CRSP 202412 vintage" in DataSource(store_path=store.path).meta("ff6_bm:small_lobm").source
+    stored = DataSource(store_path=store.path).load("bm_small_big")
+    parsed = DataSource(snapshot=tmp_path / "only6")
+    (tmp_path / "only6" / "market").mkdir(parents=True)
+    (tmp_path / "only6" / "market" / "6_Portfolios_2x3_202412.csv").write_bytes(body)
+    assert stored.equals(parsed.load("bm_small_big")) and stored.index[-1] == pd.Timestamp("2024-12-01")
