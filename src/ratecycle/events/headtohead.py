@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._typing import Convention
 from ..cycles.model import Cycle
 from .study import phase_returns
 
@@ -63,7 +64,7 @@ class HeadToHead:
     """Every pair measured, in the order asked; pairs without common data or cycles are listed as skipped."""
 
     months: int
-    convention: str
+    convention: Convention
     pairs: tuple[PairHeadToHead, ...]
     skipped: tuple[tuple[str, str, str], ...]
     """(a, b, reason) for each pair that could not be measured."""
@@ -83,7 +84,7 @@ def _tally(rows: pd.DataFrame) -> WindowTally:
 
 
 def head_to_head(prices: Mapping[str, pd.Series], pairs: Sequence[tuple[str, str]], cycles: Sequence[Cycle], *,
-                 months: int = 12, convention: str = "daily") -> HeadToHead:
+                 months: int = 12, convention: Convention = "daily") -> HeadToHead:
     """Measure each pair (names keyed into ``prices``) over the later phase of every cycle inside its history."""
     after_key = f"{months}m_after_later_start"
     done: list[PairHeadToHead] = []

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._typing import Anchor, Convention
 from ..cycles.model import Cycle
 from ..errors import RatecycleError
 from .longhistory import MONTHLY_CONVENTIONS, factor_index
@@ -52,8 +53,8 @@ class SizePortfolioStudy:
 
 
 def size_portfolio_study(small_percent: pd.Series, big_percent: pd.Series, cycles: Sequence[Cycle],
-                         measure: SizeMeasure, *, anchor: str = "later_start", months: int = 12,
-                         convention: str = "month_end", reps: int = DEFAULT_REPS,
+                         measure: SizeMeasure, *, anchor: Anchor = "later_start", months: int = 12,
+                         convention: Convention = "month_end", reps: int = DEFAULT_REPS,
                          seed: int = DEFAULT_SEED) -> SizePortfolioStudy:
     """Small portfolio's compounded return minus big's over ``months`` after each anchor, against all windows."""
     if convention not in MONTHLY_CONVENTIONS:
