@@ -62,8 +62,25 @@ class SeriesSpec:
     def symbol(self) -> str:
         """Primary provider symbols, spliced ones joined with '+'."""
         if self.derived:
-            return f"{self.derived[0]}({', '.join(self.derived[1:])})"
+            return f"{self.derived[0]}({', '.join(_collapse(self.derived[1:]))})"
         return "+".join(f"{s.symbol}" + (f"[{s.field}]" if s.field != "value" else "") for s in self.segments)
+
+
+def _collapse(names: tuple[str, ...]) -> list[str]:
+    """Input names for display, a run of three or more fields of one group shortened to ``group:*``."""
+    groups: dict[str, int] = {}
+    for name in names:
+        group = name.split(":", 1)[0] if ":" in name else name
+        groups[group] = groups.get(group, 0) + 1
+    out: list[str] = []
+    for name in names:
+        group = name.split(":", 1)[0] if ":" in name else name
+        if ":" in name and groups[group] >= 3:
+            if f"{group}:*" not in out:
+                out.append(f"{group}:*")
+        else:
+            out.append(name)
+    return out
 
 
 def _fred(symbol: str, start: str | None = None, end: str | None = None) -> Segment:
