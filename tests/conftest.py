@@ -17,6 +17,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("RATECYCLE_SNAPSHOT", raising=False)
     monkeypatch.setenv("RATECYCLE_STORE", str(tmp_path / "store.duckdb"))
     monkeypatch.delenv("FRED_API_KEY", raising=False)
+    monkeypatch.delenv("STOOQ_API_KEY", raising=False)
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,7 @@ from wire import http_response, raw_server
 
 HOLDINGS = "IWM_holdings_2026-05-05.csv"
 AJAX = "/239710/ishares-russell-2000-etf/1467271812596.ajax"
+LATEST = "/239710/ishares-russell-2000-etf/latest-holdings.csv"
 
 
 def sha256(path: Path) -> str:
@@ -263,8 +264,7 @@ def _pool(url: str) -> ProviderPool:
 
 def test_live_fetch_stores_the_file(httpserver: HTTPServer, raw_file: Path, tmp_path: Path) -> None:
     data = raw_file.read_bytes()
-    httpserver.expect_request(AJAX, query_string={"fileType": "csv", "fileName": "IWM_holdings",
-                                                  "dataType": "fund"}).respond_with_data(data, content_type="text/csv")
+    httpserver.expect_request(LATEST).respond_with_data(data, content_type="text/csv")
     store = Store(tmp_path / "s.duckdb")
     now = dt.datetime(2026, 5, 6, 12, tzinfo=dt.UTC)
     result = update_holdings("iwm", store, providers=_pool(httpserver.url_for("/")), now=now)
@@ -298,7 +298,7 @@ def test_live_fetch_failure_stores_nothing(httpserver: HTTPServer, raw_file: Pat
     rows_end = data.index(b"\n\xc2\xa0\n", data.index(b"Ticker,"))  # the (no-break space) line closing the table
     body = {"500": b"busy", "cut_at_line_end": data[:data.rindex(b"\n", 0, rows_end // 2) + 1],
             "cut_mid_row": data[:rows_end // 2]}[answer]
-    httpserver.expect_request(AJAX).respond_with_data(body, status=500 if answer == "500" else 200,
+    httpserver.expect_request(LATEST).respond_with_data(body, status=500 if answer == "500" else 200,
                                                       content_type="text/csv")
     before = sha256(store_copy.path)
     result = update_holdings("IWM", store_copy, providers=_pool(httpserver.url_for("/")))
@@ -314,9 +314,10 @@ def test_live_truncated_body_stores_nothing(raw_file: Path, store_copy: Store) -
     cut = http_response(200, data[: len(data) // 2], content_type="text/csv", content_length=len(data))
     before = sha256(store_copy.path)
     listed_before = store_copy.holdings_list()
-    with raw_server([cut, cut]) as (url, received):
+    with raw_server([cut] * 4) as (url, received):
         result = update_holdings("IWM", store_copy, providers=_pool(url))
-    assert len(received) == 2  # retried once, then given up
+    assert len(received) == 4  # latest-holdings.csv twice, then the .ajax fallback twice
+    assert b"latest-holdings.csv" in received[0] and b".ajax" in received[2]
     assert result.status == "failed"
     assert "incomplete response" in result.message and "after 2 attempts" in result.message
     assert sha256(store_copy.path) == before
@@ -327,7 +328,7 @@ def test_cli_fetch_holdings_against_local_server(httpserver: HTTPServer, raw_fil
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("RATECYCLE_ISHARES_URL", httpserver.url_for("/").rstrip("/"))
-    httpserver.expect_request(AJAX).respond_with_data(raw_file.read_bytes(), content_type="text/csv")
+    httpserver.expect_request(LATEST).respond_with_data(raw_file.read_bytes(), content_type="text/csv")
     store = tmp_path / "cli.duckdb"
     code, out, err = cli(monkeypatch, capsys, "data", "fetch-holdings", "IWM", "--store", str(store), "--json")
     assert code == 0, err

@@ -13,7 +13,7 @@ import os
 import random
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -34,7 +34,9 @@ DEFAULT_BACKOFF = 1.0
 MAX_BACKOFF = 60.0
 MAX_RETRY_AFTER = 120.0
 """A server's Retry-After is honoured up to this many seconds."""
-USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) ratecycle/0.1"
+USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/138.0.0.0 Safari/537.36")
+"""A current desktop browser's User-Agent: Yahoo and iShares refuse or throttle clients that look like scripts."""
 
 _SECRET_PARAMS = re.compile(r"(api_key|apikey|token)=[^&\s)]*", re.IGNORECASE)
 
@@ -146,8 +148,12 @@ class HttpClient:
         symbol: str,
         params: Mapping[str, str | int] | None = None,
         error_detail: Callable[[bytes], str | None] | None = None,
+        accept: Collection[int] = (),
     ) -> Fetched:
-        """Fetch ``url`` completely, retrying transient faults; raise ProviderError when it cannot."""
+        """Fetch ``url`` completely, retrying transient faults; raise ProviderError when it cannot.
+
+        Statuses in ``accept`` (e.g. 401 for a provider that renews its session) are returned, not raised.
+        """
         import httpx
 
         shown = redact(f"{url}?{urlencode(params)}" if params else url)
@@ -176,6 +182,9 @@ class HttpClient:
                     waited = retry_after_seconds(response.headers.get("retry-after"), cap=self.max_retry_after)
                     if waited is not None:
                         delay = waited
+                elif status in accept:
+                    return Fetched(url=shown, status=status, content=response.content,
+                                   headers={k.lower(): v for k, v in response.headers.items()})
                 else:
                     detail = _safe_detail(error_detail, response.content)
                     extra = f": {detail}" if detail else ""
@@ -185,6 +194,15 @@ class HttpClient:
                 self.sleep(delay)
         attempts = "attempt" if self.retries == 1 else "attempts"
         raise ProviderError(f"{prefix}: {what} after {self.retries} {attempts} ({shown})")
+
+    def touch(self, url: str) -> int | None:
+        """One plain GET whose only purpose is the cookies it sets (kept by the client); the status, None on failure."""
+        import httpx
+
+        try:
+            return self._send(url, None).status_code
+        except httpx.HTTPError:
+            return None
 
     def _send(self, url: str, params: Mapping[str, str | int] | None) -> httpx.Response:
         if self.client is None:  # one pooled client per provider (building TLS contexts is slow)

@@ -29,11 +29,19 @@ MAX_PREAMBLE_LINES = 30
 
 FUND_PAGES: dict[str, str] = {
     "IWM": "239710/ishares-russell-2000-etf",
-    "IWN": "239714/ishares-russell-2000-value-etf",
+    "IWN": "239712/ishares-russell-2000-value-etf",
     "IWO": "239709/ishares-russell-2000-growth-etf",
     "IVV": "239726/ishares-core-sp-500-etf",
 }
-"""iShares product pages whose holdings CSV the live fetch knows (the ``.ajax`` download of each page)."""
+"""iShares product pages (product ID / slug) whose holdings CSV the live fetch knows. 239714 is the Russell 3000."""
+FUND_NAMES: dict[str, str] = {
+    "IWM": "iShares Russell 2000 ETF",
+    "IWN": "iShares Russell 2000 Value ETF",
+    "IWO": "iShares Russell 2000 Growth ETF",
+    "IVV": "iShares Core S&P 500 ETF",
+}
+"""The fund's own name on line 1 of its holdings file: a download naming another fund is refused."""
+LATEST_FILE = "latest-holdings.csv"
 DOWNLOAD_ID = "1467271812596"
 
 
@@ -240,11 +248,18 @@ class Provider(HttpProvider):
     default_url = "https://www.ishares.com/us/products"
 
     def holdings_url(self, fund: str) -> str:
-        """The CSV download address of ``fund`` (IWM, IWN, IWO, IVV)."""
+        """The ``.ajax`` CSV download address of ``fund`` (IWM, IWN, IWO, IVV); it also serves past dates."""
+        return f"{self.base_url}/{self._page(fund)}/{DOWNLOAD_ID}.ajax"
+
+    def latest_url(self, fund: str) -> str:
+        """The product page's ``latest-holdings.csv`` link (today's file only, same layout as the ``.ajax`` one)."""
+        return f"{self.base_url}/{self._page(fund)}/{LATEST_FILE}"
+
+    def _page(self, fund: str) -> str:
         page = FUND_PAGES.get(fund.upper())
         if page is None:
             raise DataError(f"no iShares holdings address known for {fund!r} (known: {', '.join(FUND_PAGES)})")
-        return f"{self.base_url}/{page}/{DOWNLOAD_ID}.ajax"
+        return page
 
     def fetch_holdings(self, fund: str) -> Holdings:
         """Download and parse today's holdings of ``fund``; a page that is not the CSV is a ProviderError."""
@@ -253,26 +268,54 @@ class Provider(HttpProvider):
     def download_holdings(self, fund: str, as_of: dt.date | None = None) -> Download:
         """Download ``fund``'s holdings CSV (today's, or as of a past date) and keep its bytes as published.
 
-        Anything but a complete holdings file is a ProviderError: an error or HTML page, a body that does
-        not parse, a file cut off before the blank line that closes the table, or (with ``as_of``) a file
-        stating a later date than asked for. A file may state an earlier date (the last business day).
+        Today's file is read from the product page's ``latest-holdings.csv`` link, with the ``.ajax`` download as
+        the fallback; a past date only exists as an ``.ajax`` download (``asOfDate``), and iShares does not serve
+        every past date. Anything but a complete holdings file of this very fund is a ProviderError: an error or
+        HTML page, a body that does not parse, a file cut off before the blank line that closes the table, a file
+        naming another fund on line 1, or (with ``as_of``) a file stating a later date than asked for. A file may
+        state an earlier date (the last business day).
         """
         symbol = fund.upper()
-        url = self.holdings_url(fund)
+        self._page(symbol)
         params = {"fileType": "csv", "fileName": f"{symbol}_holdings", "dataType": "fund"}
         if as_of is not None:
             params["asOfDate"] = as_of.strftime("%Y%m%d")
-        fetched = self.http.get(url, symbol=symbol, params=params)
-        body = check_body(fetched, f"ishares {symbol}")
+            try:
+                return self._download(symbol, self.holdings_url(symbol), params)
+            except _NotHoldings as exc:
+                raise ProviderError(f"{exc}; iShares may not publish {symbol} holdings as of "
+                                    f"{as_of.isoformat()}: try another date or today's file") from None
+        try:
+            return self._download(symbol, self.latest_url(symbol), None)
+        except _NotHoldings as first:
+            try:
+                return self._download(symbol, self.holdings_url(symbol), params)
+            except _NotHoldings as second:
+                raise ProviderError(f"{first}; fallback: {second}; iShares may have moved the download: save the "
+                                    f"CSV from the fund's page as market/{symbol}_holdings_<YYYY-MM-DD>.csv in a "
+                                    "folder and run 'ratecycle data import FOLDER'") from None
+
+    def _download(self, symbol: str, url: str, params: dict[str, str] | None) -> Download:
+        """One address: the checked download, _NotHoldings when the answer is not a holdings file at all."""
+        try:
+            fetched = self.http.get(url, symbol=symbol, params=params)
+            body = check_body(fetched, f"ishares {symbol}")
+        except ProviderError as exc:
+            raise _NotHoldings(str(exc)) from None
         try:
             holdings = parse_holdings(body, source=fetched.url)
         except DataError as exc:
-            raise ProviderError(f"ishares {symbol}: the download is not a holdings file: {exc}") from None
+            raise _NotHoldings(f"ishares {symbol}: the download is not a holdings file: {exc}") from None
+        expected = FUND_NAMES[symbol]
+        if _fund_key(holdings.fund) != _fund_key(expected):
+            raise ProviderError(f"ishares {symbol}: the file is for {holdings.fund!r}, not {expected!r}; refused "
+                                f"(the product ID in the address is wrong: check FUND_PAGES) ({fetched.url})")
         if not table_closed(body):
             raise ProviderError(f"ishares {symbol}: the download is cut off (no blank line and disclaimer after "
                                 f"the last holding, row {int(holdings.rows['row'].iloc[-1])}) ({fetched.url})")
-        if as_of is not None and holdings.as_of.date() > as_of:
-            raise ProviderError(f"ishares {symbol}: asked for holdings as of {as_of.isoformat()}, the file states "
+        if params and "asOfDate" in params and holdings.as_of.strftime("%Y%m%d") > params["asOfDate"]:
+            asked = dt.datetime.strptime(params["asOfDate"], "%Y%m%d").date().isoformat()
+            raise ProviderError(f"ishares {symbol}: asked for holdings as of {asked}, the file states "
                                 f"{holdings.as_of.date().isoformat()} ({fetched.url})")
         return Download(fund=symbol, url=fetched.url, content=body, holdings=holdings)
 
@@ -280,3 +323,12 @@ class Provider(HttpProvider):
               end: pd.Timestamp | None = None) -> pd.DataFrame:
         """Holdings are a one-day table, not a series: always an error pointing at ``fetch_holdings``."""
         raise DataError(f"series {series}: iShares holdings are not a time series; use 'ratecycle holdings'")
+
+
+class _NotHoldings(ProviderError):
+    """An address answered something other than a holdings file (error or HTML page, unparseable body)."""
+
+
+def _fund_key(name: str) -> str:
+    """A fund name compared without case, punctuation or repeated spaces ('iShares Core S&P 500 ETF')."""
+    return " ".join("".join(c if c.isalnum() or c == "&" else " " for c in name.lower()).split())
