@@ -15,7 +15,7 @@ from typing import Any
 
 from werkzeug import Request, Response
 
-from wire import NEW_YORK, yahoo_chart_json
+from wire import NEW_YORK, alfred_json, yahoo_chart_json
 
 YAHOO_COOKIE = "A3=d=AQABBGv0ZWcCEBxP&S=AQAAAj6x"
 YAHOO_CRUMB = "Xq7.bJ0mNc2"
@@ -106,3 +106,35 @@ def shiller_page(workbook_url: str) -> bytes:
 </body></html>
 """.encode()
 
+
+
+class AlfredFake:
+    """ALFRED (the FRED API with real-time periods): ``vintagedates`` in pages and ``observations`` that refuses more
+    than 2,000 vintage dates per request and clips each value's real-time period to the period asked, as ALFRED does.
+
+    ``vintages`` are (realtime_start, realtime_end, date, value) rows of the whole history.
+    """
+
+    def __init__(self, vintages: Sequence[tuple[str, str, str, str]], *, page: int = 10000) -> None:
+        self.vintages = list(vintages)
+        self.dates = sorted({v[0] for v in self.vintages})
+        self.page = page
+        self.requests: list[dict[str, str]] = []
+
+    def __call__(self, request: Request) -> Response:
+        args = dict(request.args)
+        self.requests.append({"path": request.path, **args})
+        if request.path.endswith("/vintagedates"):
+            offset = int(args.get("offset", 0))
+            limit = min(int(args.get("limit", self.page)), self.page)
+            doc = {"count": len(self.dates), "offset": offset, "limit": limit,
+                   "vintage_dates": self.dates[offset:offset + limit]}
+            return Response(json.dumps(doc), content_type="application/json")
+        low, high = args["realtime_start"], args["realtime_end"]
+        inside = [d for d in self.dates if low <= d <= high]
+        if len(inside) > 2000:
+            doc = {"error_code": 400, "error_message": "Bad Request. This exceeds the maximum number of vintage "
+                                                       "dates allowed (2000)."}
+            return Response(json.dumps(doc), status=400, content_type="application/json")
+        rows = [(max(s, low), min(e, high), d, v) for s, e, d, v in self.vintages if s <= high and e >= low]
+        return Response(alfred_json(sorted(rows, key=lambda r: (r[2], r[0]))), content_type="application/json")

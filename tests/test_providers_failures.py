@@ -3,6 +3,7 @@ ProviderError/DataError, never another exception and never partial data."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import re
@@ -96,7 +97,9 @@ def _kenfrench(snap: Path) -> Case:
 def _shiller(snap: Path) -> Case:
     rows = [r for r in read_rows(snap / "market" / "shiller_ie_data_monthly.csv") if r["date"] >= "2024"]
     bad = b"date,P,E\n2024-01,4700.1,199.2\n2024-02,abc,199.8\n"
-    return Case(lambda url, **kw: shiller.Provider(base_url=url, **kw), Segment("shiller", "ie_data", "P"),
+    fresh = dt.date(2026, 8, 15)  # the rows end 2026-07: a download made the next month
+    return Case(lambda url, **kw: shiller.Provider(base_url=f"{url}/ie_data.xls", today=fresh, **kw),
+                Segment("shiller", "ie_data", "P"),
                 "/ie_data.xls", shiller_xls(rows), [(f"{r['date']}-01", float(r["P"])) for r in rows if r["P"]], bad,
                 "application/vnd.ms-excel")
 

@@ -115,6 +115,9 @@ def test_vintages_point_in_time(httpserver: HTTPServer, snapshot_dir: Path) -> N
         ("2026-01-30", "2026-02-26", "2026-03-01", "."),
         ("2026-04-30", "9999-12-31", "2026-03-01", latest["2026-03-01"]),
     ]
+    starts = sorted({s for s, _, _, _ in vintages})
+    httpserver.expect_request("/fred/series/vintagedates").respond_with_data(json.dumps(
+        {"count": len(starts), "offset": 0, "limit": 10000, "vintage_dates": starts}))
     httpserver.expect_request("/fred/series/observations", query_string={
         "series_id": "PCEPILFE", "api_key": "k", "file_type": "json", "realtime_start": "1776-07-04",
         "realtime_end": "9999-12-31", "output_type": "1", "offset": "0"}).respond_with_data(alfred_json(vintages))

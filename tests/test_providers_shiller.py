@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 from pathlib import Path
@@ -24,6 +25,12 @@ def _rows(snapshot: Path) -> list[dict[str, str]]:
     return [r for r in rows if r["date"] < "1873" or r["date"] >= "2025"]
 
 
+def _after(rows: list[dict[str, str]]) -> dt.date:
+    """A 'today' one month after the last month of the rows (a fresh download on that day)."""
+    year, month = map(int, rows[-1]["date"].split("-"))
+    return dt.date(year + month // 12, month % 12 + 1, 15)
+
+
 def _same(parsed: float, text: str) -> bool:
     return math.isnan(parsed) if not text else parsed == float(text)
 
@@ -44,7 +51,8 @@ def test_provider_xls_over_http(httpserver: HTTPServer, snapshot_dir: Path) -> N
     rows = _rows(snapshot_dir)
     httpserver.expect_request("/ie_data.xls").respond_with_data(shiller_xls(rows),
                                                                  content_type="application/vnd.ms-excel")
-    provider = shiller.Provider(base_url=httpserver.url_for("/"), sleep=lambda _: None, retries=2)
+    provider = shiller.Provider(base_url=httpserver.url_for("/ie_data.xls"), sleep=lambda _: None, retries=2,
+                                today=_after(rows))
     frame = provider.fetch(Segment("shiller", "ie_data", "CAPE"), "shiller:CAPE", pd.Timestamp("2025-01-01"))
     expected = [(r["date"], float(r["CAPE"])) for r in rows if r["date"] >= "2025" and r["CAPE"]]
     assert [(d.strftime("%Y-%m"), v) for d, v in zip(frame["date"], frame["value"], strict=True)] == expected
@@ -54,7 +62,8 @@ def test_provider_csv_export_url_and_path(httpserver: HTTPServer, snapshot_dir: 
     path = snapshot_dir / "market" / "shiller_ie_data_monthly.csv"
     raw = read_rows(path)
     httpserver.expect_request("/exports/ie.csv").respond_with_data(path.read_bytes(), content_type="text/csv")
-    provider = shiller.Provider(base_url=httpserver.url_for("/exports/ie.csv"), sleep=lambda _: None, retries=2)
+    provider = shiller.Provider(base_url=httpserver.url_for("/exports/ie.csv"), sleep=lambda _: None, retries=2,
+                                today=_after(raw))
     earnings = provider.fetch(Segment("shiller", "ie_data", "E"), "shiller:E")
     expected = [(r["date"], float(r["E"])) for r in raw if r["E"]]
     assert [(d.strftime("%Y-%m"), v) for d, v in zip(earnings["date"], earnings["value"], strict=True)] == expected
@@ -104,7 +113,7 @@ def test_csv_export_errors() -> None:
 
 
 def test_location_rules(tmp_path: Path) -> None:
-    assert shiller.Provider().location("ie_data") == "http://www.econ.yale.edu/~shiller/data/ie_data.xls"
+    assert shiller.Provider().location("ie_data") == "https://shillerdata.com"  # the page linking the workbook
     assert shiller.Provider(base_url="http://127.0.0.1:9/x/ie.csv").location("ie_data") == "http://127.0.0.1:9/x/ie.csv"
     local = tmp_path / "ie_data.csv"
     assert shiller.Provider().source_label(str(local)) == str(local)

@@ -16,16 +16,18 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from ratecycle.data.catalog import Segment
-from ratecycle.data.providers import fred, ishares, stooq, yahoo
+from ratecycle.data.providers import fred, ishares, shiller, stooq, yahoo
 from ratecycle.errors import ProviderError
 from service_pages import (
     ISHARES_PRODUCT_PAGE,
     STOOQ_CHALLENGE_PAGE,
     STOOQ_KEY_PAGE,
+    AlfredFake,
     YahooFake,
     ishares_file_for,
+    shiller_page,
 )
-from wire import fred_graph_csv, fred_rows, market_rows, read_rows, stooq_csv
+from wire import fred_graph_csv, fred_rows, market_rows, read_rows, shiller_xls, stooq_csv
 
 
 def _pairs(frame: pd.DataFrame) -> dict[str, float]:
@@ -254,3 +256,101 @@ def test_fred_graph_csv_with_empty_cells(httpserver: HTTPServer, snapshot_dir: P
     frame = provider.fetch(Segment("fred", "DGS10"), "ust10y")
     assert _pairs(frame) == {d: float(v) for d, v in served if v not in {"", "."}}
     assert "2025-12-25" not in _pairs(frame) and "2025-12-24" in _pairs(frame)
+
+
+# -- Shiller -------------------------------------------------------------------------------------------------------
+def _shiller_rows(snapshot_dir: Path, last: str) -> list[dict[str, str]]:
+    rows = read_rows(snapshot_dir / "market" / "shiller_ie_data_monthly.csv")
+    return [r for r in rows if "2020" <= r["date"] <= last]
+
+
+def test_shiller_follows_the_publishers_versioned_link(httpserver: HTTPServer, snapshot_dir: Path) -> None:
+    rows = _shiller_rows(snapshot_dir, "9999")
+    blob = "/blobby/go/e5e77e0b/downloads/441f0d2c/ie_data.xls"
+    httpserver.expect_request("/").respond_with_data(shiller_page(httpserver.url_for(blob) + "?ver=1778098504874"),
+                                                     content_type="text/html")
+    httpserver.expect_request(blob, query_string={"ver": "1778098504874"}).respond_with_data(
+        shiller_xls(rows), content_type="application/vnd.ms-excel")
+    provider = shiller.Provider(base_url=httpserver.url_for("/").rstrip("/"), sleep=lambda _s: None,
+                                today=dt.date(2026, 8, 20))
+    frame = provider.fetch(Segment("shiller", "ie_data", "P"), "shiller:P")
+    assert [(d.strftime("%Y-%m"), v) for d, v in zip(frame["date"], frame["value"], strict=True)] == \
+        [(r["date"], float(r["P"])) for r in rows if r["P"]]
+    assert provider.source_label("ie_data") == httpserver.url_for(blob) + "?ver=1778098504874"
+
+
+def test_shiller_page_without_a_link(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/").respond_with_data(b"<html><title>Online Data</title><p>Moved.</p></html>",
+                                                     content_type="text/html")
+    provider = shiller.Provider(base_url=httpserver.url_for("/").rstrip("/"), sleep=lambda _s: None)
+    with pytest.raises(ProviderError) as exc:
+        provider.fetch(Segment("shiller", "ie_data", "P"), "shiller:P")
+    assert re.match(r"shiller ie_data: no link to ie_data\.xls on the publisher's page .*; the page changed: give the "
+                    r"workbook's address with RATECYCLE_SHILLER_URL", _one_line(exc))
+
+
+def test_shiller_refuses_a_stale_download_but_not_a_local_file(httpserver: HTTPServer, snapshot_dir: Path,
+                                                               tmp_path: Path) -> None:
+    rows = _shiller_rows(snapshot_dir, "2023-09")  # where the Yale copy stopped
+    body = shiller_xls(rows)
+    httpserver.expect_request("/~shiller/data/ie_data.xls").respond_with_data(body,
+                                                                            content_type="application/vnd.ms-excel")
+    url = httpserver.url_for("/~shiller/data/ie_data.xls")
+    stale = shiller.Provider(base_url=url, sleep=lambda _s: None, today=dt.date(2026, 12, 4))
+    with pytest.raises(ProviderError) as exc:
+        stale.fetch(Segment("shiller", "ie_data", "P"), "shiller:P")
+    assert _one_line(exc) == (f"shiller ie_data: the workbook downloaded from {url} ends in 2023-09, more than 6 "
+                              "months before today (2026-12-04): a stale copy; give the current address from "
+                              "shillerdata.com with RATECYCLE_SHILLER_URL, or read a snapshot with --snapshot DIR")
+    # six months is the limit: a 2023-09 workbook is still fresh on 2024-03-31
+    fresh = shiller.Provider(base_url=url, sleep=lambda _s: None, today=dt.date(2024, 3, 31))
+    assert fresh.fetch(Segment("shiller", "ie_data", "P"), "shiller:P")["date"].iloc[-1] == pd.Timestamp("2023-09-01")
+    local = tmp_path / "ie_data.xls"
+    local.write_bytes(body)
+    kept = shiller.Provider(today=dt.date(2026, 12, 4)).fetch(Segment("shiller", str(local), "P"), "shiller:P")
+    assert kept["date"].iloc[-1] == pd.Timestamp("2023-09-01")
+
+
+# -- ALFRED --------------------------------------------------------------------------------------------------------
+def _daily_vintages(snapshot_dir: Path) -> list[tuple[str, str, str, str]]:
+    """DFF values 2015-2025, each first published the next day and every 7th one revised 30 days later."""
+    out = []
+    for n, (day, value) in enumerate(fred_rows(snapshot_dir, "DFF", "2015-01-01", "2025-12-31")):
+        first = (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+        if n % 7:
+            out.append((first, "9999-12-31", day, value))
+            continue
+        revised = dt.date.fromisoformat(day) + dt.timedelta(days=30)
+        out.append((first, (revised - dt.timedelta(days=1)).isoformat(), day, f"{float(value) + 0.01:.2f}"))
+        out.append((revised.isoformat(), "9999-12-31", day, value))
+    return out
+
+
+def test_alfred_more_than_2000_vintage_dates_in_windows(httpserver: HTTPServer, snapshot_dir: Path) -> None:
+    vintages = _daily_vintages(snapshot_dir)
+    fake = AlfredFake(vintages, page=1500)
+    httpserver.expect_request(re.compile("/fred/series/.*")).respond_with_handler(fake)
+    provider = fred.Provider(api_url=httpserver.url_for("/").rstrip("/"), api_key="k", sleep=lambda _s: None)
+    table = provider.fetch_vintages("DFF")
+    windows = [(r["realtime_start"], r["realtime_end"]) for r in fake.requests if r["path"].endswith("observations")]
+    assert len(fake.dates) > 4000 and len(windows) == -(-len(fake.dates) // 2000)
+    assert sum(r["path"].endswith("vintagedates") for r in fake.requests) == -(-len(fake.dates) // 1500)
+    expected = sorted((d, float(v), s, None if e == "9999-12-31" else e) for s, e, d, v in vintages)
+    got = sorted(zip(table["date"].dt.strftime("%Y-%m-%d"), table["value"],
+                     table["realtime_start"].dt.strftime("%Y-%m-%d"),
+                     [None if pd.isna(e) else e.strftime("%Y-%m-%d") for e in table["realtime_end"]], strict=True))
+    assert got == expected  # the windows joined again: every vintage exactly as published, none cut in two
+    day = dt.date(2020, 3, 20)
+    known = fred.known_on(table, day.isoformat())
+    assert _pairs(known) == {d: float(v) for s, e, d, v in vintages if s <= day.isoformat() <= e}
+
+
+def test_alfred_one_request_over_2000_is_refused_like_the_service(httpserver: HTTPServer,
+                                                                    snapshot_dir: Path) -> None:
+    fake = AlfredFake(_daily_vintages(snapshot_dir))
+    httpserver.expect_request(re.compile("/fred/series/.*")).respond_with_handler(fake)
+    provider = fred.Provider(api_url=httpserver.url_for("/").rstrip("/"), api_key="k", sleep=lambda _s: None)
+    with pytest.raises(ProviderError, match=r"exceeds the maximum number of vintage dates allowed \(2000\)"):
+        provider._pages("DFF", {"series_id": "DFF", "api_key": "k", "file_type": "json", "output_type": 1,
+                                "realtime_start": "1776-07-04", "realtime_end": "9999-12-31"},
+                        lambda body, src: fred.parse_vintages_json(body, series="DFF", source=src))

@@ -3,7 +3,10 @@
 Graph CSV: ``fredgraph.csv?id=<ID>&cosd=<start>&coed=<end>`` with header ``observation_date,<ID>`` (older files
 ``DATE,<ID>``). API: ``fred/series/observations`` (values are strings). In both, '.' marks a missing observation.
 Vintages (``fetch_vintages``) come from the same API with a real-time period, so each value carries the dates
-between which it was the published one: the way to use macro data without look-ahead.
+between which it was the published one: the way to use macro data without look-ahead. ALFRED refuses a request
+covering more than 2,000 vintage dates (daily series have far more), so the vintage dates are listed first
+(``fred/series/vintagedates``), requests are made for windows of at most 2,000 of them, and the windows are merged
+(a value the window boundary cut in two is joined again).
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ GRAPH_URL = "https://fred.stlouisfed.org"
 API_URL = "https://api.stlouisfed.org"
 KEY_ENV = "FRED_API_KEY"
 MAX_PAGES = 100
+MAX_VINTAGES = 2000
+"""ALFRED's limit on vintage dates per observations request."""
+VINTAGE_PAGE = 10000
+_FIRST = "1776-07-04"
 _OPEN_END = "9999-12-31"
 
 
@@ -134,6 +141,44 @@ def _vintage_frame(records: list[tuple[int, str, str, str, str]], *, series: str
     return frame.sort_values(["date", "realtime_start"], kind="stable").reset_index(drop=True)
 
 
+def vintage_windows(dates: list[str], limit: int = MAX_VINTAGES) -> list[tuple[str, str]]:
+    """Real-time periods that together cover all time, each holding at most ``limit`` of the vintage ``dates``."""
+    if len(dates) <= limit:
+        return [(_FIRST, _OPEN_END)]
+    out = []
+    for i in range(0, len(dates), limit):
+        first = _FIRST if i == 0 else dates[i]
+        last = (_OPEN_END if i + limit >= len(dates)
+                else (pd.Timestamp(dates[i + limit]) - pd.Timedelta(days=1)).strftime("%Y-%m-%d"))
+        out.append((first, last))
+    return out
+
+
+def join_windows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Vintages read window by window, with each value cut at a window boundary joined again.
+
+    ALFRED clips ``realtime_start``/``realtime_end`` to the requested period, so a value in force across a boundary
+    arrives as two rows with the same value that touch (one ends the day before the other starts); they are one.
+    """
+    ordered = frame.sort_values(["date", "realtime_start"], kind="stable").reset_index(drop=True)
+    keep: list[dict[str, Any]] = []
+    for row in ordered.itertuples(index=False):
+        last = keep[-1] if keep else None
+        if (last is not None and last["date"] == row.date and last["value"] == row.value
+                and last["realtime_end"] is not pd.NaT
+                and last["realtime_end"] + pd.Timedelta(days=1) == row.realtime_start):
+            last["realtime_end"] = row.realtime_end
+            continue
+        keep.append({"date": row.date, "value": row.value, "realtime_start": row.realtime_start,
+                     "realtime_end": row.realtime_end})
+    return pd.DataFrame({
+        "date": pd.DatetimeIndex([r["date"] for r in keep], dtype="datetime64[ns]"),
+        "value": np.asarray([r["value"] for r in keep], dtype="float64"),
+        "realtime_start": pd.DatetimeIndex([r["realtime_start"] for r in keep], dtype="datetime64[ns]"),
+        "realtime_end": pd.DatetimeIndex([r["realtime_end"] for r in keep], dtype="datetime64[ns]"),
+    })
+
+
 def known_on(vintages: pd.DataFrame, when: pd.Timestamp | str) -> pd.DataFrame:
     """The observation frame as it was published on ``when``: for each date, the vintage in force that day."""
     day = pd.Timestamp(when).normalize()
@@ -203,15 +248,36 @@ class Provider(HttpProvider):
         if not self.api_key:
             raise ProviderError(f"fred {symbol}: vintages (ALFRED) need a FRED API key; set {KEY_ENV} "
                                 "(free from the St. Louis Fed)")
-        params = self._api_params(symbol, None if start is None else pd.Timestamp(start),
-                                  None if end is None else pd.Timestamp(end))
-        params.update({"realtime_start": "1776-07-04", "realtime_end": _OPEN_END, "output_type": 1})
-        pages = self._pages(symbol, params, lambda body, src: parse_vintages_json(body, series=symbol, source=src))
-        frame = pd.concat(pages, ignore_index=True)
+        base = self._api_params(symbol, None if start is None else pd.Timestamp(start),
+                                None if end is None else pd.Timestamp(end))
+        parts = []
+        for rt_start, rt_end in vintage_windows(self.vintage_dates(symbol)):
+            params = {**base, "realtime_start": rt_start, "realtime_end": rt_end, "output_type": 1}
+            pages = self._pages(symbol, params,
+                                lambda body, src: parse_vintages_json(body, series=symbol, source=src))
+            parts.append(pd.concat(pages, ignore_index=True))
+        frame = join_windows(pd.concat(parts, ignore_index=True))
         dup = frame.duplicated(["date", "realtime_start"])
         if dup.any():
             raise DataError(f"duplicate vintage across pages ({where(self.api_url, symbol)})")
-        return frame.sort_values(["date", "realtime_start"], kind="stable").reset_index(drop=True)
+        return frame
+
+    def vintage_dates(self, symbol: str) -> list[str]:
+        """Every day on which ``symbol`` was published or revised (``fred/series/vintagedates``), oldest first."""
+        url = f"{self.api_url}/fred/series/vintagedates"
+        out: list[str] = []
+        params: dict[str, str | int] = {"series_id": symbol, "api_key": self.api_key or "", "file_type": "json",
+                                        "realtime_start": _FIRST, "realtime_end": _OPEN_END, "limit": VINTAGE_PAGE}
+        for _ in range(MAX_PAGES):
+            got = self.http.get(url, symbol=symbol, params={**params, "offset": len(out)}, error_detail=_fred_error)
+            doc = json.loads(check_body(got, f"fred {symbol}"))
+            dates = doc.get("vintage_dates") if isinstance(doc, dict) else None
+            if not isinstance(dates, list) or not all(isinstance(d, str) for d in dates):
+                raise DataError(f"JSON has no 'vintage_dates' list of strings ({where(got.url, symbol)})")
+            out += dates
+            if not dates or len(out) >= int(doc.get("count") or 0):
+                return sorted(set(out))
+        raise ProviderError(f"fred {symbol}: more than {MAX_PAGES} pages of vintage dates ({url})")
 
     def _api_params(self, symbol: str, start: pd.Timestamp | None, end: pd.Timestamp | None) -> dict[str, str | int]:
         params: dict[str, str | int] = {"series_id": symbol, "api_key": self.api_key or "", "file_type": "json"}

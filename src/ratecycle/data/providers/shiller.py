@@ -4,25 +4,38 @@ The workbook's "Data" sheet has a header row starting with ``Date`` (P, D, E, CP
 CAPE, TR CAPE, ...) and rows dated ``YYYY.MM`` as a number, so October is written 1871.1. It is read with
 ``pandas.read_excel`` and the calamine engine. The CSV export has the snapshot's layout: ``date`` as ``YYYY-MM``
 then one column per field (P, D, E, CPI, GS10, CAPE, TR_CAPE, ...), empty where Shiller has no value.
+
+The Yale copy of the workbook stopped at September 2023; the current one is published on shillerdata.com behind
+a versioned link (``.../ie_data.xls?ver=...``) that changes with each release. By default the provider reads the
+publisher's page and follows its ``ie_data.xls`` link; an explicit workbook URL (``RATECYCLE_SHILLER_URL``) is used
+as given. A downloaded workbook whose last month is more than six months before today is refused as stale (local
+files and snapshots are not checked against today).
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import html
 import io
 import math
 import re
 from pathlib import Path
-from typing import SupportsFloat
+from typing import Any, SupportsFloat
+from urllib.parse import urljoin
 
 import numpy as np
 import pandas as pd
 
-from ...errors import DataError, where
+from ...errors import DataError, ProviderError, where
 from ..catalog import Segment
 from .http import HttpProvider, check_body, redact, within
 
-SHILLER_URL = "http://www.econ.yale.edu/~shiller/data"
+SHILLER_URL = "https://shillerdata.com"
+"""The publisher's page, which links the current workbook (the Yale copy stopped at 2023-09)."""
+MAX_AGE_MONTHS = 6
+"""A downloaded workbook ending more than this many months before today is refused as stale."""
+SUFFIXES = (".xls", ".xlsx", ".csv")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 EXCEL_LABELS = {"P": "P", "D": "D", "E": "E", "CPI": "CPI", "CAPE": "CAPE", "TR CAPE": "TR_CAPE"}
@@ -166,31 +179,74 @@ def field_frame(table: pd.DataFrame, field: str, *, series: str, source: str) ->
                          "value": column.to_numpy(dtype="float64")})
 
 
+def workbook_link(page: bytes, page_url: str, symbol: str) -> str | None:
+    """The absolute address of the ``<symbol>.xls``/``.xlsx`` link on the publisher's page, or None."""
+    text = page.decode("utf-8", "replace")
+    pattern = re.compile(r"""href\s*=\s*["']((?:[^"']*/)?""" + re.escape(symbol) + r"""\.xlsx?(?:\?[^"']*)?)["']""",
+                         re.IGNORECASE)
+    match = pattern.search(text)
+    return urljoin(page_url + "/", html.unescape(match.group(1))) if match else None
+
+
+def check_fresh(table: pd.DataFrame, *, symbol: str, source: str, today: dt.date) -> None:
+    """Refuse a downloaded table whose last month is more than MAX_AGE_MONTHS before ``today`` (a stale copy)."""
+    if table.empty:
+        return
+    last = pd.Timestamp(table.index.max())
+    limit = pd.Timestamp(today.year, today.month, 1) - pd.DateOffset(months=MAX_AGE_MONTHS)
+    if last < limit:
+        raise ProviderError(f"shiller {symbol}: the workbook downloaded from {redact(source)} ends in {last:%Y-%m}, "
+                            f"more than {MAX_AGE_MONTHS} months before today ({today.isoformat()}): a stale copy; "
+                            "give the current address from shillerdata.com with RATECYCLE_SHILLER_URL, or read a "
+                            "snapshot with --snapshot DIR")
+
+
 class Provider(HttpProvider):
-    """Shiller's data from ``<base_url>/<symbol>.xls``, or from the URL or path given as symbol or base_url."""
+    """Shiller's data via the publisher's page link, or from the URL or path given as symbol or base_url."""
 
     name = "shiller"
     default_url = SHILLER_URL
 
+    def __init__(self, base_url: str | None = None, *, today: dt.date | None = None, **options: Any) -> None:
+        super().__init__(base_url, **options)
+        self.today = today
+        self._resolved: dict[str, str] = {}
+
     def location(self, symbol: str) -> str:
-        """Where ``symbol`` is read from: an explicit file URL/path, or ``<base_url>/<symbol>.xls``."""
-        suffixes = (".xls", ".xlsx", ".csv")
-        if "/" in symbol or symbol.lower().endswith(suffixes):
+        """Where ``symbol`` is read from: an explicit file URL/path, else the page that links the workbook."""
+        if "/" in symbol or symbol.lower().endswith(SUFFIXES):
             return symbol
-        if self.base_url.lower().endswith(suffixes):
+        if self.base_url.lower().split("?")[0].endswith(SUFFIXES):
             return self.base_url
-        return f"{self.base_url}/{symbol}.xls"
+        return self._resolved.get(symbol, self.base_url)
 
     def source_label(self, symbol: str) -> str:
-        """The file URL or path a symbol is read from, for provenance."""
+        """The file URL or path a symbol was read from (the followed link once resolved), for provenance."""
         return redact(self.location(symbol))
 
+    def workbook_url(self, symbol: str) -> str:
+        """The workbook's address: explicit, or the ``<symbol>.xls`` link found on the publisher's page."""
+        target = self.location(symbol)
+        if target != self.base_url or self.base_url.lower().split("?")[0].endswith(SUFFIXES):
+            return target
+        got = self.http.get(self.base_url, symbol=symbol)
+        link = workbook_link(got.content, self.base_url, symbol)
+        if link is None:
+            raise ProviderError(f"shiller {symbol}: no link to {symbol}.xls on the publisher's page {got.url}; the "
+                                "page changed: give the workbook's address with RATECYCLE_SHILLER_URL, or read a "
+                                "snapshot with --snapshot DIR")
+        self._resolved[symbol] = link
+        return link
+
     def table(self, symbol: str) -> pd.DataFrame:
-        """The whole monthly table (all fields found) for ``symbol``."""
+        """The whole monthly table (all fields found) for ``symbol``; downloads are checked for staleness."""
         target = self.location(symbol)
         if target.startswith(("http://", "https://")):
-            got = self.http.get(target, symbol=symbol)
-            return parse_ie_data(check_body(got, f"shiller {symbol}"), source=got.url)
+            url = self.workbook_url(symbol)
+            got = self.http.get(url, symbol=symbol)
+            table = parse_ie_data(check_body(got, f"shiller {symbol}"), source=got.url)
+            check_fresh(table, symbol=symbol, source=got.url, today=self.today or dt.date.today())
+            return table
         path = Path(target.removeprefix("file://")).expanduser()
         try:
             body = path.read_bytes()
