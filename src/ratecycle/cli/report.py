@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -31,10 +31,16 @@ def report(
         "--out", help="Output folder (default: report-PAIR-ASOF, e.g. report-russell2000-sp500-2025-09-17).")] = None,
     open_: Annotated[bool, typer.Option("--open", help="Open report.html in a browser when done.")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print report.pdf with headless Chromium.")] = False,
+    no_fetch: Annotated[bool, typer.Option(
+        "--no-fetch", help="Use the store as it is (by default an empty or stale store is filled first).")] = False,
     snapshot: SnapshotOpt = None,
     store: StoreOpt = None,
 ) -> None:
-    """Write DIR/report.html, report.md and report.json with the same numbers; --pdf adds report.pdf."""
+    """Write DIR/report.html, report.md and report.json with the same numbers; --pdf adds report.pdf.
+
+    In store mode an empty or stale store is first filled from the live providers (progress on stderr);
+    offline with series missing, one line says what to run instead.
+    """
     from rich.console import Console
 
     from ..report import ReportOptions, build_report, write_report
@@ -47,6 +53,8 @@ def report(
     options = ReportOptions(as_of=as_of, pair=parse_pair(pair), preset=preset, rules=rules, min_pause=min_pause,
                             max_gap=max_gap, months=months, rotation_start=rotation_start)
     data = source(snapshot, store)
+    if data.snapshot is None and not no_fetch:
+        _fill_store(data, options.pair, check_stale=as_of is None, console=console)
     folder = out if out is not None else default_out_dir(options.pair, resolve_as_of(data, options.pair, as_of))
     check_foreign_files(folder)  # before the build: a folder holding other files is refused at once
     with console.status("building report", spinner="dots") as status:
@@ -72,3 +80,19 @@ def report(
         import webbrowser
 
         webbrowser.open(paths["html"].resolve().as_uri())
+
+
+def _fill_store(ds: Any, pair: tuple[str, str], *, check_stale: bool, console: Any) -> None:
+    """Fetch what the store lacks (first run) or holds out of date; a pair series still missing is an error."""
+    from ..data.firstrun import prepare_store
+    from ..data.source import default_store_path
+    from ..data.store import Store
+
+    target = Store(ds.store_path or default_store_path())
+    results = prepare_store(target, check_stale=check_stale, progress=lambda m: console.print(f"  {m}", style="dim"))
+    failed = {r.name: r.message for r in results if not r.ok}
+    for name in pair:
+        if name in failed and target.metadata(name) is None:
+            raise RatecycleError(f"could not fetch {name}, which the report needs: {failed[name][:300]}")
+    if results:
+        console.print(f"fetched {sum(r.ok for r in results)} of {len(results)} series into {target.path}")

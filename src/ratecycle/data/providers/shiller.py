@@ -179,6 +179,11 @@ def field_frame(table: pd.DataFrame, field: str, *, series: str, source: str) ->
                          "value": column.to_numpy(dtype="float64")})
 
 
+def today() -> dt.date:
+    """Today's date, against which a download's freshness is judged (one place, replaceable in tests)."""
+    return dt.date.today()
+
+
 def workbook_link(page: bytes, page_url: str, symbol: str) -> str | None:
     """The absolute address of the ``<symbol>.xls``/``.xlsx`` link on the publisher's page, or None."""
     text = page.decode("utf-8", "replace")
@@ -245,7 +250,7 @@ class Provider(HttpProvider):
             url = self.workbook_url(symbol)
             got = self.http.get(url, symbol=symbol)
             table = parse_ie_data(check_body(got, f"shiller {symbol}"), source=got.url)
-            check_fresh(table, symbol=symbol, source=got.url, today=self.today or dt.date.today())
+            check_fresh(table, symbol=symbol, source=got.url, today=self.today or today())
             return table
         path = Path(target.removeprefix("file://")).expanduser()
         try:
