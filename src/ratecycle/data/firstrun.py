@@ -19,8 +19,8 @@ from .providers.base import get_provider
 from .store import Store
 from .update import ProviderPool, UpdateResult, freshness, has_live_source, update_many
 
-APPROX_MB = {"fred": 0.3, "yahoo": 1.0, "stooq": 0.5, "kenfrench": 0.1, "shiller": 0.3}
-"""Rough size of one series' full download by provider, in MB (the whole history, as served today)."""
+APPROX_MB = {"fred": 0.3, "yahoo": 1.5, "stooq": 0.5, "kenfrench": 0.3, "shiller": 1.5}
+"""Rough size of one symbol's full download by provider, in MB (the whole history, as served today)."""
 CONNECT_TIMEOUT = 3.0
 
 
@@ -110,7 +110,8 @@ def prepare_store(store: Store, *, today: dt.date | None = None, check_stale: bo
         return []
     for provider, members in by_provider.items():
         fresh = [m for m in members if m in todo.missing]
-        size = len(fresh) * APPROX_MB.get(provider, 0.2)
+        symbols = {s.symbol for m in fresh for s in CATALOG[m].segments}
+        size = len(symbols) * APPROX_MB.get(provider, 0.2)
         expect = f", about {size:.1f} MB" if fresh else ", a few kB each"
         say(f"{provider}: {len(members)} series to fetch ({len(fresh)} new{expect})")
     pool = ProviderPool(options=options or {})

@@ -216,6 +216,7 @@ class Provider(HttpProvider):
         super().__init__(base_url, **options)
         self.today = today
         self._resolved: dict[str, str] = {}
+        self._tables: dict[str, pd.DataFrame] = {}
 
     def location(self, symbol: str) -> str:
         """Where ``symbol`` is read from: an explicit file URL/path, else the page that links the workbook."""
@@ -244,13 +245,19 @@ class Provider(HttpProvider):
         return link
 
     def table(self, symbol: str) -> pd.DataFrame:
-        """The whole monthly table (all fields found) for ``symbol``; downloads are checked for staleness."""
+        """The whole monthly table (all fields found) for ``symbol``; downloads are checked for staleness.
+
+        A download is read once per provider instance (one fetch asks for several fields of the same workbook).
+        """
+        if symbol in self._tables:
+            return self._tables[symbol]
         target = self.location(symbol)
         if target.startswith(("http://", "https://")):
             url = self.workbook_url(symbol)
             got = self.http.get(url, symbol=symbol)
             table = parse_ie_data(check_body(got, f"shiller {symbol}"), source=got.url)
             check_fresh(table, symbol=symbol, source=got.url, today=self.today or today())
+            self._tables[symbol] = table
             return table
         path = Path(target.removeprefix("file://")).expanduser()
         try:
