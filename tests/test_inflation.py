@@ -115,6 +115,9 @@ def test_cli_vintages_through_fred_api(httpserver, ds, monkeypatch: pytest.Monke
                     for d, v, s, e in history.itertuples(index=False)]
     httpserver.expect_request("/fred/series/observations").respond_with_json(
         {"count": len(observations), "observations": observations})
+    starts = sorted({o["realtime_start"] for o in observations})  # ALFRED lists the vintage dates first
+    httpserver.expect_request("/fred/series/vintagedates").respond_with_json(
+        {"count": len(starts), "offset": 0, "limit": 10000, "vintage_dates": starts})
     monkeypatch.setenv("RATECYCLE_FRED_API_URL", httpserver.url_for("/").rstrip("/"))
     monkeypatch.setenv("FRED_API_KEY", "test-key")
     result = CliRunner().invoke(app, ["inflation", "--vintages", "--as-of", "2025-09-26", "--json"])
