@@ -79,6 +79,7 @@ def test_report_on_an_empty_store_fetches_and_writes_the_note(
 
     assert re.search(r"fred: 10 series to fetch \(10 new, about \d+\.\d MB\)", err)
     assert re.search(r"yahoo: \d+ series to fetch", err) and "fetched " in err
+    assert "fomc_meetings is not in the store and no service publishes it" in " ".join(err.split())
     doc = json.loads((out / "report.json").read_text())
     gspc = {r["date"]: float(r["close"]) for r in read_rows(snapshot_dir / "market" / "GSPC_daily.csv") if r["close"]}
     rut = {r["date"]: float(r["close"]) for r in read_rows(snapshot_dir / "market" / "RUT_daily.csv") if r["close"]}

@@ -89,6 +89,11 @@ def offline_message(store: Store, missing: tuple[str, ...]) -> str:
             "--snapshot DIR (e.g. ratecycle report --snapshot ../shared/data)")
 
 
+NO_LIVE_SOURCE_HINT = ("fomc_meetings is not in the store and no service publishes it in machine-readable form: "
+                       "the cycle sections need it; import a meeting list with 'ratecycle data import DIR' "
+                       "(a snapshot's fred/fomc_meeting_dates.csv)")
+
+
 def prepare_store(store: Store, *, today: dt.date | None = None, check_stale: bool = True,
                   progress: Callable[[str], None] | None = None,
                   options: Mapping[str, Mapping[str, object]] | None = None) -> list[UpdateResult]:
@@ -108,6 +113,8 @@ def prepare_store(store: Store, *, today: dt.date | None = None, check_stale: bo
         say(f"{len(todo.stale)} stored series are out of date and no provider can be reached: "
             "the note uses the stored data")
         return []
+    if todo.missing and store.metadata("fomc_meetings") is None:
+        say(NO_LIVE_SOURCE_HINT)
     for provider, members in by_provider.items():
         fresh = [m for m in members if m in todo.missing]
         symbols = {s.symbol for m in fresh for s in CATALOG[m].segments}
