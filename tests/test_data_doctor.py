@@ -53,6 +53,7 @@ def test_doctor_reports_each_provider(httpserver: HTTPServer, snapshot_dir: Path
     assert found["kenfrench"]["detail"] == f"monthly factors to {last_ff}"
     assert "HTTP 429" in found["yahoo"]["detail"] and "rate-limiting" in found["yahoo"]["detail"]
     assert "Stooq now requires an API key" in found["stooq"]["detail"]
+    assert found["stooq"]["request"] == "^spx close, last two weeks"  # named also when refused
     assert "no link to ie_data.xls" in found["shiller"]["detail"]
     assert "got an HTML page ('iShares Russell 2000 ETF | IWM')" in found["ishares"]["detail"]
     code, out, err = cli(monkeypatch, capsys, "data", "doctor", "stooq")

@@ -26,6 +26,15 @@ Verdict = Literal["reachable", "refused", "changed format", "unreachable"]
 PROVIDERS = ("fred", "yahoo", "stooq", "kenfrench", "shiller", "ishares")
 DEADLINE = 5.0
 """Seconds allowed to connect and for each read of a doctor request."""
+REQUESTS = {
+    "fred": "DFF, last two weeks",
+    "yahoo": "^GSPC close, last two weeks",
+    "stooq": "^spx close, last two weeks",
+    "kenfrench": "F-F_Research_Data_Factors (zip, about 30 kB)",
+    "shiller": "the publisher's page (its ie_data.xls link)",
+    "ishares": "IWM holdings (today's file)",
+}
+"""What each provider's tiny request asks for."""
 _TRANSPORT = re.compile(r"cannot connect|connect timeout|read timeout|timeout \(|connection reset|incomplete response")
 _FORMAT = re.compile(r"HTML page|not a holdings file|no link to|unexpected answer|unexpected header")
 
@@ -46,7 +55,7 @@ class Check:
 
 
 def _probe(name: str, provider: Any, today: dt.date) -> tuple[str, str]:
-    """Make the provider's tiny request; returns (what was asked, what came back)."""
+    """Make the provider's tiny request (see REQUESTS); returns (what was asked, what came back)."""
     recent = pd.Timestamp(today) - pd.Timedelta(days=14)
     if name == "fred":
         frame = provider.fetch(Segment("fred", "DFF"), "fed_effective", start=recent)
@@ -84,7 +93,7 @@ def check(name: str, *, options: Mapping[str, object] | None = None, today: dt.d
 
     started = time.monotonic()
     settings = {"timeout": DEADLINE, "retries": 1, **dict(options or {})}
-    asked = "-"
+    asked = REQUESTS.get(name, "-")
     try:
         provider = get_provider(name, **settings)
         asked, found = _probe(name, provider, today or dt.date.today())
