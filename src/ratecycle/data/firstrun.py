@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import socket
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -106,8 +107,10 @@ def prepare_store(store: Store, *, today: dt.date | None = None, check_stale: bo
     by_provider: dict[str, list[str]] = {}
     for name in names:
         by_provider.setdefault(CATALOG[name].provider, []).append(name)
-    reachable = {p: provider_address(p, (options or {}).get(p)) for p in by_provider}
-    if all(address is None or can_connect(address) is not None for address in reachable.values()):
+    addresses = [a for a in (provider_address(p, (options or {}).get(p)) for p in by_provider) if a is not None]
+    with ThreadPoolExecutor(max_workers=max(1, len(addresses))) as probes:  # all at once: offline is known in seconds
+        reasons = list(probes.map(can_connect, addresses))
+    if all(reason is not None for reason in reasons):
         if todo.missing:
             raise RatecycleError(offline_message(store, todo.missing))
         say(f"{len(todo.stale)} stored series are out of date and no provider can be reached: "
