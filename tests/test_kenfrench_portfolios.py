@@ -17,8 +17,10 @@ from ratecycle.data.source import DataSource
 from ratecycle.errors import DataError
 from wire import zip_bytes
 
-SIZE_LABELS = {"lo30": "Lo 30", "med40": "Med 40", "hi30": "Hi 30", "qnt1": "Lo 20", "qnt3": "Qnt 3",
-               "qnt5": "Hi 20", "dec1": "Lo 10", "dec2": "2-Dec", "dec9": "9-Dec", "dec10": "Hi 10"}
+SIZE_LABELS = {"lo30": "Lo 30", "med40": "Med 40", "hi30": "Hi 30", "qnt1": "Lo 20",
+               **{f"qnt{i}": f"Qnt {i}" for i in range(2, 5)}, "qnt5": "Hi 20", "dec1": "Lo 10",
+               **{f"dec{i}": f"{i}-Dec" for i in range(2, 10)}, "dec10": "Hi 10"}
+"""Every size series and its column label in the 202602 vintage (older vintages say 'Dec 2')."""
 SIX_LABELS = {"small_lobm": "SMALL LoBM", "small_medbm": "ME1 BM2", "small_hibm": "SMALL HiBM",
               "big_lobm": "BIG LoBM", "big_medbm": "ME2 BM2", "big_hibm": "BIG HiBM"}
 
@@ -47,7 +49,9 @@ def stamps(series: pd.Series) -> list[str]:
 def test_size_series_equal_the_raw_file(ds: DataSource, snapshot_dir: Path) -> None:
     path = SnapshotProvider(snapshot_dir).portfolio_path("Portfolios_Formed_on_ME")
     raw = raw_block(path, "Value Weight Returns -- Monthly")
+    assert set(SIZE_LABELS) == {n.split(":")[1] for n in GROUPS["ff_size"]}
     for name, label in SIZE_LABELS.items():
+        label = label if label in raw else label.replace(f"{label[0]}-Dec", f"Dec {label[0]}")
         series = ds.load(f"ff_size:{name}")
         expected = {k: v for k, v in raw[label].items() if v not in (-99.99, -999.0)}
         assert stamps(series) == list(expected)
@@ -225,3 +229,18 @@ def test_store_update_of_bm_small_big_inputs_downloads_the_file_once(httpserver:
     (tmp_path / "only6" / "market").mkdir(parents=True)
     (tmp_path / "only6" / "market" / "6_Portfolios_2x3_202412.csv").write_bytes(body)
     assert stored.equals(parsed.load("bm_small_big")) and stored.index[-1] == pd.Timestamp("2024-12-01")
+
+
+def test_a_malformed_snapshot_file_is_one_line_on_stderr(monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str], snapshot_dir: Path,
+                                                         tmp_path: Path) -> None:
+    from cli_run import cli
+
+    (tmp_path / "market").mkdir()
+    text = (snapshot_dir / "market" / "Portfolios_Formed_on_ME_202602.csv").read_text(encoding="utf-8")
+    bad = text.replace("Number of Firms in Portfolios", "Number of Frogs")
+    (tmp_path / "market" / "Portfolios_Formed_on_ME_202602.csv").write_text(bad, encoding="utf-8", newline="")
+    row = bad.splitlines().index("  Number of Frogs") + 1
+    code, out, err = cli(monkeypatch, capsys, "data", "show", "ff_size:lo30", "--snapshot", str(tmp_path))
+    assert code == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err
+    assert f"unrecognised block title 'Number of Frogs' (file {tmp_path / 'market'}" in err and f"row {row})" in err
