@@ -62,10 +62,10 @@ def test_user_toml_and_csv_calendars(tmp_path: Path, ds) -> None:
     from_toml, from_csv = load_calendar(toml, moves), load_calendar(csvf, moves)
     assert [c.to_dict() for c in from_toml[:2]] == [c.to_dict() for c in from_csv]
     gfc, short, hikes = from_toml
-    assert gfc.extra["name"] == "gfc" and len(gfc.moves) == 10 and gfc.total_change_bps == -500.0
+    assert gfc.name == "gfc" and len(gfc.moves) == 10 and gfc.total_change_bps == -500.0
     assert short.pause is None and short.later_phase is None and len(short.moves) == 3
     assert hikes.direction == "hike" and hikes.ongoing and hikes.end == pd.Timestamp("2023-07-26")
-    assert hikes.extra["opposite_moves"] == 6  # the cuts of 2024-25 fall inside the open-ended calendar
+    assert hikes.opposite_moves == 6  # the cuts of 2024-25 fall inside the open-ended calendar
     via_source = cycles_from_source(ds, calendar=csvf, direction="cut", since=2010)
     assert [c.start for c in via_source] == [pd.Timestamp("2019-07-31")]
 
@@ -110,5 +110,5 @@ def test_calendar_cycle_before_the_target_data_has_unknown_moves(tmp_path: Path,
     csvf = tmp_path / "cal.csv"
     csvf.write_text("start,pause_start,pause_end,end\n1974-07-01,,,1975-06-01\n2001-01-03,,,2001-12-11\n")
     early, late = cycles_from_source(ds, calendar=csvf)
-    assert early.moves == () and early.extra["moves_known"] is False  # DFEDTAR starts on 1982-09-27
-    assert len(late.moves) == 11 and late.extra["moves_known"] is True
+    assert early.moves == () and early.moves_known is False  # DFEDTAR starts on 1982-09-27
+    assert len(late.moves) == 11 and late.moves_known is True

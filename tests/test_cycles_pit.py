@@ -122,7 +122,7 @@ def test_series_ending_inside_a_pause() -> None:
     rules = CycleRules(min_pause=30, max_gap=200)
     (cycle,) = detect_cycles(upper, lower, meetings, rules)
     assert cycle.ongoing and cycle.pause is None and cycle.later_phase is None
-    assert cycle.extra["open_pause"]["days_so_far"] == 80
+    assert cycle.open_pause is not None and cycle.open_pause.days_so_far == 80
     last = point_in_time(upper.index[-1], upper, lower, meetings, rules)
     assert last.pause_underway and not last.later_phase_started and last.phase == "pause"
     assert last.pause_start == DAY0 + pd.Timedelta(days=20) and last.days_since_last_move == 80

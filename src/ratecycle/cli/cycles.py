@@ -47,12 +47,11 @@ def cycle_note(cycle: Cycle, rules: CycleRules) -> str:
             parts.append("no pause in calendar, no later phase")
     elif len(cycle.pauses) > 1:
         parts.append(f"{len(cycle.pauses)} pauses; phases use the first")
-    open_pause = cycle.extra.get("open_pause")
-    if open_pause:
-        parts.append(f"no move in the last {open_pause['days_so_far']} d of data")
+    if cycle.open_pause is not None:
+        parts.append(f"no move in the last {cycle.open_pause.days_so_far} d of data")
     if cycle.confidence == "low":
         parts.append("low confidence (monthly FEDFUNDS)")
-    if cycle.source != "detected" and cycle.source != "fedfunds" and not cycle.extra.get("moves_known", True):
+    if cycle.source != "detected" and cycle.source != "fedfunds" and not cycle.moves_known:
         parts.append("no target data: moves unknown")
     return "; ".join(parts)
 
@@ -61,7 +60,7 @@ def cycle_row(cycle: Cycle, rules: CycleRules) -> dict[str, Any]:
     """One table/CSV row for a cycle."""
     later = cycle.later_phase
     status = "ongoing" if cycle.ongoing else "ended"
-    return {"cycle": cycle.extra.get("name") or cycle.label, "direction": cycle.direction,
+    return {"cycle": cycle.name or cycle.label, "direction": cycle.direction,
             "start": cycle.start.date().isoformat(), "end": cycle.end.date().isoformat(), "moves": len(cycle.moves),
             "change_bps": round(cycle.total_change_bps, 2),
             "pause_start": cycle.pause.start.date().isoformat() if cycle.pause else None,

@@ -161,11 +161,10 @@ def calendar_cycles(entries: Sequence[CalendarEntry], moves: Sequence[Move] | No
         pause = (Pause(entry.pause_start, entry.pause_end)
                  if entry.pause_start is not None and entry.pause_end is not None else None)
         known = moves is not None and (data_start is None or entry.start >= data_start)
-        extra: dict[str, Any] = {"name": entry.name, "opposite_moves": opposite, "moves_known": known}
         cycles.append(Cycle(direction=entry.direction, moves=tuple(inside), pause=pause,
                             pauses=(pause,) if pause else (), source=source, confidence="high",
                             ongoing=entry.end is None or (data_end is not None and entry.end > data_end),
-                            extra=extra | ({"data_end": data_end} if data_end else {}),
+                            name=entry.name, opposite_moves=opposite, moves_known=known, data_end=data_end,
                             calendar_start=entry.start, calendar_end=end))
     return cycles
 

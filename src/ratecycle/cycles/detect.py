@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import pairwise
-from typing import Any
 
 import pandas as pd
 
 from .._typing import DateLike, Direction, to_timestamp
 from ..errors import RatecycleError
-from .model import Cycle, Move, Pause
+from .model import Cycle, Move, OpenPause, Pause
 from .moves import aligned_targets, policy_moves
 from .rules import CycleRules
 
@@ -54,14 +53,11 @@ def cycles_from_moves(moves: Sequence[Move], rules: CycleRules, data_end: pd.Tim
         pauses = find_pauses(group, rules)
         last = group[-1].announced
         ongoing = (i == len(groups) - 1 and data_end is not None and (data_end - last).days <= rules.max_gap)
-        extra: dict[str, Any] = {}
-        if ongoing and data_end is not None:
-            silent = int((data_end - last).days)
-            extra["data_end"] = data_end
-            if silent >= rules.min_pause:
-                extra["open_pause"] = {"start": last, "days_so_far": silent}
+        silent = int((data_end - last).days) if ongoing and data_end is not None else 0
         cycles.append(Cycle(direction=group[0].direction, moves=tuple(group), pause=pauses[0] if pauses else None,
-                            pauses=pauses, source="detected", confidence="high", ongoing=ongoing, extra=extra))
+                            pauses=pauses, source="detected", confidence="high", ongoing=ongoing,
+                            data_end=data_end if ongoing else None,
+                            open_pause=OpenPause(last, silent) if ongoing and silent >= rules.min_pause else None))
     return cycles
 
 

@@ -11,7 +11,7 @@ is ex post (centred smoothing and confirmed turning points use later months) and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from itertools import pairwise
 from typing import Any
 
@@ -95,13 +95,10 @@ def long_history_cycles(
             pauses = find_pauses(group, rules)
             cycles.append(Cycle(direction=direction, moves=tuple(group), pause=pauses[0] if pauses else None,
                                 pauses=pauses, source="fedfunds", confidence="low",
-                                extra={"turning_point": dates[a], "turning_point_level": float(smoothed.iloc[a]),
-                                       "monthly_moves": True}))
+                                turning_point=dates[a], turning_point_level=float(smoothed.iloc[a])))
     if cycles and (data_end - cycles[-1].end).days <= rules.max_gap:
         last = cycles[-1]
-        cycles[-1] = Cycle(direction=last.direction, moves=last.moves, pause=last.pause, pauses=last.pauses,
-                           source=last.source, confidence=last.confidence, ongoing=True,
-                           extra=last.extra | {"data_end": data_end})
+        cycles[-1] = replace(last, ongoing=True, data_end=data_end)
     return cycles
 
 

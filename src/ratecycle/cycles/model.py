@@ -70,6 +70,15 @@ class Pause:
 
 
 @dataclass(frozen=True)
+class OpenPause:
+    """No move for ``days_so_far`` days since ``start`` (the last move) at the end of the data: a pause may be under
+    way, but whether the cycle goes on is not known yet."""
+
+    start: pd.Timestamp
+    days_so_far: int
+
+
+@dataclass(frozen=True)
 class Cycle:
     """A maximal run of moves in one direction, with its (optional) pause and phases."""
 
@@ -83,11 +92,28 @@ class Cycle:
     confidence: Literal["high", "low"] = "high"
     ongoing: bool = False
     """True when the data ends before the cycle can be said to be over (no max_gap elapsed yet)."""
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
     calendar_start: pd.Timestamp | None = None
     """Start fixed by a calendar (user file or preset); overrides the first move's date."""
     calendar_end: pd.Timestamp | None = None
     """End fixed by a calendar; overrides the last move's date."""
+    name: str = field(default="", compare=False)
+    """The calendar row's name, if it gave one."""
+    data_end: pd.Timestamp | None = field(default=None, compare=False)
+    """Last day of the target data the cycle was read from (set for an ongoing cycle)."""
+    open_pause: OpenPause | None = field(default=None, compare=False)
+    """Set when an ongoing detected cycle has seen no move for ``min_pause`` days at the end of the data."""
+    moves_known: bool = field(default=True, compare=False)
+    """False for a calendar cycle that starts before the target data (its moves are not known)."""
+    opposite_moves: int = field(default=0, compare=False)
+    """Moves of the other direction announced inside a calendar cycle's dates."""
+    turning_point: pd.Timestamp | None = field(default=None, compare=False)
+    """Long-history cycles: the month of the smoothed-rate peak or trough the cycle starts from."""
+    turning_point_level: float | None = field(default=None, compare=False)
+    """Long-history cycles: the smoothed rate at the turning point, percent."""
+    pause_from: pd.Timestamp | None = field(default=None, compare=False)
+    """A cycle clipped at an as-of date: start of a pause already ``min_pause`` days long then (end not known)."""
+    calendar_cut: pd.Timestamp | None = field(default=None, compare=False)
+    """A calendar cycle clipped at an as-of date: the pause start, a cut on its day (whether a pause follows or not)."""
 
     def __post_init__(self) -> None:
         if not self.moves and self.calendar_start is None:

@@ -176,7 +176,7 @@ def ex_post_labels(cycles: Sequence[Cycle], days: pd.DatetimeIndex, rules: Cycle
         in_cycle[lo:hi], direction[lo:hi], cycle_start[lo:hi] = True, cycle.direction, cycle.start.to_datetime64()
         for pause in cycle.pauses:
             pause_underway[lo:hi] |= (part > pause.start.to_datetime64()) & (part < pause.end.to_datetime64())
-        if "open_pause" in cycle.extra:
+        if cycle.open_pause is not None:
             pause_underway[lo:hi] |= part > cycle.end.to_datetime64()
         if cycle.pause is not None:
             later[lo:hi] = part >= cycle.pause.end.to_datetime64()

@@ -65,7 +65,7 @@ def clip_cycle(cycle: Cycle, as_of: pd.Timestamp, rules: CycleRules | None = Non
 
     Moves announced or taking effect later are dropped, as target data cut at ``as_of`` would not show them (the
     cycle is then still running on ``as_of``); a pause ending later is dropped too. Its start is kept in
-    ``extra['pause_from']`` only once ``rules.min_pause`` days have passed without a cut: before that, the last
+    ``pause_from`` only once ``rules.min_pause`` days have passed without a cut: before that, the last
     cut looks like any other cut of the early phase. A calendar cycle's end becomes its last cut known on
     ``as_of`` (a calendar boundary is a cut dated by announcement, so it counts that day even before the
     effective-dated target data shows it), and the cycle stays under way until ``rules.max_gap`` days have
@@ -76,23 +76,22 @@ def clip_cycle(cycle: Cycle, as_of: pd.Timestamp, rules: CycleRules | None = Non
         return None
     moves = tuple(m for m in cycle.moves if m.announced <= as_of and m.effective <= as_of)
     changes: dict[str, Any] = {}
-    extra: dict[str, Any] = {}
     if len(moves) != len(cycle.moves):
         changes.update(moves=moves, ongoing=True)
     pause = cycle.pause
     if pause is not None and pause.end > as_of:
         changes.update(pause=None, pauses=(), ongoing=True)
         if pause.start <= as_of:
-            extra["calendar_cut"] = pause.start  # a cut on its day, whether or not a pause is known to follow
+            changes["calendar_cut"] = pause.start  # a cut on its day, whether or not a pause is known to follow
             if (as_of - pause.start).days >= rules.min_pause:
-                extra["pause_from"] = pause.start
+                changes["pause_from"] = pause.start
         pause = None
     elif any(p.end > as_of for p in cycle.pauses):
         changes["pauses"] = tuple(p for p in cycle.pauses if p.end <= as_of)
     cal_end = cycle.calendar_end
     if cal_end is not None:
         known = [m.announced for m in moves] + [cycle.start] + [d for d in (
-            extra.get("calendar_cut"), pause.start if pause else None, pause.end if pause else None) if d is not None]
+            changes.get("calendar_cut"), pause.start if pause else None, pause.end if pause else None) if d is not None]
         latest = max(known)
         if cal_end > as_of:
             changes.update(calendar_end=latest, ongoing=True)
@@ -100,15 +99,12 @@ def clip_cycle(cycle: Cycle, as_of: pd.Timestamp, rules: CycleRules | None = Non
             changes["calendar_end"] = latest
         if not cycle.ongoing and cal_end <= as_of and (as_of - min(cal_end, latest)).days < rules.max_gap:
             changes["ongoing"] = True  # ended in hindsight, but no gap long enough to show it yet
-    data_end = cycle.extra.get("data_end")
-    if data_end is not None and data_end > as_of:
-        extra["data_end"] = as_of
-    if not changes and not extra:
+    if cycle.data_end is not None and cycle.data_end > as_of:
+        changes["data_end"] = as_of
+    if not changes:
         return cycle
     if not changes.get("moves", moves) and cycle.calendar_start is None:
         return None
-    if extra:
-        changes["extra"] = cycle.extra | extra
     return replace(cycle, **changes)
 
 
@@ -116,14 +112,14 @@ def known_cuts(cycle: Cycle, as_of: pd.Timestamp) -> list[pd.Timestamp]:
     """Announcement days of the cycle's cuts known on ``as_of``, sorted.
 
     The cuts in the target data, plus, for a calendar cycle, its boundary days (each one a cut, including a pause
-    start not yet known as one: ``extra['calendar_cut']``) that fall after the last of them and on or before
+    start not yet known as one: ``calendar_cut``) that fall after the last of them and on or before
     ``as_of``: the target data dates a change by its effective day, so a cut announced on the as-of date is in
     the calendar but not yet in the data.
     """
     days = sorted({m.announced for m in cycle.moves if m.announced <= as_of and m.effective <= as_of})
     if cycle.calendar_start is None:
         return days
-    bounds = [cycle.start, cycle.end, cycle.extra.get("pause_from"), cycle.extra.get("calendar_cut"),
+    bounds = [cycle.start, cycle.end, cycle.pause_from, cycle.calendar_cut,
               *((cycle.pause.start, cycle.pause.end) if cycle.pause is not None else ())]
     after = {d for d in bounds if d is not None and d <= as_of and (not days or d > days[-1])}
     return days + sorted(after)
@@ -160,7 +156,7 @@ def calendar_phase(cycles: Sequence[Cycle], as_of: pd.Timestamp, rules: CycleRul
     cuts = known_cuts(current, as_of)
     last = cuts[-1] if cuts else current.start
     silent = int((as_of - last).days)
-    pause_from = current.extra.get("pause_from")
+    pause_from = current.pause_from
     later = current.pause.end if current.pause is not None else None
     if later is not None:
         phase, pausing, pause_start = "later", silent >= rules.min_pause, last if silent >= rules.min_pause else None

@@ -80,7 +80,7 @@ def calendar_section(ctx: Context) -> Section:
         cuts = known_cuts(cycle, ctx.as_of)
         in_data = {m.announced for m in cycle.moves}
         pending += [f"{date_text(day)} ({cycle.label})" for day in cuts if day not in in_data]
-        moves_known = bool(cycle.extra.get("moves_known", True))
+        moves_known = cycle.moves_known
         rows.append({"cycle": cycle.label, "start": d["start"], "pause_start": pause["start"] if pause else None,
                      "pause_end": pause["end"] if pause else None, "pause_days": pause["days"] if pause else None,
                      "later_start": later["start"] if later else None, "end": d["end"],
