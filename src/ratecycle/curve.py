@@ -15,6 +15,7 @@ import pandas as pd
 
 from ._typing import DateLike, to_timestamp
 from .cycles.model import Cycle
+from .data.derived import spread_series as spread_series
 from .errors import DataError
 
 STEEPENING_THRESHOLD = 0.10
@@ -22,22 +23,6 @@ STEEPENING_THRESHOLD = 0.10
 MIN_CYCLE_DAYS = 90
 """A cycle younger than this is measured over the fallback look-back instead (too little time to read a trend)."""
 FALLBACK_MONTHS = 6
-
-
-def spread_series(ust10y2y: pd.Series | None = None, ust10y: pd.Series | None = None,
-                  ust2y: pd.Series | None = None) -> pd.Series:
-    """The 10y-2y spread in percentage points: T10Y2Y if given, else DGS10 - DGS2 on their common dates."""
-    if ust10y2y is not None and (not ust10y2y.dropna().empty or ust10y is None or ust2y is None):
-        out = ust10y2y.dropna().sort_index().astype("float64")
-    elif ust10y is not None and ust2y is not None:
-        both = pd.concat([ust10y.rename("l"), ust2y.rename("s")], axis=1, join="inner", sort=True).dropna()
-        out = (both["l"] - both["s"]).round(10)
-    else:
-        raise DataError("the yield curve needs ust10y2y, or both ust10y and ust2y")
-    if out.empty:
-        raise DataError("the 10y-2y spread has no observations in the dates asked for (T10Y2Y starts 1976-06-01)")
-    out.name = "ust10y2y"
-    return out
 
 
 def level_on(spread: pd.Series, when: pd.Timestamp) -> tuple[pd.Timestamp, float]:

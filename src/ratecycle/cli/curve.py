@@ -20,20 +20,10 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    import pandas as pd
 
-    from ..data.source import DataSource
+    pass
 
 SUMMARY = ["date", "level", "inverted", "cycle_start", "since", "since_basis", "level_then", "change", "steepening"]
-
-
-def load_spread(ds: DataSource, as_of: str | None) -> pd.Series:
-    """The 10y-2y spread up to ``as_of`` from ust10y2y, or ust10y - ust2y when the spread series is absent."""
-    from ..curve import spread_series
-
-    if ds.has("ust10y2y"):
-        return spread_series(ds.load("ust10y2y", end=as_of))
-    return spread_series(ust10y=ds.load("ust10y", end=as_of), ust2y=ds.load("ust2y", end=as_of))
 
 
 def curve_command(
@@ -47,13 +37,14 @@ def curve_command(
     """10y-2y Treasury spread: level on --as-of, change since the current cutting cycle began, past cycles."""
     from ..curve import curve_over_cycles, curve_reading
     from ..cycles import detect_cycles
+    from ..data.derived import treasury_spread
 
     check_output_flags(as_json, as_csv)
     ds = source(snapshot, store)
     cycles = detect_cycles(ds.load("fed_target_upper", end=as_of), ds.load("fed_target_lower", end=as_of),
                            ds.load("fomc_meetings", end=as_of), direction="cut")
     current = cycles[-1] if cycles and cycles[-1].ongoing else None
-    spread = load_spread(ds, as_of)
+    spread = treasury_spread(ds, as_of)
     reading = curve_reading(spread, as_of, cycle_start=current.start if current else None, threshold=threshold)
     history = curve_over_cycles(spread, cycles, as_of, threshold)
     rows = [{k: (v.date().isoformat() if hasattr(v, "date") else v) for k, v in rec.items()}

@@ -41,6 +41,10 @@ def default_store_path() -> Path:
 
     return Path(user_cache_dir("ratecycle")) / "store.duckdb"
 
+STALE_DAYS = 7
+"""An as-of date may lie at most this many days after the last common close of the series it reads (weekends,
+holidays); later than that the data needs an update."""
+
 
 @dataclass
 class DataSource:
@@ -139,6 +143,14 @@ class DataSource:
     def last_date(self, *names: str) -> pd.Timestamp:
         """The latest date common to all the named series (their minimum last date)."""
         return pd.Timestamp(min(self.frame(n)["date"].iloc[-1] for n in names))
+
+    def check_fresh(self, when: pd.Timestamp, *names: str) -> pd.Timestamp:
+        """The named series' last common date; a DataError when ``when`` lies more than STALE_DAYS after it."""
+        last = self.last_date(*names)
+        if when > last + pd.Timedelta(days=STALE_DAYS):
+            raise DataError(f"as-of {when.date()} is more than {STALE_DAYS} days after the last common close of "
+                            f"{' and '.join(names)} ({last.date()}); update the data or choose an earlier date")
+        return last
 
     # -- internals -----------------------------------------------------
     def _read(self, spec: SeriesSpec) -> pd.DataFrame:

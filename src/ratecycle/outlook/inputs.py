@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .._typing import DateLike, to_timestamp
+from ..data.derived import SPREAD_INPUTS, treasury_spread
 from ..errors import DataError
 
 if TYPE_CHECKING:
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
     from ..valuation import PEData
 
 DEFAULT_PAIR = ("russell2000", "sp500")
-STALE_DAYS = 7
-"""The as-of date may lie at most this many days after the pair's last common close (weekends, holidays)."""
 DEFAULT_VALUATION_PAIR = ("pe_russell2000", "pe_sp500")
 """Relative valuation uses A's P/E over B's; without ``pe_russell2000`` the small-over-big book-to-market
 (``BOOK_TO_MARKET``) is used, and only without that the S&P 500 P/E alone is a proxy."""
@@ -87,18 +86,15 @@ def inputs_from_source(ds: DataSource, as_of: DateLike, pair: tuple[str, str] = 
         raise DataError("the outlook needs an as-of date")
     a, b = pair
     missing: list[str] = []
-    spread = _optional(ds, "ust10y2y", when, missing)
-    if spread is None:
-        ten, two = _optional(ds, "ust10y", when, missing), _optional(ds, "ust2y", when, missing)
-        if ten is not None and two is not None:
-            from ..curve import spread_series
-
-            spread = spread_series(ust10y=ten, ust2y=two)
+    spread: pd.Series | None
+    try:
+        spread = treasury_spread(ds, when)
+    except DataError:
+        spread = None
+        missing.extend(name for name in SPREAD_INPUTS if not ds.has(name))
     prices_a, prices_b = ds.load(a, end=when), ds.load(b, end=when)
-    last = min(prices_a.index[-1], prices_b.index[-1]) if len(prices_a) and len(prices_b) else None
-    if last is not None and when > last + pd.Timedelta(days=STALE_DAYS):
-        raise DataError(f"as-of {when.date()} is more than {STALE_DAYS} days after the last common close of {a} and "
-                        f"{b} ({last.date()}); update the data or choose an earlier date")
+    if len(prices_a) and len(prices_b):
+        ds.check_fresh(when, a, b)
     pe_price = pe_earnings = None
     if valuation_pair[1] == PE_NOW[0] and ds.has(PE_NOW[0]):
         pe_price = prices_b if b == PE_NOW[1] else _optional(ds, PE_NOW[1], when, missing)

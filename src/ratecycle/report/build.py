@@ -41,8 +41,6 @@ class ReportOptions:
 
 
 SectionBuilder = tuple[str, str, Callable[[Context], Section]]
-STALE_DAYS = 7
-"""An as-of date may lie at most this many days after the pair's last common close (weekends, holidays)."""
 
 
 def _builders() -> list[SectionBuilder]:
@@ -89,10 +87,7 @@ def resolve_as_of(ds: DataSource, pair: tuple[str, str], as_of: DateLike | None)
     first = max(ds.frame(n)["date"].iloc[0] for n in pair)
     if ts < first:
         raise RatecycleError(f"--as-of {ts.date()} is before the pair's common data start {first.date()}")
-    last = ds.last_date(*pair)
-    if ts > last + pd.Timedelta(days=STALE_DAYS):
-        raise RatecycleError(f"--as-of {ts.date()} is more than {STALE_DAYS} days after the pair's last common date "
-                             f"{last.date()}; update the data or choose an earlier date")
+    ds.check_fresh(ts, *pair)
     return ts
 
 

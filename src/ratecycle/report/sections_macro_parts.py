@@ -7,7 +7,8 @@ from typing import Any
 import pandas as pd
 
 from .. import composition as comp
-from ..curve import curve_over_cycles, curve_reading, spread_series
+from ..curve import curve_over_cycles, curve_reading
+from ..data.derived import treasury_spread
 from ..inflation import PUBLICATION_LAG_MONTHS, inflation_monitor, inflation_rates
 from ..momentum import relative_momentum
 from ..valuation import known_at
@@ -201,7 +202,7 @@ def inflation_section(ctx: Context) -> Section:
 
 def curve_section(ctx: Context) -> Section:
     """The 10-year minus 2-year spread now, its change since the current cycle began, and over past cycles."""
-    spread = spread_series(ctx.prices("ust10y2y"))
+    spread = treasury_spread(ctx.data)
     cycles = cutting_cycles(ctx)
     current = cycles[-1] if cycles and (cycles[-1].ongoing or cycles[-1].end >= ctx.as_of) else None
     reading = curve_reading(spread, ctx.as_of, cycle_start=current.start if current else None)
