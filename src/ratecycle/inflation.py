@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ._typing import DateLike, to_timestamp
+from .data.vintages import published_on
 from .errors import DataError
 from .valuation import known_at, release_dates
 
@@ -140,15 +141,34 @@ def inflation_from_vintages(vintages: pd.DataFrame, as_of: DateLike, *, target: 
                             low_lookback: int = 12) -> InflationReading:
     """True point in time: the reading from the core PCE vintage in force on ``as_of`` (ALFRED rows with
     columns date, value, realtime_start, realtime_end, e.g. from the FRED provider's ``fetch_vintages``)."""
-    from .data.providers.fred import known_on
-
     when = to_timestamp(as_of)
     if when is None:
         raise DataError("a vintage reading needs an as-of date")
-    frame = known_on(vintages, when)
-    if frame.empty:
+    series = published_on(vintages, when)
+    if series.empty:
         raise DataError(f"no core PCE vintage was in force on {when.date()}")
-    series = pd.Series(frame["value"].to_numpy(dtype="float64"), index=pd.DatetimeIndex(frame["date"]))
     return inflation_monitor(series, when, lag_months=None,
                              note=f"ALFRED vintage in force on {when.date()}: values as published that day",
                              target=target, margin=margin, low_lookback=low_lookback)
+
+
+@dataclass(frozen=True)
+class InflationView:
+    """A reading with the recent months' rates behind it (what ``ratecycle inflation`` shows)."""
+
+    reading: InflationReading
+    recent: pd.DataFrame
+    """The last months' index level and rates (columns index, yoy, mom_ann, ann3, ann6), by month."""
+
+
+def inflation_view(core_pce: pd.Series, as_of: DateLike | None = None, *, months: int = 12,
+                   target: float = TARGET) -> InflationView:
+    """The reading from the index as published by ``as_of`` (month M from the end of M+1) and its recent rates."""
+    rates = inflation_rates(known_at(core_pce, as_of, PUBLICATION_LAG_MONTHS))
+    return InflationView(inflation_monitor(core_pce, as_of, target=target), rates.iloc[-max(months, 1):])
+
+
+def vintage_view(vintages: pd.DataFrame, as_of: DateLike, *, months: int = 12, target: float = TARGET) -> InflationView:
+    """The reading and recent rates from the ALFRED vintage in force on ``as_of`` (values as published that day)."""
+    rates = inflation_rates(published_on(vintages, as_of))
+    return InflationView(inflation_from_vintages(vintages, as_of, target=target), rates.iloc[-max(months, 1):])

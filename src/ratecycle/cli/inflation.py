@@ -36,32 +36,23 @@ def inflation_command(
     as_csv: CsvOpt = False,
 ) -> None:
     """Core PCE: YoY, MoM and 3/6-month annualised rates, the recent YoY low and a plain pause-pressure flag."""
-    from ..inflation import PUBLICATION_LAG_MONTHS, inflation_monitor, inflation_rates
-    from ..valuation import known_at
+    from ..inflation import inflation_view, vintage_view
 
     check_output_flags(as_json, as_csv)
     if vintages:
         import datetime as dt
 
-        import pandas as pd
-
-        from ..data.providers.fred import Provider, known_on
-        from ..inflation import inflation_from_vintages
+        from ..data.vintages import CORE_PCE_SYMBOL, fetch_vintages
 
         day = as_of or dt.date.today().isoformat()
-        history = Provider().fetch_vintages("PCEPILFE")
-        reading = inflation_from_vintages(history, day, target=target)
-        frame = known_on(history, day)
-        published = pd.Series(frame["value"].to_numpy(dtype="float64"), index=pd.DatetimeIndex(frame["date"]))
-        rates = inflation_rates(published).iloc[-max(months, 1):]
-        provenance: dict[str, object] = {"source": "ALFRED vintages of PCEPILFE", "vintage_in_force_on": day}
+        view = vintage_view(fetch_vintages(CORE_PCE_SYMBOL), day, months=months, target=target)
+        provenance: dict[str, object] = {"source": f"ALFRED vintages of {CORE_PCE_SYMBOL}", "vintage_in_force_on": day}
     else:
         ds = source(snapshot, store)
-        series = ds.load("core_pce")
-        reading = inflation_monitor(series, as_of, target=target)
-        rates = inflation_rates(known_at(series, as_of, PUBLICATION_LAG_MONTHS)).iloc[-max(months, 1):]
+        view = inflation_view(ds.load("core_pce"), as_of, months=months, target=target)
         provenance = ds.meta("core_pce").to_dict()
-    recent = dated_records(rates[list(RATE_COLUMNS[1:])].astype("float64"), key="month", fmt="%Y-%m")
+    reading = view.reading
+    recent = dated_records(view.recent[list(RATE_COLUMNS[1:])].astype("float64"), key="month", fmt="%Y-%m")
     doc = reading.to_dict()
     if as_json:
         print_json({"reading": doc, "recent": recent, "provenance": provenance})
