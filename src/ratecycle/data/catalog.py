@@ -259,6 +259,26 @@ def get_spec(name: str) -> SeriesSpec:
         raise UnknownSeriesError(f"unknown series {name!r}{hint}") from None
 
 
+DISPLAY_NAMES: dict[str, str] = {
+    "russell2000": "Russell 2000", "sp500": "S&P 500", "sp500_tr": "S&P 500 TR", "iwm": "IWM", "spy": "SPY",
+    "iwn": "IWN", "iwo": "IWO", "vtwo": "VTWO", "vtwg": "VTWG", "vtwv": "VTWV", "ijr": "IJR", "rsp": "RSP",
+    "iwb": "IWB", "bm_small_big": "small over big book-to-market",
+    "fed_target_upper": "Fed target (upper bound)", "fed_target_lower": "Fed target (lower bound)",
+    "fomc_meetings": "FOMC meeting dates", "core_pce": "core PCE price index", "pce": "PCE price index",
+    "ust10y2y": "10-year minus 2-year Treasury yield", "ust10y": "10-year Treasury yield",
+    "ust2y": "2-year Treasury yield", "fed_funds_monthly": "fed funds rate (monthly)",
+    "ff_factors:SMB": "Fama-French SMB", "shiller:E": "S&P 500 earnings (Shiller)",
+    "shiller:CAPE": "CAPE (Shiller)", "shiller:P": "S&P 500 price (Shiller)", "pe_sp500": "S&P 500 P/E",
+    "pe_russell2000": "Russell 2000 P/E",
+}
+"""Reader-facing names of catalog series, for reports and tables (every other name shows as itself)."""
+
+
+def display_name(name: str) -> str:
+    """Reader-facing name of a catalog series ('russell2000' -> 'Russell 2000')."""
+    return DISPLAY_NAMES.get(name, name)
+
+
 def series_names() -> list[str]:
     """All single-series names in catalog order."""
     return list(CATALOG)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..cycles import CycleRules
+from ..data.catalog import display_name
 from ..errors import RatecycleError
 from .facts import Facts
 from .fmt import date_text, month_text
@@ -18,20 +19,6 @@ if TYPE_CHECKING:
 
 CONVENTION = "daily"
 """Window convention of every return in the report (from the close of the event day), scorecard evidence included."""
-
-DISPLAY_NAMES = {
-    "russell2000": "Russell 2000", "sp500": "S&P 500", "sp500_tr": "S&P 500 TR", "iwm": "IWM", "spy": "SPY",
-    "iwn": "IWN", "iwo": "IWO", "vtwo": "VTWO", "vtwg": "VTWG", "vtwv": "VTWV", "ijr": "IJR", "rsp": "RSP",
-    "iwb": "IWB", "bm_small_big": "small over big book-to-market",
-    "fed_target_upper": "Fed target (upper bound)", "fed_target_lower": "Fed target (lower bound)",
-    "fomc_meetings": "FOMC meeting dates", "core_pce": "core PCE price index", "pce": "PCE price index",
-    "ust10y2y": "10-year minus 2-year Treasury yield", "ust10y": "10-year Treasury yield",
-    "ust2y": "2-year Treasury yield", "fed_funds_monthly": "fed funds rate (monthly)",
-    "ff_factors:SMB": "Fama-French SMB", "shiller:E": "S&P 500 earnings (Shiller)",
-    "shiller:CAPE": "CAPE (Shiller)", "shiller:P": "S&P 500 price (Shiller)", "pe_sp500": "S&P 500 P/E",
-    "pe_russell2000": "Russell 2000 P/E",
-}
-
 
 PROVIDER_NAMES = {"fred": "FRED", "yahoo": "Yahoo Finance", "stooq": "Stooq", "kenfrench": "Ken French library",
                   "shiller": "Robert Shiller's data", "user": "user file", "ishares": "iShares",
@@ -56,7 +43,7 @@ def publication_lag_months(name: str) -> int:
 
 def display(name: str) -> str:
     """Reader-facing name of a catalog series ('russell2000' -> 'Russell 2000')."""
-    return DISPLAY_NAMES.get(name, name)
+    return display_name(name)
 
 
 class Unavailable(RatecycleError):
