@@ -102,15 +102,12 @@ def percentile_in_history(history: pd.Series, value: float) -> float:
     return float((clean <= value).mean() * 100.0)
 
 
-@dataclass(frozen=True)
-class Valuation:
-    """A multiple on a date against its trailing window and its whole history up to that date."""
+@dataclass(frozen=True, kw_only=True)
+class TrailingReading:
+    """The fields every valuation reading has: the value, its trailing window's statistics and its history."""
 
     series: str
     description: str
-    as_of: pd.Timestamp | None
-    observation_date: pd.Timestamp
-    released: pd.Timestamp
     value: float
     window_years: float
     window_start: pd.Timestamp
@@ -125,8 +122,21 @@ class Valuation:
     percentile: float
     history_start: pd.Timestamp
     history_count: int
-    lag_months: int | None
     status: str = "ok"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (ISO dates, plain floats): every field, flat."""
+        return {key: _plain(val) for key, val in self.__dict__.items()}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Valuation(TrailingReading):
+    """A multiple on a date against its trailing window and its whole history up to that date."""
+
+    as_of: pd.Timestamp | None
+    observation_date: pd.Timestamp
+    released: pd.Timestamp
+    lag_months: int | None
     note: str = ""
     """Why this reading is shown instead of a better one (e.g. the price-updated P/E could not be formed)."""
 
@@ -139,11 +149,7 @@ class Valuation:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (ISO dates, plain floats), with the latest value's age in months."""
-        out: dict[str, Any] = {}
-        for key, val in self.__dict__.items():
-            out[key] = _plain(val)
-        out["age_months"] = self.age_months
-        return out
+        return super().to_dict() | {"age_months": self.age_months}
 
 
 @dataclass(frozen=True)
@@ -238,32 +244,16 @@ class PriceUpdateUnavailable(DataError):
     """The price-updated P/E cannot be formed on a date: no recent close, or no positive published earnings."""
 
 
-@dataclass(frozen=True)
-class PriceUpdatedPE:
+@dataclass(frozen=True, kw_only=True)
+class PriceUpdatedPE(TrailingReading):
     """Trailing P/E on a date from that date's close and the latest published earnings, against monthly history."""
 
-    series: str
-    description: str
     as_of: pd.Timestamp
     price: float
     price_date: pd.Timestamp
     earnings: float
     earnings_month: pd.Timestamp
     earnings_released: pd.Timestamp
-    value: float
-    window_years: float
-    window_start: pd.Timestamp
-    window_count: int
-    mean: float
-    std: float
-    zscore: float
-    lower2: float
-    lower1: float
-    upper1: float
-    upper2: float
-    percentile: float
-    history_start: pd.Timestamp
-    history_count: int
     lagged_month: pd.Timestamp
     """The month-end P/E the lagged method shows on the same date (its month's average price / its earnings)."""
     lagged_released: pd.Timestamp
@@ -271,7 +261,6 @@ class PriceUpdatedPE:
     lagged_zscore: float
     lagged_percentile: float
     lag_months: int
-    status: str = "ok"
     method: str = "price_updated"
 
     @property
@@ -284,9 +273,6 @@ class PriceUpdatedPE:
         return (f"price of {self.price_date.date().isoformat()} / trailing earnings to "
                 f"{self.earnings_month.strftime('%Y-%m')} (published by {self.earnings_released.date().isoformat()})")
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (ISO dates, plain floats)."""
-        return {key: _plain(val) for key, val in self.__dict__.items()}
 
 
 def _ns(values: pd.Index) -> np.ndarray:
