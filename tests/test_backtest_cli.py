@@ -16,9 +16,9 @@ from ratecycle.cli.main import app, run
 @pytest.fixture(autouse=True)
 def _cached_source(ds, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """The command reads the session's snapshot DataSource (already parsed) instead of re-reading the CSVs."""
-    import ratecycle.cli.backtest as cli_backtest
+    import ratecycle.cli.options as options_cli
 
-    monkeypatch.setattr(cli_backtest, "source", lambda snapshot, store: ds)
+    monkeypatch.setattr(options_cli, "source", lambda snapshot, store: ds)
 
 
 def _close(path: Path, day: str) -> float:

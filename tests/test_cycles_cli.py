@@ -17,9 +17,9 @@ from ratecycle.cli.main import app, run
 @pytest.fixture
 def cached_source(ds, monkeypatch: pytest.MonkeyPatch) -> None:
     """Commands read the session's snapshot DataSource instead of re-reading the files for every call."""
-    import ratecycle.cli.cycles as cycles_cli
+    import ratecycle.cli.options as options_cli
 
-    monkeypatch.setattr(cycles_cli, "source", lambda snapshot, store: ds)
+    monkeypatch.setattr(options_cli, "source", lambda snapshot, store: ds)
 
 
 def invoke(snapshot_dir: Path, *args: str) -> str:

@@ -20,9 +20,9 @@ ROW_KEYS = {"cycle_start", "anchor", "window_start", "window_end", "start_a", "e
 @pytest.fixture
 def cached_source(ds, monkeypatch: pytest.MonkeyPatch) -> None:
     """Commands read the session's snapshot DataSource instead of re-reading the files for every call."""
-    import ratecycle.cli.study as study_cli
+    import ratecycle.cli.options as options_cli
 
-    monkeypatch.setattr(study_cli, "source", lambda snapshot, store: ds)
+    monkeypatch.setattr(options_cli, "source", lambda snapshot, store: ds)
 
 
 def month_last(snapshot_dir: Path, ticker: str) -> dict[str, float]:

@@ -130,9 +130,9 @@ def test_note_check_needs_the_cycle(indices) -> None:
 
 
 def test_cli_compare_and_notecheck_json(snapshot_dir: Path, ds, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ratecycle.cli.study as study_cli
+    import ratecycle.cli.options as options_cli
 
-    monkeypatch.setattr(study_cli, "source", lambda snapshot, store: ds)
+    monkeypatch.setattr(options_cli, "source", lambda snapshot, store: ds)
     runner = CliRunner()
     out = runner.invoke(app, ["compare", "--start", "2025-08-01", "--end", "2025-09-17", "--snapshot",
                               str(snapshot_dir), "--json"])

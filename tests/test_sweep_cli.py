@@ -15,9 +15,9 @@ from ratecycle.cli.main import app, run
 @pytest.fixture(autouse=True)
 def _cached_source(ds, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """Commands read the session's snapshot DataSource (already parsed) instead of re-reading the CSVs."""
-    import ratecycle.cli.sweep as cli_sweep
+    import ratecycle.cli.options as options_cli
 
-    monkeypatch.setattr(cli_sweep, "source", lambda snapshot, store: ds)
+    monkeypatch.setattr(options_cli, "source", lambda snapshot, store: ds)
 
 
 SMALL = ["--pairs", "russell2000,sp500", "--min-pause", "52,90", "--max-gap", "300", "--months", "12",

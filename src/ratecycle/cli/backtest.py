@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, dated_records, emit, parse_pair, print_table, source
+from .common import dated_records, parse_pair, print_table
+from .options import DataOptions, data_command
 
 COLUMNS = ["name", "total_return", "cagr", "volatility", "sharpe", "sortino", "max_drawdown", "calmar",
            "turnover", "time_in_market", "hit_rate_days", "hit_rate_months", "beat_b_months"]
@@ -14,6 +15,7 @@ PCT = ["total_return", "cagr", "volatility", "max_drawdown", "time_in_market", "
        "beat_b_months"]
 
 
+@data_command
 def backtest_command(
     pair: Annotated[str, typer.Option("--pair", help="A,B: hold A in the chosen phases, B otherwise.")] =
     "russell2000,sp500",
@@ -34,10 +36,7 @@ def backtest_command(
         "--labels", help="point-in-time (default, tradable) or ex-post (hindsight, for comparison only).")] =
     "point-in-time",
     daily: Annotated[bool, typer.Option("--daily", help="Print daily returns and weights instead of metrics.")] = False,
-    snapshot: SnapshotOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-    as_csv: CsvOpt = False,
+    opts: DataOptions = DataOptions(),
 ) -> None:
     """Backtest a phase-rotation strategy driven only by point-in-time cycle labels."""
     from ..backtest import parse_strategy
@@ -46,7 +45,7 @@ def backtest_command(
 
     a, b = parse_pair(pair)
     rules = rules_from_options(rule, min_pause, max_gap)
-    result = backtest_from_source(source(snapshot, store), (a, b), parse_strategy(strategy), rules=rules, lag=lag,
+    result = backtest_from_source(opts.source(), (a, b), parse_strategy(strategy), rules=rules, lag=lag,
                                   cost_bps=cost_bps, start=start, end=end,
                                   cash=None if cash.lower() == "none" else cash, labels=labels)
     doc = result.to_dict()
@@ -54,16 +53,16 @@ def backtest_command(
     if daily:
         frame = result.returns.join(result.weights)
         rows = dated_records(frame)
-        emit(rows, as_json=as_json, as_csv=as_csv, document={**doc, "daily": rows},
-             title=f"backtest {result.strategy.name}: daily returns and weights")
+        opts.emit(rows, document={**doc, "daily": rows},
+                  title=f"backtest {result.strategy.name}: daily returns and weights")
         return
     rows = [m.to_dict() for m in result.metrics]
     caption = " ".join(result.notes)
-    emit(rows, as_json=as_json, as_csv=as_csv, columns=COLUMNS if not (as_json or as_csv) else None,
-         document=doc, pct_columns=PCT, caption=caption,
-         title=f"{result.strategy.name}{' (EX POST labels)' if doc['ex_post'] else ''}: A={a}, B={b}, "
+    opts.emit(rows, columns=COLUMNS if not (opts.as_json or opts.as_csv) else None,
+              document=doc, pct_columns=PCT, caption=caption,
+              title=f"{result.strategy.name}{' (EX POST labels)' if doc['ex_post'] else ''}: A={a}, B={b}, "
                f"{doc['start']} to {doc['end']}, lag {lag}, {cost_bps:g} bp")
-    if not (as_json or as_csv) and doc["stints_in_a"]:
+    if not (opts.as_json or opts.as_csv) and doc["stints_in_a"]:
         hit = doc["stint_hit_rate"]
         print_table(doc["stints_in_a"], ["start", "end", "days", "phase", "return_strategy", "return_a", "return_b",
                                          "spread", "a_beat_b", "open"],

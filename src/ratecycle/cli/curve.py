@@ -7,17 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .common import (
-    CsvOpt,
-    JsonOpt,
-    SnapshotOpt,
-    StoreOpt,
-    check_output_flags,
     print_csv,
     print_json,
     print_table,
     records,
-    source,
 )
+from .options import DataOptions, data_command
 
 if TYPE_CHECKING:
 
@@ -26,21 +21,18 @@ if TYPE_CHECKING:
 SUMMARY = ["date", "level", "inverted", "cycle_start", "since", "since_basis", "level_then", "change", "steepening"]
 
 
+@data_command
 def curve_command(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Use only data on or before this date.")] = None,
     threshold: Annotated[float, typer.Option("--threshold", help="Change (pp) that counts as steepening.")] = 0.10,
-    snapshot: SnapshotOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-    as_csv: CsvOpt = False,
+    opts: DataOptions = DataOptions(),
 ) -> None:
     """10y-2y Treasury spread: level on --as-of, change since the current cutting cycle began, past cycles."""
     from ..curve import curve_over_cycles, curve_reading
     from ..cycles import detect_cycles
     from ..data.derived import treasury_spread
 
-    check_output_flags(as_json, as_csv)
-    ds = source(snapshot, store)
+    ds = opts.source()
     cycles = detect_cycles(ds.load("fed_target_upper", end=as_of), ds.load("fed_target_lower", end=as_of),
                            ds.load("fomc_meetings", end=as_of), direction="cut")
     current = cycles[-1] if cycles and cycles[-1].ongoing else None
@@ -50,10 +42,10 @@ def curve_command(
     rows = [{k: (v.date().isoformat() if hasattr(v, "date") else v) for k, v in rec.items()}
             for rec in records(history)]
     doc = reading.to_dict()
-    if as_json:
+    if opts.as_json:
         print_json({"reading": doc, "cycles": rows,
                     "note": "cycles are cutting cycles detected from target data on or before the as-of date"})
-    elif as_csv:
+    elif opts.as_csv:
         print_csv(rows, list(history.columns))
     else:
         print_table([{"measure": k, "value": doc.get(k)} for k in SUMMARY], ["measure", "value"],

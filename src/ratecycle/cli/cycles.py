@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import RatecycleError
-from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, records, source
+from .common import records
+from .options import DataOptions, data_command
 
 if TYPE_CHECKING:
     from .._typing import Direction
@@ -76,6 +77,7 @@ def _display(row: dict[str, Any]) -> dict[str, Any]:
     return row | {"pause": pause, "bps": row["change_bps"]}
 
 
+@data_command
 def cycles_command(
     direction: DirectionOpt = None,
     rules: RulesOpt = "longest",
@@ -87,16 +89,13 @@ def cycles_command(
     since: SinceOpt = None,
     long_history: Annotated[bool, typer.Option(
         "--long-history", help="Add cycles before 1982 from the monthly effective rate (low confidence).")] = False,
-    snapshot: SnapshotOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-    as_csv: CsvOpt = False,
+    opts: DataOptions = DataOptions(),
 ) -> None:
     """List cutting and hiking cycles with their pauses and early/later phases."""
     from ..cycles import cycles_from_source, filter_cycles, rules_from_options
     from ..cycles.history import long_history_cycles
 
-    ds = source(snapshot, store)
+    ds = opts.source()
     cycle_rules = rules_from_options(rules, min_pause, max_gap, meeting_window)
     way = parse_direction(direction)
     cycles = cycles_from_source(ds, rules=cycle_rules, direction=way, since=since, calendar=calendar, preset=preset)
@@ -111,7 +110,7 @@ def cycles_command(
         agreement = compare_with_target(monthly, cycles_from_moves(moves, cycle_rules, data_end)).to_dict()
         cycles = filter_cycles([c for c in monthly if c.end < first_target], way, since) + cycles
     rows = [cycle_row(c, cycle_rules) for c in cycles]
-    if not (as_json or as_csv):
+    if not (opts.as_json or opts.as_csv):
         rows = [_display(r) for r in rows]
     origin = f"preset {preset}" if preset else (f"calendar {calendar}" if calendar else "detected from the target")
     doc = {"rules": cycle_rules.to_dict(), "cycles_from": origin, "long_history": long_history,
@@ -122,26 +121,24 @@ def cycles_command(
     if agreement:
         caption += (f"; before 1982 from monthly FEDFUNDS: {agreement['matched']} of {agreement['target_cycles']} "
                     f"target cycles since 1982 matched, same label in {agreement['month_agreement']:.0%} of months")
-    emit(rows, as_json=as_json, as_csv=as_csv, document=doc,
-         columns=None if as_csv else TABLE_COLUMNS, title=f"Fed rate cycles ({origin})", caption=caption)
+    opts.emit(rows, document=doc,
+              columns=None if opts.as_csv else TABLE_COLUMNS, title=f"Fed rate cycles ({origin})", caption=caption)
 
 
+@data_command
 def phase_command(
     date: Annotated[str, typer.Argument(help="Day to label (YYYY-MM-DD).")],
     rules: RulesOpt = "longest",
     min_pause: MinPauseOpt = None,
     max_gap: MaxGapOpt = None,
     meeting_window: WindowOpt = None,
-    snapshot: SnapshotOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-    as_csv: CsvOpt = False,
+    opts: DataOptions = DataOptions(),
 ) -> None:
     """The cycle phase on DATE as known that day (moves announced by DATE only), next to the hindsight view."""
     from ..cycles import cycles_from_moves, load_targets, point_in_time, rules_from_options
     from ..cycles.moves import policy_moves
 
-    ds = source(snapshot, store)
+    ds = opts.source()
     cycle_rules = rules_from_options(rules, min_pause, max_gap, meeting_window)
     upper, lower, meetings = load_targets(ds)
     label = point_in_time(date, upper, lower, meetings, cycle_rules)
@@ -154,10 +151,11 @@ def phase_command(
            "data_end": data_end.date().isoformat()}
     rows = [{"field": k, "value": v} for k, v in label.to_dict().items()]
     hint = (f"hindsight (data to {data_end.date()}): " + (f"inside {hindsight.label}" if hindsight else "no cycle"))
-    emit(rows, as_json=as_json, as_csv=as_csv, document=doc, columns=["field", "value"],
-         title=f"Cycle phase on {label.date.date()} as known that day", caption=hint)
+    opts.emit(rows, document=doc, columns=["field", "value"],
+              title=f"Cycle phase on {label.date.date()} as known that day", caption=hint)
 
 
+@data_command
 def pit_diff_command(
     direction: DirectionOpt = None,
     since: SinceOpt = None,
@@ -165,10 +163,7 @@ def pit_diff_command(
     min_pause: MinPauseOpt = None,
     max_gap: MaxGapOpt = None,
     meeting_window: WindowOpt = None,
-    snapshot: SnapshotOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-    as_csv: CsvOpt = False,
+    opts: DataOptions = DataOptions(),
 ) -> None:
     """Where the real-time label of each cycle differed from the hindsight label, and for how many days."""
     from ..cycles import cycles_from_moves, filter_cycles, label_differences, load_targets, rules_from_options
@@ -176,7 +171,7 @@ def pit_diff_command(
     from ..cycles.moves import policy_moves
     from ..cycles.pit import difference_summary
 
-    ds = source(snapshot, store)
+    ds = opts.source()
     cycle_rules = rules_from_options(rules, min_pause, max_gap, meeting_window)
     upper, lower, meetings = load_targets(ds)
     frame = label_differences(upper, lower, meetings, cycle_rules)
@@ -193,10 +188,10 @@ def pit_diff_command(
     rows = [{k: _plain(v) for k, v in rec.items()} for rec in records(frame)]
     doc = {"rules": cycle_rules.to_dict(), "differences": rows,
            "by_cycle": [{k: _plain(v) for k, v in rec.items()} for rec in records(summary)]}
-    emit(rows, as_json=as_json, as_csv=as_csv, document=doc,
-         columns=["cycle", "field", "start", "end", "days", "point_in_time", "ex_post"],
-         title="Point-in-time vs hindsight cycle labels",
-         caption="point_in_time uses moves announced by each day; ex_post uses the whole history")
+    opts.emit(rows, document=doc,
+              columns=["cycle", "field", "start", "end", "days", "point_in_time", "ex_post"],
+              title="Point-in-time vs hindsight cycle labels",
+              caption="point_in_time uses moves announced by each day; ex_post uses the whole history")
 
 
 def _plain(value: Any) -> Any:

@@ -10,12 +10,6 @@ import typer
 
 from ..errors import RatecycleError
 from .common import (
-    CsvOpt,
-    JsonOpt,
-    SnapshotOpt,
-    StoreOpt,
-    check_output_flags,
-    emit,
     parse_pair,
     print_csv,
     print_json,
@@ -23,6 +17,7 @@ from .common import (
     records,
     source,
 )
+from .options import DataOptions, data_command
 
 if TYPE_CHECKING:
     from ..data.providers.ishares import Holdings
@@ -104,6 +99,7 @@ def _load(file: str, snapshot: Path | None, store: Path | None, fund: str | None
     return read_holdings(path)
 
 
+@data_command
 def holdings_command(
     file: Annotated[str, typer.Argument(help="iShares holdings CSV; 'snapshot' (newest in --snapshot); 'store' "
                                               "(newest stored download); a date YYYY-MM-DD (the download dated "
@@ -114,24 +110,21 @@ def holdings_command(
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Use the download dated latest on or before this date and state its age.")] = None,
     fund: Annotated[str | None, typer.Option("--fund", help="Fund ticker for 'snapshot'/'store', e.g. IWM.")] = None,
-    snapshot: SnapshotOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-    as_csv: CsvOpt = False,
+    opts: DataOptions = DataOptions(),
 ) -> None:
     """Sector weights, top holdings and concentration (top-10 weight, Herfindahl, effective number) of a fund."""
     from .. import composition as comp
 
-    check_output_flags(as_json, as_csv)
     if as_of is not None and file not in {"snapshot", "store"} and not _is_date(file):
         raise RatecycleError("--as-of picks a download by date: FILE must be 'snapshot', 'store' or a date")
     if as_of is None and _is_date(file):
         as_of = file  # a date as FILE: the download in force on that date, with its age
-    holdings = _dated(as_of, snapshot, store, fund) if as_of is not None else _load(file, snapshot, store, fund)
+    holdings = (_dated(as_of, opts.snapshot, opts.store, fund) if as_of is not None
+                else _load(file, opts.snapshot, opts.store, fund))
     conc = comp.concentration(holdings)
     sectors = comp.sector_weights(holdings)
     leaders = comp.top_holdings(holdings, top)
-    other = _load(compare_with, snapshot, store, fund) if compare_with else None
+    other = _load(compare_with, opts.snapshot, opts.store, fund) if compare_with else None
     comparison = comp.compare(holdings, other) if other is not None else None
     doc: dict[str, Any] = {"holdings": holdings.to_dict(), "concentration": conc.to_dict(),
                            "sectors": sectors.to_dict(orient="records"), "top": leaders.to_dict(orient="records")}
@@ -142,11 +135,11 @@ def holdings_command(
     when = to_timestamp(as_of) if as_of is not None else None
     if when is not None:
         doc["as_of"], doc["age_days"] = when.date().isoformat(), comp.age_days(holdings, when)
-    if as_json:
+    if opts.as_json:
         print_json(doc)
         return
     rows = _long_rows(conc.to_dict(), sectors, leaders, comparison)
-    if as_csv:
+    if opts.as_csv:
         print_csv(rows, ["section", "item", "value", "value_compare", "difference"])
         return
     title = f"{holdings.fund}, holdings as of {holdings.as_of.date()}"
@@ -200,25 +193,23 @@ def _long_rows(summary: dict[str, Any], sectors: Any, leaders: Any, comparison: 
     return rows
 
 
+@data_command
 def momentum_command(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Use closes on or before this date.")] = None,
     pair: Annotated[str, typer.Option("--pair", help="A,B series names.")] = "russell2000,sp500",
-    snapshot: SnapshotOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-    as_csv: CsvOpt = False,
+    opts: DataOptions = DataOptions(),
 ) -> None:
     """Relative momentum of A vs B over 1, 3 and 6 months (A's return relative to B's), point in time."""
     from ..momentum import relative_momentum
 
     a, b = parse_pair(pair)
-    ds = source(snapshot, store)
+    ds = opts.source()
     result = relative_momentum(ds.load(a, end=as_of), ds.load(b, end=as_of), as_of, a_name=a, b_name=b)
     rows = [h.to_dict() for h in result.horizons]
-    emit(rows, as_json=as_json, as_csv=as_csv, document=result.to_dict(),
-         columns=["months", "start", "end", "return_a", "return_b", "relative", "sign"],
-         pct_columns=["return_a", "return_b", "relative"],
-         title=f"Relative momentum {a} vs {b} as of {result.as_of.date()} (signal {result.signal:+d})")
+    opts.emit(rows, document=result.to_dict(),
+              columns=["months", "start", "end", "return_a", "return_b", "relative", "sign"],
+              pct_columns=["return_a", "return_b", "relative"],
+              title=f"Relative momentum {a} vs {b} as of {result.as_of.date()} (signal {result.signal:+d})")
 
 
 def register(app: typer.Typer) -> None:

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import RatecycleError
-from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, parse_pair, source
+from .common import parse_pair
 from .cycles import MaxGapOpt, MinPauseOpt, RulesOpt
+from .options import DataOptions, data_command
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,6 +22,7 @@ COLUMNS = ["rank", "driver", "reading", "direction", "weight", "n", "hit_rate", 
            "note"]
 
 
+@data_command
 def outlook_command(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date of the outlook (default: last common close).")]
     = None,
@@ -37,10 +39,7 @@ def outlook_command(
     rules: RulesOpt = "longest",
     min_pause: MinPauseOpt = None,
     max_gap: MaxGapOpt = None,
-    snapshot: SnapshotOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-    as_csv: CsvOpt = False,
+    opts: DataOptions = DataOptions(),
 ) -> None:
     """Score each driver (policy phase, momentum, valuation, inflation, curve) for A vs B on --as-of."""
     from ..cycles import rules_from_options
@@ -48,7 +47,7 @@ def outlook_command(
     from ..outlook import inputs_from_source, scorecard
 
     a, b = parse_pair(pair)
-    ds = source(snapshot, store)
+    ds = opts.source()
     when = as_of or ds.last_date(a, b).date().isoformat()
     inputs = inputs_from_source(ds, when, (a, b))
     cycles = calendar_cycles(ds, inputs.as_of, preset=preset, calendar=calendar)
@@ -60,9 +59,9 @@ def outlook_command(
     rows = [r.to_dict() for r in card.rows]
     caption = (f"Score {card.score:+.2f} -> {card.call}; confidence {card.confidence} ({card.confidence_reason}). "
                f"Phase: {card.phase}. " + " ".join(f"Note: {n}." for n in card.notes))
-    emit(rows, as_json=as_json, as_csv=as_csv, document=card.to_dict(), columns=COLUMNS,
-         pct_columns=["hit_rate", "mean_spread", "baseline_percentile"],
-         title=f"Outlook {a} vs {b}, {months} months, as of {card.as_of.date()}", caption=caption)
+    opts.emit(rows, document=card.to_dict(), columns=COLUMNS,
+              pct_columns=["hit_rate", "mean_spread", "baseline_percentile"],
+              title=f"Outlook {a} vs {b}, {months} months, as of {card.as_of.date()}", caption=caption)
 
 
 def calendar_cycles(ds: DataSource, as_of: pd.Timestamp, *, preset: str | None,

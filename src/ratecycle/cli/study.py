@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import RatecycleError
-from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, check_output_flags, emit, parse_pair, print_table, source
+from .common import emit, parse_pair, print_table
+from .options import DataOptions, data_command
 
 if TYPE_CHECKING:
     from .._typing import Anchor, Convention
@@ -44,6 +45,7 @@ def load_cycles(ds: DataSource, *, preset: str | None, calendar: Path | None, ru
     return cycles
 
 
+@data_command
 def study_command(
     pair: PairOpt = "russell2000,sp500",
     anchor: Annotated[str, typer.Option("--anchor", help="cycle_start, pause_start or later_start.")] = "later_start",
@@ -61,10 +63,7 @@ def study_command(
                                                     "top 30%, decile 1 vs 10) after FEDFUNDS cycles since "
                                                     "1954.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Error on incomplete windows and missing anchors.")] = False,
-    snapshot: SnapshotOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-    as_csv: CsvOpt = False,
+    opts: DataOptions = DataOptions(),
 ) -> None:
     """Returns of A and B over --months after each cycle's --anchor, spreads, hit rate, baseline and test."""
     from ..cycles import rules_from_options
@@ -74,13 +73,13 @@ def study_command(
 
     window = check_convention(convention)
     anchor_at = check_anchor(anchor)
-    ds = source(snapshot, store)
+    ds = opts.source()
     if long_history:
         if preset is not None or calendar is not None:
             raise RatecycleError("--long-history uses cycles from FEDFUNDS; it cannot take --preset or --calendar")
         if pair != DEFAULT_PAIR or phases:
             raise RatecycleError("--long-history measures Fama-French SMB; it cannot take --pair or --phases")
-        _long_history(ds, anchor_at, months, window, direction, as_json, as_csv,
+        _long_history(ds, anchor_at, months, window, direction, opts.as_json, opts.as_csv,
                       rules=rules_from_options(rules, min_pause, max_gap))
         return
     name_a, name_b = parse_pair(pair)
@@ -90,19 +89,19 @@ def study_command(
     if phases:
         res = phase_returns(a, b, cycles, convention=window, months=months)
         doc = res.to_dict()
-        emit(doc["rows"], as_json=as_json, as_csv=as_csv, document=doc, pct_columns=PCT,
-             columns=["cycle", "window", "start_a", "end_a", "return_a", "start_b", "end_b", "return_b", "spread",
-                      "max_drawdown_a", "max_drawdown_b", "incomplete", "open_phase"] if not (as_json or as_csv)
-             else None,
-             title=f"{name_a} vs {name_b}: phase returns ({convention})", caption="ex post; spread = A - B")
+        opts.emit(doc["rows"], document=doc, pct_columns=PCT,
+                  columns=["cycle", "window", "start_a", "end_a", "return_a", "start_b", "end_b", "return_b", "spread",
+                      "max_drawdown_a", "max_drawdown_b", "incomplete", "open_phase"]
+                  if not (opts.as_json or opts.as_csv) else None,
+                  title=f"{name_a} vs {name_b}: phase returns ({convention})", caption="ex post; spread = A - B")
         return
     result = event_study(a, b, cycles, anchor=anchor_at, months=months, convention=window, strict=strict)
     doc = result.to_dict()
     check = _note_check(a, b, preset)
     if check is not None:
         doc["note_check"] = check.to_dict()
-    if as_json or as_csv:
-        emit(doc["rows"], as_json=as_json, as_csv=as_csv, document=doc)
+    if opts.as_json or opts.as_csv:
+        opts.emit(doc["rows"], document=doc)
         return
     print_table([_display_row(r) for r in doc["rows"]], DISPLAY_COLUMNS, pct_columns=("A ret", "B ret", "spread"),
                 title=f"{name_a} (A) vs {name_b} (B): {months} months after {anchor}, convention {convention}",
@@ -231,28 +230,25 @@ def _print_size_measures(smb: dict[str, Any], sizes: list[Any], months: int, anc
                          "pctile: the mean's percentile among them; p: random-window test"))
 
 
+@data_command
 def compare_command(
     start: Annotated[str, typer.Option("--start", help="First date (YYYY-MM-DD); its close is the base.")],
     end: Annotated[str, typer.Option("--end", help="Last date (YYYY-MM-DD).")],
     pair: PairOpt = "russell2000,sp500",
     convention: ConventionOpt = "daily",
     strict: Annotated[bool, typer.Option("--strict", help="Error when the window runs past the data.")] = False,
-    snapshot: SnapshotOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-    as_csv: CsvOpt = False,
+    opts: DataOptions = DataOptions(),
 ) -> None:
     """A and B from --start to --end: closes used, returns, spread, and both paths rebased to 100."""
     from ..events import compare_window
     from ..events.windows import check_convention
 
-    check_output_flags(as_json, as_csv)
-    ds = source(snapshot, store)
+    ds = opts.source()
     name_a, name_b = parse_pair(pair)
     result = compare_window(load_prices(ds, name_a), load_prices(ds, name_b), start, end,
                             convention=check_convention(convention), strict=strict)
     doc = result.to_dict()
-    if as_csv:
+    if opts.as_csv:
         emit(doc["path"], as_json=False, as_csv=True, columns=["date", "a", "b"])
         return
     row = result.row
@@ -264,30 +260,28 @@ def compare_command(
     if flags:
         caption += f"; flags: {', '.join(flags)}" + (f" (last date used {row['last_date_used']})"
                                                      if row["incomplete"] else "")
-    emit(rows, as_json=as_json, as_csv=False, document=doc, pct_columns=("return", "max_drawdown"),
+    emit(rows, as_json=opts.as_json, as_csv=False, document=doc, pct_columns=("return", "max_drawdown"),
          title=f"{name_a} (A) vs {name_b} (B), {start} to {end}", caption=caption)
 
 
+@data_command
 def notecheck_command(
     pair: PairOpt = "russell2000,sp500",
     preset: Annotated[str, typer.Option("--preset", help="Cycle calendar the note uses.")] = "note-2025",
     early: Annotated[bool, typer.Option("--early", help="Check the note's early-phase statements instead "
                                                         "(signs of both indices in four early phases).")] = False,
-    snapshot: SnapshotOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-    as_csv: CsvOpt = False,
+    opts: DataOptions = DataOptions(),
 ) -> None:
     """Each figure the 2025 note states, our value under every convention, and which window reproduces it."""
     from ..cycles import preset as load_preset
     from ..events import NOTE_2025_CLAIMS, NOTE_2025_EARLY_CLAIMS, note_check
 
-    ds = source(snapshot, store)
+    ds = opts.source()
     name_a, name_b = parse_pair(pair)
     result = note_check(load_prices(ds, name_a), load_prices(ds, name_b), load_preset(preset),
                         claims=NOTE_2025_EARLY_CLAIMS if early else NOTE_2025_CLAIMS)
-    if as_json or as_csv:
-        emit(result.table(), as_json=as_json, as_csv=as_csv, document=result.to_dict())
+    if opts.as_json or opts.as_csv:
+        opts.emit(result.table(), document=result.to_dict())
         return
     _print_note_check(result, name_a, name_b, preset)
 

@@ -7,7 +7,8 @@ from typing import Annotated, TypeVar
 import typer
 
 from ..errors import RatecycleError
-from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, emit, parse_pair, source
+from .common import parse_pair
+from .options import DataOptions, data_command
 
 HEATMAP_COLUMNS = ["anchor", "months", "variants", "share_hit_rate_above_half", "share_mean_spread_positive",
                    "median_hit_rate", "median_mean_spread", "median_events"]
@@ -39,6 +40,7 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in text.split(",") if x.strip())
 
 
+@data_command
 def sweep_command(
     pairs: Annotated[str, typer.Option("--pairs", help="Pairs A,B separated by ';'.")] = "russell2000,sp500;iwm,spy",
     months: Annotated[str, typer.Option("--months", help="Window lengths in months.")] = "3,6,12,18,24",
@@ -57,10 +59,7 @@ def sweep_command(
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on this Dask scheduler address.")] = None,
     dask: Annotated[bool, typer.Option("--dask", help="Run on a local Dask cluster.")] = False,
     workers: Annotated[int, typer.Option("--workers", help="Workers of the local Dask cluster.")] = 2,
-    snapshot: SnapshotOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-    as_csv: CsvOpt = False,
+    opts: DataOptions = DataOptions(),
 ) -> None:
     """Sweep every combination of the given parameters; print a verdict and a heatmap-ready table (ex post)."""
     from .._typing import ANCHORS, CONVENTIONS, DIRECTIONS, PAUSE_RULES, choose
@@ -75,7 +74,7 @@ def sweep_command(
                      conventions=_choices(conventions, CONVENTIONS, "window convention"),
                      months=_ints(months, "--months"), direction=choose(direction, DIRECTIONS, "direction"),
                      since=since)
-    ds = source(snapshot, store)
+    ds = opts.source()
     client = open_client(scheduler, local=dask, workers=workers) if (scheduler or dask) else None
     try:
         result = sweep_from_source(ds, grid, client=client)
@@ -91,27 +90,27 @@ def sweep_command(
     if view == "windows":
         rows = row_records(result.windows.merge(result.variants[["variant", "pair", "rule", "min_pause", "max_gap",
                                                                   "anchor", "convention", "months"]], on="variant"))
-        emit(rows, as_json=as_json, as_csv=as_csv, document=result.to_dict(with_windows=True),
-             title=f"sweep windows ({len(rows)})", caption=verdict.text)
+        opts.emit(rows, document=result.to_dict(with_windows=True),
+                  title=f"sweep windows ({len(rows)})", caption=verdict.text)
         return
     if view == "distribution":
         rows = row_records(result.distribution("later_start"))
-        emit(rows, as_json=as_json, as_csv=as_csv, document=result.to_dict(),
-             pct_columns=[k for k in (rows[0] if rows else {}) if k.startswith(("mean_spread", "hit_rate"))],
-             title="later start: quantiles across variants of the mean spread and hit rate", caption=verdict.text)
+        opts.emit(rows, document=result.to_dict(),
+                  pct_columns=[k for k in (rows[0] if rows else {}) if k.startswith(("mean_spread", "hit_rate"))],
+                  title="later start: quantiles across variants of the mean spread and hit rate", caption=verdict.text)
         return
     if view == "variants":
         rows = row_records(result.variants)
-        emit(rows, as_json=as_json, as_csv=as_csv, columns=VARIANT_COLUMNS, document=result.to_dict(),
-             pct_columns=["hit_rate", "mean_spread", "median_spread", "min_spread", "max_spread", "mean_return_a",
+        opts.emit(rows, columns=VARIANT_COLUMNS, document=result.to_dict(),
+                  pct_columns=["hit_rate", "mean_spread", "median_spread", "min_spread", "max_spread", "mean_return_a",
                           "mean_return_b"], title=f"sweep: {len(rows)} variants", caption=verdict.text)
         return
     table = result.heatmap_long(keys=("anchor", "months"))
     rows = row_records(table)
-    emit(rows, as_json=as_json, as_csv=as_csv, columns=HEATMAP_COLUMNS, document=result.to_dict(),
-         pct_columns=["share_hit_rate_above_half", "share_mean_spread_positive", "median_hit_rate",
+    opts.emit(rows, columns=HEATMAP_COLUMNS, document=result.to_dict(),
+              pct_columns=["share_hit_rate_above_half", "share_mean_spread_positive", "median_hit_rate",
                       "median_mean_spread"],
-         title=f"sweep: {len(result.variants)} variants over pairs {pairs} (ex post)", caption=verdict.text)
+              title=f"sweep: {len(result.variants)} variants over pairs {pairs} (ex post)", caption=verdict.text)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,17 +7,12 @@ from typing import Annotated, Any
 import typer
 
 from .common import (
-    CsvOpt,
-    JsonOpt,
-    SnapshotOpt,
-    StoreOpt,
-    check_output_flags,
     dated_records,
     emit,
     print_csv,
     print_json,
-    source,
 )
+from .options import DataOptions, data_command
 
 FIELDS = ["series", "observation_date", "released", "age_months", "value", "mean", "std", "zscore", "lower2",
           "lower1", "upper1", "upper2", "percentile", "window_start", "window_count", "history_start", "history_count"]
@@ -28,6 +23,7 @@ SHARED_FIELDS = ["mean", "std", "lower2", "lower1", "upper1", "upper2", "window_
 """Window statistics the price-updated and the month-end P/E share (the same monthly history)."""
 
 
+@data_command
 def valuation_command(
     series: Annotated[str, typer.Argument(
         help="Multiple to value: pe_sp500, shiller:CAPE, bm_small_big, pe_russell2000, ...")],
@@ -35,24 +31,20 @@ def valuation_command(
     years: Annotated[float, typer.Option("--years", help="Trailing window in years.")] = 5.0,
     vs: Annotated[str | None, typer.Option("--vs", help="Value SERIES relative to this one (A's / B's).")] = None,
     show_bands: Annotated[bool, typer.Option("--bands", help="Print the band series instead of one row.")] = False,
-    snapshot: SnapshotOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-    as_csv: CsvOpt = False,
+    opts: DataOptions = DataOptions(),
 ) -> None:
     """Value SERIES on --as-of: z-score against its trailing --years window, +-1/+-2 sigma bands, percentile."""
     from .. import valuation as val
     from ..data.catalog import get_spec
 
-    check_output_flags(as_json, as_csv)
-    ds = source(snapshot, store)
+    ds = opts.source()
     names = [series] if vs is None else [series, vs]
     for name in names:
         get_spec(name)  # unknown names are a one-line error, not a 'missing' result
         if not ds.has(name):
             hint = "" if vs is None else f", so {series}/{vs} cannot be computed"
             gone = val.missing(name, f"series {name} is not available in this data source{hint}")
-            _print_missing(gone.to_dict(), as_json=as_json, as_csv=as_csv)
+            _print_missing(gone.to_dict(), as_json=opts.as_json, as_csv=opts.as_csv)
             return
     result: val.Valuation | val.PriceUpdatedPE
     if vs is None:
@@ -75,15 +67,15 @@ def valuation_command(
     if show_bands:
         frame = val.bands(val.known_at(data, as_of, lag), years=years)
         rows = dated_records(frame)
-        emit(rows, as_json=as_json, as_csv=as_csv, document={"valuation": doc, "bands": rows},
-             columns=["date", "value", "mean", "zscore", "lower2", "lower1", "upper1", "upper2"],
-             title=f"{result.series}: {years:g}-year trailing bands")
+        opts.emit(rows, document={"valuation": doc, "bands": rows},
+                  columns=["date", "value", "mean", "zscore", "lower2", "lower1", "upper1", "upper2"],
+                  title=f"{result.series}: {years:g}-year trailing bands")
         return
     if isinstance(result, val.PriceUpdatedPE):
-        _print_pe_now(result, doc, as_json=as_json, as_csv=as_csv)
-    elif as_json:
+        _print_pe_now(result, doc, as_json=opts.as_json, as_csv=opts.as_csv)
+    elif opts.as_json:
         print_json(doc)
-    elif as_csv:
+    elif opts.as_csv:
         print_csv([doc], [*FIELDS, "window_years", "lag_months", "as_of", "note"])
     else:
         rows = [{"field": key, "value": doc[key]} for key in FIELDS]
