@@ -9,18 +9,13 @@ import typer
 
 from ..errors import RatecycleError
 from .common import records
-from .options import DataOptions, data_command
+from .options import DataOptions, data_command, rule_options
 
 if TYPE_CHECKING:
     from .._typing import Direction
     from ..cycles import Cycle, CycleRules
 
 DirectionOpt = Annotated[str | None, typer.Option("--direction", help="Only 'cut' or 'hike' cycles.")]
-RulesOpt = Annotated[str, typer.Option("--rules", help="Pause rule: 'longest' gap or every gap over a 'threshold'.")]
-MinPauseOpt = Annotated[int | None, typer.Option("--min-pause", help="Days without a move that make a pause.")]
-MaxGapOpt = Annotated[int | None, typer.Option("--max-gap", help="Days without a move that end a cycle.")]
-WindowOpt = Annotated[int | None, typer.Option(
-    "--meeting-window", help="A move belongs to an FOMC meeting at most this many days before it takes effect.")]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="Only cycles starting in or after this year (or date).")]
 
 TABLE_COLUMNS = ["cycle", "start", "end", "moves", "bps", "pause", "later_start", "status", "note"]
@@ -78,25 +73,23 @@ def _display(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @data_command
+@rule_options
 def cycles_command(
     direction: DirectionOpt = None,
-    rules: RulesOpt = "longest",
-    min_pause: MinPauseOpt = None,
-    max_gap: MaxGapOpt = None,
-    meeting_window: WindowOpt = None,
     calendar: Annotated[Path | None, typer.Option("--calendar", help="Cycle calendar file (TOML or CSV).")] = None,
     preset: Annotated[str | None, typer.Option("--preset", help="Built-in calendar, e.g. note-2025.")] = None,
     since: SinceOpt = None,
     long_history: Annotated[bool, typer.Option(
         "--long-history", help="Add cycles before 1982 from the monthly effective rate (low confidence).")] = False,
+    *,
+    cycle_rules: CycleRules,
     opts: DataOptions = DataOptions(),
 ) -> None:
     """List cutting and hiking cycles with their pauses and early/later phases."""
-    from ..cycles import cycles_from_source, filter_cycles, rules_from_options
+    from ..cycles import cycles_from_source, filter_cycles
     from ..cycles.history import long_history_cycles
 
     ds = opts.source()
-    cycle_rules = rules_from_options(rules, min_pause, max_gap, meeting_window)
     way = parse_direction(direction)
     cycles = cycles_from_source(ds, rules=cycle_rules, direction=way, since=since, calendar=calendar, preset=preset)
     agreement = None
@@ -126,68 +119,40 @@ def cycles_command(
 
 
 @data_command
+@rule_options
 def phase_command(
     date: Annotated[str, typer.Argument(help="Day to label (YYYY-MM-DD).")],
-    rules: RulesOpt = "longest",
-    min_pause: MinPauseOpt = None,
-    max_gap: MaxGapOpt = None,
-    meeting_window: WindowOpt = None,
+    *,
+    cycle_rules: CycleRules,
     opts: DataOptions = DataOptions(),
 ) -> None:
     """The cycle phase on DATE as known that day (moves announced by DATE only), next to the hindsight view."""
-    from ..cycles import cycles_from_moves, load_targets, point_in_time, rules_from_options
-    from ..cycles.moves import policy_moves
+    from ..cycles.views import phase_on
 
-    ds = opts.source()
-    cycle_rules = rules_from_options(rules, min_pause, max_gap, meeting_window)
-    upper, lower, meetings = load_targets(ds)
-    label = point_in_time(date, upper, lower, meetings, cycle_rules)
-    moves = policy_moves(upper, lower, meetings, cycle_rules.meeting_window)
-    data_end = min(upper.index[-1], lower.index[-1])
-    hindsight = next((c for c in cycles_from_moves(moves, cycle_rules, data_end)
-                      if c.start <= label.date <= (data_end if c.ongoing else c.end)), None)
-    doc = {"point_in_time": label.to_dict(), "rules": cycle_rules.to_dict(),
-           "ex_post_cycle": hindsight.to_dict() if hindsight else None,
-           "data_end": data_end.date().isoformat()}
-    rows = [{"field": k, "value": v} for k, v in label.to_dict().items()]
-    hint = (f"hindsight (data to {data_end.date()}): " + (f"inside {hindsight.label}" if hindsight else "no cycle"))
-    opts.emit(rows, document=doc, columns=["field", "value"],
-              title=f"Cycle phase on {label.date.date()} as known that day", caption=hint)
+    view = phase_on(opts.source(), date, cycle_rules)
+    rows = [{"field": k, "value": v} for k, v in view.label.to_dict().items()]
+    inside = f"inside {view.hindsight.label}" if view.hindsight else "no cycle"
+    opts.emit(rows, document=view.to_dict(), columns=["field", "value"],
+              title=f"Cycle phase on {view.label.date.date()} as known that day",
+              caption=f"hindsight (data to {view.data_end.date()}): {inside}")
 
 
 @data_command
+@rule_options
 def pit_diff_command(
     direction: DirectionOpt = None,
     since: SinceOpt = None,
-    rules: RulesOpt = "longest",
-    min_pause: MinPauseOpt = None,
-    max_gap: MaxGapOpt = None,
-    meeting_window: WindowOpt = None,
+    *,
+    cycle_rules: CycleRules,
     opts: DataOptions = DataOptions(),
 ) -> None:
     """Where the real-time label of each cycle differed from the hindsight label, and for how many days."""
-    from ..cycles import cycles_from_moves, filter_cycles, label_differences, load_targets, rules_from_options
-    from ..cycles.detect import since_timestamp
-    from ..cycles.moves import policy_moves
-    from ..cycles.pit import difference_summary
+    from ..cycles.views import pit_differences
 
-    ds = opts.source()
-    cycle_rules = rules_from_options(rules, min_pause, max_gap, meeting_window)
-    upper, lower, meetings = load_targets(ds)
-    frame = label_differences(upper, lower, meetings, cycle_rules)
-    way = parse_direction(direction)
-    if way is not None:
-        frame = frame[frame["direction"] == way]
-    lo = since_timestamp(since)
-    if lo is not None:
-        frame = frame[frame["cycle_start"] >= lo]
-    data_end = min(upper.index[-1], lower.index[-1])
-    cycles = filter_cycles(cycles_from_moves(policy_moves(upper, lower, meetings, cycle_rules.meeting_window),
-                                             cycle_rules, data_end), way, since)
-    summary = difference_summary(frame, cycles)
-    rows = [{k: _plain(v) for k, v in rec.items()} for rec in records(frame)]
+    result = pit_differences(opts.source(), cycle_rules, parse_direction(direction), since)
+    rows = [{k: _plain(v) for k, v in rec.items()} for rec in records(result.differences)]
     doc = {"rules": cycle_rules.to_dict(), "differences": rows,
-           "by_cycle": [{k: _plain(v) for k, v in rec.items()} for rec in records(summary)]}
+           "by_cycle": [{k: _plain(v) for k, v in rec.items()} for rec in records(result.by_cycle)]}
     opts.emit(rows, document=doc,
               columns=["cycle", "field", "start", "end", "days", "point_in_time", "ex_post"],
               title="Point-in-time vs hindsight cycle labels",

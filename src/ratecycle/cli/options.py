@@ -2,6 +2,7 @@
 
 A command decorated with :func:`data_command` lists only its own options; the shared four are added to the
 signature typer reads and reach the command as one ``opts: DataOptions`` (with --json/--csv checked first).
+:func:`rule_options` does the same for the cycle-rule options, which arrive as one ``cycle_rules: CycleRules``.
 """
 
 from __future__ import annotations
@@ -12,13 +13,29 @@ import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
 
 from .common import CsvOpt, JsonOpt, SnapshotOpt, StoreOpt, check_output_flags, emit, source
 
 if TYPE_CHECKING:
+    from ..cycles import CycleRules
     from ..data.source import DataSource
 
+RulesOpt = Annotated[str, typer.Option("--rules", help="Pause rule: 'longest' gap or every gap over a 'threshold'.")]
+MinPauseOpt = Annotated[int | None, typer.Option("--min-pause", help="Days without a move that make a pause.")]
+MaxGapOpt = Annotated[int | None, typer.Option("--max-gap", help="Days without a move that end a cycle.")]
+WindowOpt = Annotated[int | None, typer.Option(
+    "--meeting-window", help="A move belongs to an FOMC meeting at most this many days before it takes effect.")]
+
+RULES: tuple[tuple[str, Any, Any], ...] = (
+    ("rules", RulesOpt, "longest"),
+    ("min_pause", MinPauseOpt, None),
+    ("max_gap", MaxGapOpt, None),
+    ("meeting_window", WindowOpt, None),
+)
+"""The cycle-rule options of the cycle commands."""
 SHARED: tuple[tuple[str, Any, Any], ...] = (
     ("snapshot", SnapshotOpt, None),
     ("store", StoreOpt, None),
@@ -48,20 +65,54 @@ class DataOptions:
 
 def data_command(func: Callable[..., None]) -> Callable[..., None]:
     """``func(..., opts)`` as a typer command taking its own options plus --snapshot/--store/--json/--csv."""
-    hints = typing.get_type_hints(func, include_extras=True)
+
+    def build(values: dict[str, Any]) -> DataOptions:
+        opts = DataOptions(**values)
+        check_output_flags(opts.as_json, opts.as_csv)
+        return opts
+
+    return _extend(func, "opts", SHARED, build)
+
+
+def rule_options(func: Callable[..., None]) -> Callable[..., None]:
+    """``func(..., cycle_rules)`` taking --rules/--min-pause/--max-gap/--meeting-window as one CycleRules."""
+
+    def build(values: dict[str, Any]) -> CycleRules:
+        from ..cycles import rules_from_options
+
+        return rules_from_options(values["rules"], values["min_pause"], values["max_gap"], values["meeting_window"])
+
+    return _extend(func, "cycle_rules", RULES, build)
+
+
+def _extend(func: Callable[..., None], name: str, options: tuple[tuple[str, Any, Any], ...],
+            build: Callable[[dict[str, Any]], Any]) -> Callable[..., None]:
+    """``func`` with parameter ``name`` replaced by ``options`` in the signature typer reads; the command builds
+    the value of ``name`` from them."""
+    hints = _hints(func, skip=name)
     own = [p.replace(annotation=hints.get(p.name, p.annotation))
-           for p in inspect.signature(func).parameters.values() if p.name != "opts"]
-    shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
-              for name, annotation, default in SHARED]
+           for p in inspect.signature(func).parameters.values() if p.name != name]
+    added = [inspect.Parameter(option, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+             for option, annotation, default in options]
 
     @functools.wraps(func)
     def command(*args: Any, **kwargs: Any) -> None:
-        opts = DataOptions(**{name: kwargs.pop(name, default) for name, _, default in SHARED})
-        check_output_flags(opts.as_json, opts.as_csv)
-        func(*args, opts=opts, **kwargs)
+        values = {option: kwargs.pop(option, default) for option, _, default in options}
+        func(*args, **{name: build(values)}, **kwargs)
 
-    parameters = [*own, *shared]
+    parameters = [*own, *added]
     # typer reads the signature; a function takes the attribute, typeshed does not declare it
     command.__signature__ = inspect.Signature(parameters, return_annotation=None)  # type: ignore[attr-defined]
     command.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": None}
     return command
+
+
+def _hints(func: Callable[..., None], skip: str) -> dict[str, Any]:
+    """``func``'s annotations resolved (string annotations evaluated in its module), except ``skip``'s, whose type
+    may be imported for type checking only."""
+
+    def shim() -> None:
+        """Carries the annotations to resolve."""
+
+    shim.__annotations__ = {key: value for key, value in func.__annotations__.items() if key != skip}
+    return typing.get_type_hints(shim, globalns=inspect.unwrap(func).__globals__, include_extras=True)

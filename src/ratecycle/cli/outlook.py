@@ -9,8 +9,7 @@ import typer
 
 from ..errors import RatecycleError
 from .common import parse_pair
-from .cycles import MaxGapOpt, MinPauseOpt, RulesOpt
-from .options import DataOptions, data_command
+from .options import DataOptions, MaxGapOpt, MinPauseOpt, RulesOpt, data_command
 
 if TYPE_CHECKING:
     import pandas as pd
