@@ -12,8 +12,8 @@ published by then, judged against the same trailing window of monthly P/E values
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, TypedDict
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -103,7 +103,20 @@ def percentile_in_history(history: pd.Series, value: float) -> float:
 
 
 @dataclass(frozen=True, kw_only=True)
-class TrailingReading:
+class WindowStats:
+    """A trailing window's mean and sample standard deviation, the value's z-score and the +-1/+-2 sigma bands."""
+
+    mean: float
+    std: float
+    zscore: float
+    lower2: float
+    lower1: float
+    upper1: float
+    upper2: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrailingReading(WindowStats):
     """The fields every valuation reading has: the value, its trailing window's statistics and its history."""
 
     series: str
@@ -112,13 +125,6 @@ class TrailingReading:
     window_years: float
     window_start: pd.Timestamp
     window_count: int
-    mean: float
-    std: float
-    zscore: float
-    lower2: float
-    lower1: float
-    upper1: float
-    upper2: float
     percentile: float
     history_start: pd.Timestamp
     history_count: int
@@ -428,23 +434,12 @@ def _z(value: float, mean: float, std: float) -> float:
     return (value - mean) / std if std > 0 else float("nan")
 
 
-class _WindowStats(TypedDict):
-    """The trailing-window fields ``Valuation`` and ``PriceUpdatedPE`` share (keyword arguments of both)."""
-
-    mean: float
-    std: float
-    zscore: float
-    lower2: float
-    lower1: float
-    upper1: float
-    upper2: float
-
-
-def _window_stats(window: np.ndarray, value: float) -> _WindowStats:
-    """Mean, sample standard deviation, the value's z-score and the +-1/+-2 sigma bands of a trailing window."""
+def _window_stats(window: np.ndarray, value: float) -> dict[str, Any]:
+    """Mean, sample standard deviation, the value's z-score and the +-1/+-2 sigma bands of a trailing window: the
+    ``WindowStats`` fields of a reading, as keyword arguments."""
     mean, std = float(window.mean()), float(window.std(ddof=1))
-    return {"mean": mean, "std": std, "zscore": _z(value, mean, std), "lower2": mean - 2 * std,
-            "lower1": mean - std, "upper1": mean + std, "upper2": mean + 2 * std}
+    return asdict(WindowStats(mean=mean, std=std, zscore=_z(value, mean, std), lower2=mean - 2 * std,
+                              lower1=mean - std, upper1=mean + std, upper2=mean + 2 * std))
 
 
 def _plain(value: Any) -> Any:

@@ -8,11 +8,12 @@ before the first return.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from .._result import PlainResult
 
 TRADING_DAYS = 252
 DAYS_PER_YEAR = 365.25
@@ -174,7 +175,7 @@ def time_in_market(weights: pd.DataFrame | np.ndarray) -> float:
 
 
 @dataclass(frozen=True)
-class Metrics:
+class Metrics(PlainResult):
     """The headline metrics of one return stream over one period."""
 
     name: str
@@ -195,9 +196,6 @@ class Metrics:
     beat_b_months: float
     """Share of calendar months in which this stream beat buy-and-hold B (ties excluded)."""
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-dict form for JSON/CSV output."""
-        return asdict(self)
 
 
 def summarize(

@@ -11,13 +11,13 @@ is ex post (centred smoothing and confirmed turning points use later months) and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from itertools import pairwise
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .._result import PlainResult
 from .._typing import Direction
 from ..errors import DataError
 from .detect import find_pauses, group_moves
@@ -103,7 +103,7 @@ def long_history_cycles(
 
 
 @dataclass(frozen=True)
-class HistoryAgreement:
+class HistoryAgreement(PlainResult):
     """How well the monthly long-history cycles reproduce the target-based cycles where both exist."""
 
     target_cycles: int
@@ -122,9 +122,6 @@ class HistoryAgreement:
     overlap_start: str
     overlap_end: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return asdict(self)
 
 
 def compare_with_target(long_cycles: Sequence[Cycle], target_cycles: Sequence[Cycle],

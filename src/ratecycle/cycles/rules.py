@@ -5,9 +5,9 @@ The defaults are chosen from the 1982-2026 target history; docs/cycles.md explai
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
+from .._result import PlainResult
 from .._typing import PAUSE_RULES, PauseRule, choose
 from ..errors import RatecycleError
 
@@ -20,7 +20,7 @@ DEFAULT_MEETING_WINDOW = 3
 
 
 @dataclass(frozen=True)
-class CycleRules:
+class CycleRules(PlainResult):
     """How moves are grouped into cycles and which gap inside a cycle is its pause."""
 
     rule: PauseRule = "longest"
@@ -41,9 +41,6 @@ class CycleRules:
         if self.min_pause > self.max_gap:
             raise RatecycleError(f"min_pause ({self.min_pause}) cannot exceed max_gap ({self.max_gap})")
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return asdict(self)
 
 
 def rules_from_options(rule: str | None = None, min_pause: int | None = None, max_gap: int | None = None,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
+
+from .._result import PlainResult
 
 
 @dataclass(frozen=True)
-class SeriesMeta:
+class SeriesMeta(PlainResult):
     """Where a series came from and what it holds: shown by ``data list`` / ``data status``."""
 
     name: str
@@ -20,6 +21,3 @@ class SeriesMeta:
     rows: int
     content_hash: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-dict form for JSON output and the store."""
-        return asdict(self)

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .._result import PlainResult
 from .resample import bootstrap_interval, percentile_of_score, permutation_greater
 
 SMALL_SAMPLE = 10
@@ -24,7 +25,7 @@ DEFAULT_PERMUTATIONS = 9999
 
 
 @dataclass(frozen=True)
-class RandomWindowTest:
+class RandomWindowTest(PlainResult):
     """Permutation test: is the mean event spread above the mean of random baseline windows?"""
 
     name: str
@@ -37,9 +38,6 @@ class RandomWindowTest:
     alternative: str
     seed: int
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-dict form."""
-        return asdict(self)
 
 
 @dataclass(frozen=True)
