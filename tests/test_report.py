@@ -239,7 +239,7 @@ def test_bad_options_fail_before_any_section_is_built(ds: DataSource) -> None:
     from ratecycle.errors import RatecycleError
     from ratecycle.report.build import resolve_as_of
 
-    with pytest.raises(RatecycleError, match="after the pair's last common date 2026-08-21"):
+    with pytest.raises(RatecycleError, match=r"after the last common close of russell2000 and sp500 \(2026-08-21\)"):
         build_report(ds, ReportOptions(as_of="2030-01-01"))
     with pytest.raises(RatecycleError, match="unknown preset 'nope'"):
         build_report(ds, ReportOptions(as_of=AS_OF, preset="nope"))
