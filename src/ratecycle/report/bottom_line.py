@@ -83,7 +83,8 @@ def expected_spread(study: EventStudyResult | None) -> Expected | None:
         return None
     s = study.summary
     low, high = s.mean_ci if s.mean_ci else (None, None)
-    return Expected(mean=s.mean, low=low, high=high, level=s.ci_level, n=s.n, hits=s.hits, chance=s.sign_test_p)
+    return Expected(mean=float(study.summary.mean), low=low, high=high, level=s.ci_level, n=s.n, hits=s.hits,
+                    chance=s.sign_test_p)
 
 
 def confidence_reason(card: Scorecard | None, study: EventStudyResult | None) -> str:
@@ -116,9 +117,9 @@ def without_best(study: EventStudyResult | None) -> str:
     if study is None or study.summary.n < 3:
         return ""
     rows = study.rows[~study.rows["incomplete"].astype(bool) & ~study.rows["before_data"].astype(bool)]
-    best = rows.loc[rows["spread"].idxmax()]
-    rest = rows.drop(index=best.name)["spread"].mean()
-    return f"without its best cycle ({str(best['cycle']).removeprefix('cut ')}) the mean is {pp(rest)}"
+    best = int(rows["spread"].to_numpy().argmax())
+    rest = rows["spread"].drop(index=rows.index[best]).mean()
+    return f"without its best cycle ({str(rows['cycle'].iloc[best]).removeprefix('cut ')}) the mean is {pp(rest)}"
 
 
 def drivers_against(card: Scorecard | None, direction: int) -> list[str]:

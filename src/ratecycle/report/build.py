@@ -135,12 +135,12 @@ def build_report(ds: DataSource, options: ReportOptions | None = None, progress:
     say("section: bottom line and key figures")
     facts = ctx.facts
     bottom = _run("bottom_line", "Bottom line", lambda c: bottom_line_section(c, facts), ctx)
-    key = _run("key_figures", "Key figures", lambda c: key_figures_section(c, facts), ctx)
+    figures = _run("key_figures", "Key figures", lambda c: key_figures_section(c, facts), ctx)
     summary = _run("summary", "Where things stand", lambda c: summary_section(c, facts), ctx)
     appendices = [replace(_run(k, t, b, ctx), appendix=True) for k, t, b in _appendix_builders()]
     say("appendix: what happened next")
     next_section, next_data = what_happened_next(ctx)
-    body, moved = layout_body([bottom, key, summary, *supporting])
+    body, moved = layout_body([bottom, figures, summary, *supporting])
     appendices += [methods_section(ctx), glossary_section(), data_section(ctx, moved.notes)]
     if moved.tables:
         appendices.append(Section("supporting_tables", "Supporting tables", moved.tables))

@@ -15,7 +15,7 @@ __all__ = ["calendar_label", "clip_cycle", "cutting_cycles", "cycle_name", "know
 def cutting_cycles(ctx: Context) -> list[Cycle]:
     """Cutting cycles from the as-of view of the data (computed once per report, kept in ``ctx.facts``)."""
     if ctx.facts.cycles is None:
-        found = cycles_from_source(ctx.data, rules=ctx.rules, direction="cut", preset=ctx.preset)  # type: ignore[arg-type]  # AsOfSource reads like a DataSource
+        found = cycles_from_source(ctx.data, rules=ctx.rules, direction="cut", preset=ctx.preset)
         ctx.facts.cycles = [c for c in (clip_cycle(c, ctx.as_of, ctx.rules) for c in found) if c is not None]
     return list(ctx.facts.cycles)
 

@@ -28,7 +28,7 @@ def date_text(value: Any) -> str:
         try:
             value = dt.date.fromisoformat(value[:10])
         except ValueError:
-            return value
+            return str(value)
     if hasattr(value, "date") and callable(value.date):
         value = value.date()
     return f"{value.day} {value:%b %Y}"

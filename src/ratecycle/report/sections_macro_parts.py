@@ -59,13 +59,19 @@ def _change_blocks(ctx: Context, previous: Any, latest: Any) -> list[Any]:
     return [text, table]
 
 
+def _measures(*items: tuple[str, Any, Format]) -> tuple[tuple[str, Any, Format], ...]:
+    """Rows of a measure table: label, value and how the value is formatted."""
+    return items
+
+
 SINGLE_NAME_LINE = 0.01
 """A single name above this share of a small-cap fund is unusually large (the note's 'generally under 1%')."""
 
 
 def _sector_text(sectors: pd.DataFrame) -> str:
     """'the largest sectors are Industrials (19.5%), Financials (17.1%) and Health Care (15.5%)'."""
-    top = [f"{row.sector} ({cell(float(row.weight), 'share')})" for row in sectors.head(3).itertuples(index=False)]
+    top = [f"{sector} ({cell(float(weight), 'share')})"
+           for sector, weight in zip(sectors["sector"].head(3), sectors["weight"].head(3), strict=True)]
     if len(top) < 2:
         return f"the only sector is {top[0]}" if top else "no sector data"
     return f"the largest sectors are {', '.join(top[:-1])} and {top[-1]}"
@@ -119,7 +125,7 @@ def rebalancing_section(ctx: Context) -> Section:
         title=f"{HOLDINGS_FUND} concentration",
         columns=(Column("measure", "Measure"), Column("display", "Value")),
         rows=tuple({"measure": m, "value": v, "display": cell(v, k)}
-                   for m, v, k in (("Equity holdings", c["equity_holdings"], "int"),
+                   for m, v, k in _measures(("Equity holdings", c["equity_holdings"], "int"),
                                    ("Top-10 weight", c["top10_weight"], "share"),
                                    ("Herfindahl index", c["herfindahl"], "ratio"),
                                    ("Effective number of holdings (1/Herfindahl)", c["effective_holdings"], "int"),

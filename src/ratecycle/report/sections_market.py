@@ -126,7 +126,8 @@ def phases_section(ctx: Context) -> Section:
     for r in row_records(result.rows):
         if r["before_data"]:
             continue
-        rows.append({"cycle": r["cycle"], "window": PHASE_LABELS.get(r["window"], r["window"].replace("_", " ")),
+        window = str(r["window"])
+        rows.append({"cycle": r["cycle"], "window": PHASE_LABELS.get(window, window.replace("_", " ")),
                      "start": r["start_a"], "end": r["end_a"], "return_a": r["return_a"], "return_b": r["return_b"],
                      "spread": r["spread"], "incomplete": r["incomplete"]})
     mark_running_phase(rows, cycles, {"early phase", "pause", "later phase"})
@@ -196,8 +197,7 @@ def _note_check(ctx: Context) -> list[Any]:
     from .cyclesview import clip_cycle
 
     calendar = [c for c in (clip_cycle(c, ctx.as_of) for c in
-                            cycles_from_source(ctx.data,  # type: ignore[arg-type]  # AsOfSource reads like a DataSource
-                                                direction="cut", preset="note-2025")) if c]
+                            cycles_from_source(ctx.data,  direction="cut", preset="note-2025")) if c]
     result = note_check(ctx.prices(ctx.a), ctx.prices(ctx.b), calendar)
     names = dict(zip(ctx.pair, ctx.names, strict=True))
     table = _claim_table(
@@ -358,7 +358,7 @@ def significance_section(ctx: Context) -> Section:
     stats = Table(
         title="Is the later-phase spread unusual? Summary statistics",
         columns=(Column("measure", "Measure"), Column("display", "Value")),
-        rows=tuple({"measure": r["measure"], "value": r["value"], "display": _stat(r["value"], r["kind"])}
+        rows=tuple({"measure": r["measure"], "value": r["value"], "display": _stat(r["value"], str(r["kind"]))}
                    for r in stats_rows),
         source=ctx.source(ctx.a, ctx.b, extra=f"bootstrap {s['bootstrap_reps']} draws, seed {s['seed']}"),
         notes=(*((s["warning"] or "Small sample: read the interval and p-value as rough.",) if s["small_sample"]
@@ -389,7 +389,7 @@ def significance_section(ctx: Context) -> Section:
 
 def _common_start(ctx: Context) -> pd.Timestamp:
     """First date on which both series of the pair have a close."""
-    return max(ctx.prices(ctx.a).index[0], ctx.prices(ctx.b).index[0])
+    return pd.Timestamp(max(ctx.prices(ctx.a).index[0], ctx.prices(ctx.b).index[0]))
 
 
 def _interval(ci: Any) -> str:
@@ -420,7 +420,7 @@ def _long_history_blocks(ctx: Context) -> list[Any]:
         cycles = [c for c in long_history_cycles(fedfunds) if c.direction == "cut"]
         basis = ("cutting cycles found in the monthly effective fed funds rate since 1954 (low confidence: a "
                  "smoothed monthly average, not the target)")
-        names = ("ff_factors:SMB", "fed_funds_monthly")
+        names: tuple[str, ...] = ("ff_factors:SMB", "fed_funds_monthly")
     else:
         cycles = cutting_cycles(ctx)
         basis = "the same cutting cycles as above (the data hold no monthly fed funds rate)"
