@@ -15,6 +15,7 @@ from .appendix import data_section, methods_section
 from .asof import AsOfSource
 from .bottom_line import bottom_line_section
 from .context import Context, Unavailable, display
+from .explore import explore_section
 from .fmt import date_text
 from .glossary import glossary_section
 from .keyfigures import key_figures_section
@@ -140,7 +141,9 @@ def build_report(ds: DataSource, options: ReportOptions | None = None, progress:
     appendices = [replace(_run(k, t, b, ctx), appendix=True) for k, t, b in _appendix_builders()]
     say("appendix: what happened next")
     next_section, next_data = what_happened_next(ctx)
-    body, moved = layout_body([bottom, figures, summary, *supporting])
+    say("section: explore (sweep grid)")
+    explore = _run("explore", "Explore", explore_section, ctx)
+    body, moved = layout_body([bottom, figures, summary, *supporting, explore])
     appendices += [methods_section(ctx), glossary_section(), data_section(ctx, moved.notes)]
     if moved.tables:
         appendices.append(Section("supporting_tables", "Supporting tables", moved.tables))

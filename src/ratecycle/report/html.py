@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from importlib import resources
 from typing import Any
 
 from .bundle import bundle_html, plotly_js_path
+from .explorer_html import explorer_html
 from .figures import plotly_spec
 from .glossary import TERMS, Term, entry_text, link_terms
 from .markdown import section_labels
-from .model import Figure, Paragraph, Report, Section, Table, as_paragraph
+from .model import Explorer, Figure, Paragraph, Report, Section, Table, as_paragraph
 
 __all__ = ["PLOTLY_CONFIG", "chart_html", "plotly_js_path", "render_html", "script_json"]
 
@@ -54,12 +56,21 @@ def figure_html(figure: Figure) -> str:
             f'<div class="chart">{chart}</div>{notes}<p class="source">Source: {_esc(figure.source)}</p></figure>')
 
 
+_BREAKABLE = re.compile(r"(\S*[-/\u2010-\u2015]\S*)")
+"""A run of non-space characters holding a hyphen, dash or slash, where browsers may break a line."""
+
+
+def cell_html(text: str) -> str:
+    """A cell's text, escaped, with every word a browser could break at a hyphen or slash kept whole."""
+    return _BREAKABLE.sub(r'<span class="nw">\1</span>', _esc(text))
+
+
 def table_html(table: Table) -> str:
     """One numbered table with formatted cells, its source line and notes."""
-    head = "".join(f'<th class="{ "text" if c.kind in {"text", "date"} else "num"}">{_esc(c.label)}</th>'
+    head = "".join(f'<th class="{ "text" if c.kind in {"text", "date"} else "num"}">{cell_html(c.label)}</th>'
                    for c in table.columns)
     body = "".join("<tr>" + "".join(
-        f'<td class="{"text" if c.kind in {"text", "date"} else "num"}">{_esc(v)}</td>'
+        f'<td class="{"text" if c.kind in {"text", "date"} else "num"}">{cell_html(v)}</td>'
         for c, v in zip(table.columns, row, strict=True)) + "</tr>" for row in table.formatted())
     notes = "".join(f'<p class="note">Note: {_esc(n)}</p>' for n in table.notes)
     return (f'<div class="table-block" id="tab-{table.number}" data-table="{table.number}">'
@@ -100,6 +111,8 @@ def section_html(section: Section, number: str, seen: set[str] | None = None) ->
                 parts.append(figure_html(block))
             elif isinstance(block, Table):
                 parts.append(table_html(block))
+            elif isinstance(block, Explorer):
+                parts.append(explorer_html(block))
             else:
                 parts.append(paragraph_html(as_paragraph(block), seen))
     parts.append("</section>")

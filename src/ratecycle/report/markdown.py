@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 
 from .glossary import Term, link_terms
-from .model import Figure, Paragraph, Report, Section, Table, as_paragraph
+from .model import Explorer, Figure, Paragraph, Report, Section, Table, as_paragraph
 
 
 def section_labels(report: Report) -> dict[str, str]:
@@ -65,6 +65,9 @@ def section_md(section: Section, label: str, seen: set[str] | None = None) -> st
             parts.append(figure_md(block))
         elif isinstance(block, Table):
             parts.append(table_md(block))
+        elif isinstance(block, Explorer):
+            parts += [f"_The explorer's controls and its {block.summary.get('variants', 0):,} precomputed combinations "
+                      "are in report.html._", ""]
         else:
             parts += [paragraph_md(as_paragraph(block), seen), ""]
     return "\n".join(parts)

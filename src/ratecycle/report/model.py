@@ -127,7 +127,20 @@ class Paragraph:
         return {"type": "paragraph", "text": self.text, "role": self.role}
 
 
-Block = Figure | Table | Paragraph | str
+@dataclass(frozen=True)
+class Explorer:
+    """Interactive controls over a precomputed grid: drawn in HTML only; JSON keeps a summary, Markdown a pointer."""
+
+    grid: dict[str, Any] = field(repr=False)
+    """The document the page embeds (options, per-variant statistics, windows)."""
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: what the explorer offers, not its grid."""
+        return {"type": "explorer", **self.summary}
+
+
+Block = Figure | Table | Paragraph | Explorer | str
 """A section's content, in reading order: a paragraph (Paragraph, or a plain str), a figure or a table."""
 
 
@@ -156,6 +169,8 @@ class Section:
                 blocks.append(as_paragraph(block).to_dict())
             elif isinstance(block, Figure):
                 blocks.append({"type": "figure", **block.to_dict()})
+            elif isinstance(block, Explorer):
+                blocks.append(block.to_dict())
             else:
                 blocks.append({"type": "table", **block.to_dict()})
         return {"key": self.key, "title": self.title, "available": self.available,
