@@ -76,6 +76,9 @@ def test_main_body_is_short_and_plain(note: tuple[dict, str]) -> None:
                 words += len(block["text"].split())
                 prose = re.sub(r"ratecycle data import-series \S+", "", block["text"])  # a command to type
                 assert not INTERNAL.search(prose), block["text"]
+            elif block["type"] == "explorer":
+                assert block["variants"] >= 2000 and set(block["options"]) == {
+                    "pair", "rules", "min_pause", "max_gap", "convention", "months", "anchor"}
             else:
                 words += len(" ".join([block["title"], *block["notes"], block["source"]]).split())
                 assert len(block["notes"]) <= 1, block["title"]
