@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .._typing import Convention
 from ..cycles import CycleRules
 from ..data.catalog import display_name
 from ..errors import RatecycleError
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from ..data.source import DataSource
     from .asof import AsOfSource
 
-CONVENTION = "daily"
+CONVENTION: Convention = "daily"
 """Window convention of every return in the report (from the close of the event day), scorecard evidence included."""
 
 PROVIDER_NAMES = {"fred": "FRED", "yahoo": "Yahoo Finance", "stooq": "Stooq", "kenfrench": "Ken French library",

@@ -83,7 +83,7 @@ def _iso(values: pd.Series) -> list[str]:
 def explore_grid(ctx: Context) -> ExploreGrid:
     """Run the sweep over the explorer's grid on the as-of view of the data and pack it for the page."""
     grid = explore_sweep_grid(ctx)
-    result = sweep_from_source(ctx.data, grid)  # type: ignore[arg-type]  # the as-of view reads like a DataSource
+    result = sweep_from_source(ctx.data, grid)
     variants = result.variants
     expected = len(grid.rules) * len(grid.min_pauses) * len(grid.max_gaps) * len(grid.anchors) * \
         len(grid.conventions) * len(grid.months) * len(grid.pairs)

@@ -122,7 +122,7 @@ def phases_section(ctx: Context) -> Section:
     result = phase_returns(ctx.prices(ctx.a), ctx.prices(ctx.b), cycles, convention=CONVENTION,
                                   months=ctx.months, anchors=("later_start",))
     ctx.facts.phases = result
-    rows = []
+    rows: list[dict[str, Any]] = []
     for r in row_records(result.rows):
         if r["before_data"]:
             continue
