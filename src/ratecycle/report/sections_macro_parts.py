@@ -15,7 +15,7 @@ from ..valuation import known_at
 from .context import Context
 from .cyclesview import cutting_cycles
 from .figures import PALETTE, line
-from .fmt import cell, date_text, month_text, pct, pp
+from .fmt import Format, cell, date_text, month_text, pct, pp
 from .model import Column, Figure, Section, Table, Trace
 
 HOLDINGS_FUND = "IWM"
