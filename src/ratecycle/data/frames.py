@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,6 +19,8 @@ import pandas as pd
 from ..errors import DataError, where
 
 COLUMNS = ("date", "value")
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_MONTH = re.compile(r"\d{4}-\d{2}")
 MISSING_MARKERS = frozenset({"", ".", "NA", "NaN", "nan", "null", "None", "#N/A"})
 """Texts that mean "no value" (FRED writes '.' for bond-market holidays); such rows are skipped."""
 
@@ -41,8 +44,9 @@ def build(
     for bond-market holidays); anything else that is not a finite number is an error.
     """
     rows = list(rows)
+    months = months_allowed(series)
     if skip_missing:
-        fast = _fast_build(rows)
+        fast = _fast_build(rows, months=months)
         if fast is not None:
             return fast
     dates: list[pd.Timestamp] = []
@@ -50,7 +54,7 @@ def build(
     seen: dict[pd.Timestamp, int] = {}
     for row, raw_date, raw_value in rows:
         loc = where(file, series, row)
-        ts = parse_day(raw_date, file=file, series=series, row=row)
+        ts = parse_day(raw_date, file=file, series=series, row=row, months=months)
         text = "" if raw_value is None else str(raw_value).strip()
         if text in MISSING_MARKERS:
             if skip_missing:
@@ -72,22 +76,35 @@ def build(
     return frame.sort_values("date", kind="stable").reset_index(drop=True)
 
 
-def parse_day(raw: object, *, file: object = None, series: object = None, row: object = None) -> pd.Timestamp:
-    """One date text as a midnight, timezone-free Timestamp that fits datetime64[ns]; else a one-line DataError."""
+def parse_day(raw: object, *, file: object = None, series: object = None, row: object = None,
+              months: bool = True) -> pd.Timestamp:
+    """One ISO date text (``YYYY-MM-DD``, or ``YYYY-MM`` for the first of the month when ``months``) as a midnight
+    Timestamp; anything else (``31.01.2025``, ``03/04/2025``, ``May 2025``, ``2025``) is a one-line DataError."""
     text = str(raw).strip()
     loc = where(file, series, row)
+    if not (ISO_DAY.fullmatch(text) or (months and ISO_MONTH.fullmatch(text))):
+        expected = "YYYY-MM-DD or YYYY-MM" if months else "YYYY-MM-DD (a daily series)"
+        raise DataError(f"bad date {text[:40]!r}, expected {expected} ({loc})")
     try:
         ts = pd.Timestamp(text)
     except (ValueError, TypeError, OverflowError):
         raise DataError(f"bad date {text[:40]!r} ({loc})") from None
     if pd.isna(ts):
         raise DataError(f"bad date {text[:40]!r} ({loc})")
-    if ts.tzinfo is not None:
-        ts = ts.tz_localize(None)
-    ts = ts.normalize()
     if not pd.Timestamp.min <= ts <= pd.Timestamp.max:  # parses, but does not fit datetime64[ns]
         raise DataError(f"date out of range {text[:40]!r} ({loc})")
-    return ts
+    return ts.normalize()
+
+
+def months_allowed(series: object) -> bool:
+    """True when ``YYYY-MM`` dates are accepted for ``series``: monthly and user-supplied series (or unknown names)."""
+    from .catalog import CATALOG
+
+    spec = CATALOG.get(str(series)) if series is not None else None
+    if spec is None:
+        return True
+    frequency = spec.frequency.lower()
+    return frequency.startswith("monthly") or frequency.startswith("user")
 
 
 def read_date_value_csv(
@@ -108,10 +125,9 @@ def read_date_value_csv(
     if isinstance(source, bytes):
         raw = source
     else:
-        try:
-            raw = Path(source).read_bytes()
-        except OSError as exc:
-            raise DataError(f"cannot read {exc.strerror or exc} ({where(label, series)})") from None
+        from .files import read_bounded
+
+        raw = read_bounded(source, series=series)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -152,7 +168,7 @@ def read_date_value_csv(
 
     rows = list(triples())
     _check_last_line(text, header, label, series)
-    fast = _fast_build(rows)
+    fast = _fast_build(rows, months=months_allowed(series))
     return fast if fast is not None else build(rows, file=label, series=series)
 
 
@@ -174,7 +190,7 @@ def _check_last_line(text: str, header: list[str], label: object, series: str) -
 
 
 
-def _fast_build(rows: list[tuple[int, object, object]]) -> pd.DataFrame | None:
+def _fast_build(rows: list[tuple[int, object, object]], *, months: bool = True) -> pd.DataFrame | None:
     """Vectorised twin of :func:`build` for the common clean case (ISO dates or months, finite numbers, unique dates).
 
     Returns None whenever anything is unusual, so :func:`build` handles it row by row and names the bad row.
@@ -187,7 +203,7 @@ def _fast_build(rows: list[tuple[int, object, object]]) -> pd.DataFrame | None:
         keep = ~raw_values.isin(MISSING_MARKERS).to_numpy()
         if raw_dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
             dates = pd.to_datetime(raw_dates, format="%Y-%m-%d", errors="raise")[keep]
-        elif raw_dates.str.fullmatch(r"\d{4}-\d{2}").all():
+        elif months and raw_dates.str.fullmatch(r"\d{4}-\d{2}").all():
             dates = pd.to_datetime(raw_dates, format="%Y-%m", errors="raise")[keep]
         else:
             return None
@@ -204,10 +220,12 @@ def read_event_dates_csv(path: str | Path, *, series: str) -> pd.DataFrame:
     """Read a CSV whose first column lists event dates (other columns are notes); each event gets value 1."""
     import csv
 
+    from .files import read_bounded
+
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read: {exc} ({where(path, series)})") from None
+        text = read_bounded(path, series=series).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError(f"not UTF-8 text ({where(path, series)})") from None
     records = list(csv.reader(io.StringIO(text)))
     if not records:
         raise DataError(f"empty file ({where(path, series)})")

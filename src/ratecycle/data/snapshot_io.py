@@ -25,6 +25,7 @@ import pandas as pd
 from ..errors import DataError, where
 from . import frames
 from .catalog import CATALOG, SeriesSpec
+from .files import read_bounded
 from .meta import SeriesMeta
 from .providers.snapshot import MANIFEST, SnapshotProvider, export_file_name
 from .store import HoldingsFile, Replacement, Store, StoredHoldings, checked_holdings, holdings_file_name
@@ -68,7 +69,7 @@ def layout_of(directory: Path) -> str:
 
 
 def read_snapshot(directory: str | Path, names: list[str] | None = None, *, source: DataSource | None = None,
-                  ) -> tuple[list[tuple[pd.DataFrame, SeriesMeta]], list[Skipped], str]:
+                  allow_outliers: bool = False) -> tuple[list[tuple[pd.DataFrame, SeriesMeta]], list[Skipped], str]:
     """Every catalog series (or those in ``names``) a snapshot holds as (frame, provenance), those it lacks,
     and its layout. A series whose files are absent is skipped; a file that is malformed is an error.
     ``source`` may be a DataSource already reading this directory (its parsed frames are reused).
@@ -80,7 +81,7 @@ def read_snapshot(directory: str | Path, names: list[str] | None = None, *, sour
         loaded, skipped = _read_export(provider, wanted)
         layout = "export"
     else:
-        loaded, skipped = _read_raw(provider, wanted, source)
+        loaded, skipped = _read_raw(provider, wanted, source, allow_outliers)
         layout = "raw"
     if names is not None:
         held = {meta.name for _, meta in loaded} | {s.name for s in skipped}
@@ -99,10 +100,7 @@ def read_snapshot_holdings(directory: str | Path) -> list[HoldingsFile]:
     listed = provider.holdings_manifest()
     out = []
     for path in provider.holdings_files():
-        try:
-            content = path.read_bytes()
-        except OSError as exc:
-            raise DataError(f"cannot read holdings: {exc.strerror or exc} ({where(path)})") from None
+        content = read_bounded(path, what="holdings file")
         fund = path.name.partition("_holdings_")[0]
         info = listed.get(path.name)
         if isinstance(info, dict):
@@ -120,18 +118,22 @@ def read_snapshot_holdings(directory: str | Path) -> list[HoldingsFile]:
     return out
 
 
-def import_snapshot(directory: str | Path, store: Store, *, source: DataSource | None = None) -> TransferResult:
+def import_snapshot(directory: str | Path, store: Store, *, source: DataSource | None = None,
+                    allow_outliers: bool = False, replace: bool = False) -> TransferResult:
     """Write every series and holdings download of a snapshot directory into the store in ONE transaction.
 
-    All or nothing: a malformed series file or holdings file is an error naming it, and the store is unchanged.
+    All or nothing: a malformed series file or holdings file, a series that breaks its plausibility rules
+    (``allow_outliers`` lifts the move bound) or one that would roll a stored series back to an earlier last
+    date (unless ``replace``) is an error naming it, and the store is unchanged.
     """
     root = Path(directory).expanduser()
-    loaded, skipped, layout = read_snapshot(root, source=source)
+    loaded, skipped, layout = read_snapshot(root, source=source, allow_outliers=allow_outliers)
     holdings = read_snapshot_holdings(root)
     if not loaded and not holdings:
         raise DataError(f"no catalog series found in {root} (expected fred/*.csv and market/*.csv, "
                         f"or {MANIFEST} with series/*.csv)")
-    written, stored = store.write([Replacement(meta.name, frame, meta) for frame, meta in loaded], holdings)
+    items = [Replacement(meta.name, frame, meta, origin=_origin(root, layout, meta.name)) for frame, meta in loaded]
+    written, stored = store.write(items, holdings, allow_outliers=allow_outliers, replace=replace)
     return TransferResult(str(root), layout, tuple(written), tuple(skipped), tuple(stored))
 
 
@@ -162,8 +164,8 @@ def read_export_csv(path: Path, name: str) -> pd.DataFrame:
     row-by-row reader, which names the offending row.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_bounded(path, series=name).decode("utf-8")
+    except UnicodeDecodeError:
         return frames.read_date_value_csv(path, series=name)
     lines = text.splitlines()
     if not lines or lines[0] != "date,value" or any("," not in line for line in lines[1:]):
@@ -186,16 +188,27 @@ def format_value(value: float) -> str:
 
 
 # -- internals ---------------------------------------------------------------------------------------------------
+def _origin(root: Path, layout: str, name: str) -> Path | None:
+    """The one file a series was read from (named by a validation error), or None for a spliced series."""
+    if layout == "export":
+        return root / "series" / export_file_name(name)
+    segments = CATALOG[name].segments
+    if len(segments) != 1:
+        return None
+    return _located(SnapshotProvider(root), segments[0])
+
+
 def _importable(spec: SeriesSpec) -> bool:
     return bool(spec.segments) and not spec.derived
 
 
 def _read_raw(provider: SnapshotProvider, wanted: set[str] | None, source: DataSource | None,
-              ) -> tuple[list[tuple[pd.DataFrame, SeriesMeta]], list[Skipped]]:
+              allow_outliers: bool = False) -> tuple[list[tuple[pd.DataFrame, SeriesMeta]], list[Skipped]]:
     from .source import DataSource
 
-    if source is None or source.snapshot is None or Path(source.snapshot).resolve() != provider.root.resolve():
-        source = DataSource(snapshot=provider.root)
+    if (source is None or source.snapshot is None or Path(source.snapshot).resolve() != provider.root.resolve()
+            or source.allow_outliers != allow_outliers):
+        source = DataSource(snapshot=provider.root, allow_outliers=allow_outliers)
     loaded, skipped = [], []
     for spec in CATALOG.values():
         if wanted is not None and spec.name not in wanted:
@@ -204,7 +217,8 @@ def _read_raw(provider: SnapshotProvider, wanted: set[str] | None, source: DataS
             reason = "derived from other series" if spec.derived else "user-supplied: use data import-series"
             skipped.append(Skipped(spec.name, reason))
             continue
-        missing = [p for p in (_located(provider, seg) for seg in spec.segments) if p is None or not p.is_file()]
+        # a path that exists but is not a regular file (a directory, a pipe) is read, and refused, not skipped
+        missing = [p for p in (_located(provider, seg) for seg in spec.segments) if p is None or not p.exists()]
         if missing:
             skipped.append(Skipped(spec.name, "no file in this snapshot"))
             continue
@@ -324,10 +338,12 @@ def _mtime(path: Path) -> str:
     return stamp.replace(microsecond=0).isoformat()
 
 
-def import_user_series(name: str, path: str | Path, store: Store) -> SeriesMeta:
+def import_user_series(name: str, path: str | Path, store: Store, *, allow_outliers: bool = False,
+                       replace: bool = False) -> SeriesMeta:
     """Store a user-supplied ``date,value`` CSV as the catalog user series ``name`` (provider 'user').
 
-    Exactly two columns; a header line is optional. Any bad line is an error naming the file and row.
+    Exactly two columns; a header line is optional; dates ``YYYY-MM-DD`` or ``YYYY-MM``. Any bad line is an
+    error naming the file and row; the series' plausibility rules and the no-rollback rule apply as on import.
     """
     spec = CATALOG.get(name)
     if spec is None:
@@ -340,17 +356,14 @@ def import_user_series(name: str, path: str | Path, store: Store) -> SeriesMeta:
         origin = "is derived from other series" if spec.derived else f"comes from provider {spec.provider}"
         raise DataError(f"series {name} {origin}; import-series fills user series only ({users})")
     file = Path(path).expanduser()
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read {exc.strerror or exc} ({where(file, name)})") from None
+    raw = read_bounded(file, series=name)
     frame = frames.build(_user_rows(raw, file, name), file=file, series=name, skip_missing=False)
     if frame.empty:
         raise DataError(f"no observations ({where(file, name)})")
     meta = SeriesMeta(name=name, provider="user", symbol=file.name, source=str(file.resolve()),
                       fetched_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
                       first=None, last=None, rows=0, content_hash="")
-    return store.replace(name, frame, meta)
+    return store.replace(name, frame, meta, origin=file, allow_outliers=allow_outliers, replace=replace)
 
 
 def _user_rows(raw: bytes, file: Path, name: str) -> list[tuple[int, str, str]]:

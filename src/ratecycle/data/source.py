@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .._typing import DateLike, to_timestamp
-from ..errors import DataError
+from ..errors import DataError, StoreError
 from . import frames
 from .catalog import CATALOG, GROUPS, SeriesSpec, get_spec
 from .meta import SeriesMeta
@@ -56,6 +56,8 @@ class DataSource:
 
     snapshot: Path | None = None
     store_path: Path | None = None
+    allow_outliers: bool = False
+    """Accept snapshot series whose one-step moves exceed their kind's bound (also ``RATECYCLE_ALLOW_OUTLIERS=1``)."""
     _frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _meta: dict[str, SeriesMeta] = field(default_factory=dict, repr=False)
     _provider: SnapshotProvider | None = field(default=None, repr=False)
@@ -110,6 +112,8 @@ class DataSource:
         """True when the series can be loaded (False for a missing user series or file)."""
         try:
             self.frame(name)
+        except StoreError:
+            raise  # a locked or unreadable store is its own error, not a missing series
         except DataError:
             return False
         return True
@@ -171,10 +175,16 @@ class DataSource:
         return self._provider
 
     def _read_snapshot(self, spec: SeriesSpec, root: Path) -> pd.DataFrame:
+        """A series read from the snapshot directory, checked by the same plausibility rules as an import."""
+        from .providers.snapshot import export_file_name
+        from .validate import check_series, outliers_allowed
+
         provider = self._snapshot_provider(root)
         exported = provider.exported(spec.name)
         stamp = _mtime(root)
         if exported is not None:
+            check_series(exported, spec, origin=root / "series" / export_file_name(spec.name),
+                         allow_outliers=self.allow_outliers or outliers_allowed())
             info = provider.manifest()[spec.name]
             self._meta[spec.name] = SeriesMeta(
                 name=spec.name, provider=str(info.get("provider", "snapshot")),
@@ -191,6 +201,8 @@ class DataSource:
             raise DataError(f"series {spec.name} is not in snapshot {self.snapshot}: {spec.note}")
         parts = [seg.clip(provider.fetch(seg, spec.name)) for seg in spec.segments]
         frame = _splice(parts)
+        located = provider.locate(spec.segments[0])[0] if len(spec.segments) == 1 else root
+        check_series(frame, spec, origin=located, allow_outliers=self.allow_outliers or outliers_allowed())
         labels = "+".join(provider.source_label(seg) for seg in spec.segments)
         self._meta[spec.name] = _meta_for(spec, frame, f"snapshot {labels}", stamp)
         return frame

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+import datetime as dt
 import hashlib
 import math
 from collections.abc import Iterable, Iterator
@@ -22,13 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, StoreError
 from . import frames
 from .meta import SeriesMeta
 
 if TYPE_CHECKING:
     import duckdb
 
+    from .catalog import SeriesSpec
     from .providers.ishares import Holdings
 
 SCHEMA_VERSION = 2
@@ -79,6 +81,8 @@ class Replacement:
     requested_start: str | None = None
     added: int | None = None
     revised: int = 0
+    origin: object = None
+    """The file or address the frame was read from, named by a validation error (default: ``meta.source``)."""
 
 
 @dataclass(frozen=True)
@@ -267,28 +271,38 @@ class Store:
         return self.write([], files)[1]
 
     def replace(self, name: str, frame: pd.DataFrame, meta: SeriesMeta, *, requested_start: str | None = None,
-                added: int | None = None, revised: int = 0) -> SeriesMeta:
+                added: int | None = None, revised: int = 0, origin: object = None, allow_outliers: bool = False,
+                replace: bool = False, on: dt.date | None = None) -> SeriesMeta:
         """Replace one series (observations and provenance) in one transaction; returns the stored provenance."""
-        stored = self.replace_many([Replacement(name, frame, meta, requested_start, added, revised)])
-        return stored[0]
+        item = Replacement(name, frame, meta, requested_start, added, revised, origin)
+        return self.write([item], allow_outliers=allow_outliers, replace=replace, on=on)[0][0]
 
-    def replace_many(self, items: Iterable[Replacement], *,
-                     holdings: Iterable[HoldingsFile] = ()) -> builtins.list[SeriesMeta]:
+    def replace_many(self, items: Iterable[Replacement], *, holdings: Iterable[HoldingsFile] = (),
+                     allow_outliers: bool = False, replace: bool = False) -> builtins.list[SeriesMeta]:
         """Replace several series (and store ``holdings`` downloads) in ONE transaction: all or nothing.
 
         ``first``/``last``/``rows``/``content_hash`` are recomputed from each frame so provenance always
         describes the stored rows. Frames are validated before the file is opened for writing.
         """
-        return self.write(items, holdings)[0]
+        return self.write(items, holdings, allow_outliers=allow_outliers, replace=replace)[0]
 
-    def write(self, items: Iterable[Replacement], holdings: Iterable[HoldingsFile] = (),
-              ) -> tuple[builtins.list[SeriesMeta], builtins.list[StoredHoldings]]:
+    def write(self, items: Iterable[Replacement], holdings: Iterable[HoldingsFile] = (), *,
+              allow_outliers: bool = False, replace: bool = False,
+              on: dt.date | None = None) -> tuple[builtins.list[SeriesMeta], builtins.list[StoredHoldings]]:
         """Series and holdings downloads in ONE transaction; everything is validated before the file is opened.
 
+        Each frame must pass its kind's rules (``validate.check_series``; ``allow_outliers`` lifts the move
+        bound, ``on`` is the day treated as today). A stored series that reaches a later date than the frame
+        replacing it is kept unless ``replace``: older data never silently rolls newer data back.
         A holdings file must parse as an iShares download (its stated as-of date is the date it is stored
         under); one that does not is a one-line DataError naming the file, and nothing is written.
         """
+        from .validate import check_series
+
         prepared = [(item, _checked(item.name, item.frame)) for item in items]
+        for item, frame in prepared:
+            check_series(frame, _spec_of(item.name), origin=item.origin or item.meta.source, on=on,
+                         allow_outliers=allow_outliers)
         names = [item.name for item, _ in prepared]
         if len(set(names)) != len(names):
             twice = sorted({n for n in names if names.count(n) > 1})
@@ -307,8 +321,13 @@ class Store:
                     con.execute(ddl)
                 con.execute("INSERT OR REPLACE INTO store_info VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
                 for (item, frame), meta in zip(prepared, metas, strict=True):
-                    previous = con.execute("SELECT count(*) FROM observations WHERE series = ?",
-                                           [item.name]).fetchone()
+                    previous = con.execute("SELECT count(*), CAST(max(date) AS VARCHAR) FROM observations"
+                                           " WHERE series = ?", [item.name]).fetchone()
+                    if not replace and previous[1] is not None and meta.last is not None and previous[1] > meta.last:
+                        raise DataError(
+                            f"the store holds {item.name} to {previous[1]}, the new data ends {meta.last}: older "
+                            f"data does not replace newer (nothing was written; --replace allows it) "
+                            f"(series {item.name}, from {item.origin or item.meta.source})")
                     con.execute("DELETE FROM observations WHERE series = ?", [item.name])
                     self._insert_frame(con, item.name, frame)
                     con.execute("INSERT OR REPLACE INTO series_meta VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -372,17 +391,49 @@ class Store:
     def _connect(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         import duckdb
 
-        if self.path.is_dir():
-            raise DataError(f"store path is a directory, not a DuckDB file: {self.path}")
+        check_store_file(self.path)
         try:
             return duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
-            raise DataError(f"cannot open store {self.path} (not a DuckDB file or in use by another process): "
-                            f"{_first_line(exc)}") from None
+            text = _first_line(exc)
+            if "lock" in text.lower():
+                raise StoreError(f"store {self.path} is locked by another ratecycle process (an import or fetch "
+                                 f"is writing it); try again when it has finished: {text}") from None
+            raise StoreError(f"cannot open store {self.path}: {text}") from None
 
     @staticmethod
     def _has_series(con: duckdb.DuckDBPyConnection, name: str) -> bool:
         return con.execute("SELECT 1 FROM series_meta WHERE name = ?", [name]).fetchone() is not None
+
+
+DUCKDB_MAGIC = b"DUCK"
+"""A DuckDB database file has these four bytes at offset 8 of its header."""
+
+
+def check_store_file(path: Path) -> None:
+    """Refuse a store path that exists and is not a DuckDB database (a CSV, JSON or Parquet file, a directory).
+
+    DuckDB would otherwise fail late, or a caller might fall back to a database in memory and lose the data.
+    """
+    if not path.exists():
+        return
+    if not path.is_file():
+        kind = "a directory" if path.is_dir() else "not a regular file"
+        raise StoreError(f"store path is {kind}, not a DuckDB file: {path}")
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(12)
+    except OSError as exc:
+        raise StoreError(f"cannot read store {path}: {exc.strerror or exc}") from None
+    if header[8:12] != DUCKDB_MAGIC:
+        raise StoreError(f"cannot open store {path}: the file exists and is not a DuckDB database (left untouched)")
+
+
+def _spec_of(name: str) -> SeriesSpec:
+    """The catalog entry of a stored series; a name the catalog lacks gets the generic rules."""
+    from .catalog import CATALOG, SeriesSpec
+
+    return CATALOG.get(name) or SeriesSpec(name, "", "", "")
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:

@@ -140,10 +140,14 @@ def update_series(
     full: bool = False,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
+    allow_outliers: bool = False,
+    replace: bool = False,
 ) -> UpdateResult:
     """Fetch what ``spec`` is missing (plus the overlap), merge, validate and write it in one transaction.
 
-    ``full`` refetches the whole history and replaces the stored series. Provider and data failures are
+    ``full`` refetches the whole history and replaces the stored series (an answer ending earlier than the
+    stored series is refused unless ``replace``). The merged series must pass its plausibility rules
+    (``validate.check_series``; ``allow_outliers`` lifts the move bound). Provider and data failures are
     returned as a ``failed`` result (the store is untouched), never raised.
     """
     if not fetchable(spec):
@@ -165,6 +169,9 @@ def update_series(
         report(spec.name, f"fetching {label}")
         try:
             merged, requests, revised, added = _attempt(spec, segments, old, pool, overlap, full, stamp)
+            from .validate import check_series
+
+            check_series(merged, spec, origin=label, on=_today(now), allow_outliers=allow_outliers)
         except RatecycleError as exc:
             errors.append(f"{label}: {exc}")
             continue
@@ -178,7 +185,8 @@ def update_series(
         first_start = None if not starts or None in starts else min(s for s in starts if s is not None)
         try:
             written = store.replace(spec.name, merged, meta, requested_start=first_start, added=added,
-                                    revised=revised)
+                                    revised=revised, origin=label, allow_outliers=allow_outliers, replace=replace,
+                                    on=_today(now))
         except RatecycleError as exc:
             return UpdateResult(spec.name, "failed", message=f"write failed: {exc}")
         changed = stored is None or written.content_hash != stored[1].content_hash
@@ -201,6 +209,8 @@ def update_many(
     full: bool = False,
     progress: Progress | None = None,
     done: Callable[[UpdateResult], None] | None = None,
+    allow_outliers: bool = False,
+    replace: bool = False,
 ) -> list[UpdateResult]:
     """Update several series one after another; a failure is reported and the others still run."""
     pool = _pool(providers)
@@ -208,7 +218,7 @@ def update_many(
     for spec in specs:
         try:
             result = update_series(spec, store, providers=pool, overlap_days=overlap_days, full=full,
-                                   progress=progress)
+                                   progress=progress, allow_outliers=allow_outliers, replace=replace)
         except Exception as exc:  # a provider bug must not stop the other series
             result = UpdateResult(spec.name, "failed", message=f"unexpected {type(exc).__name__}: {exc}")
         results.append(result)
@@ -423,6 +433,11 @@ def _valid_fetch(fetched: object, name: str, segment: Segment) -> pd.DataFrame:
     if frame["date"].duplicated().any():
         raise DataError(f"provider answer has duplicate dates ({where})")
     return frame
+
+
+def _today(now: dt.datetime | None) -> dt.date | None:
+    """The day the date rules treat as today: that of an injected ``now``, else None (validate.today())."""
+    return None if now is None else now.astimezone(dt.UTC).date()
 
 
 def _pool(providers: ProviderPool | Mapping[str, Provider] | None) -> ProviderPool:

@@ -68,12 +68,15 @@ class Holdings:
 
 def read_holdings(path: str | Path) -> Holdings:
     """Parse an iShares holdings CSV file (see the module docstring for the accepted layout)."""
+    from ..files import read_bounded
+
     file = Path(path)
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read holdings: {exc.strerror or exc} ({where(file)})") from None
-    return parse_holdings(raw, source=str(file))
+    raw = read_bounded(file, what="holdings file")
+    holdings = parse_holdings(raw, source=str(file))
+    if not table_closed(raw):
+        raise DataError(f"holdings file ends inside its table (no blank line and closing text after it, as every "
+                        f"download has): cut off ({where(file)})")
+    return holdings
 
 
 def parse_holdings(raw: bytes | str, *, source: str = "<holdings>") -> Holdings:
@@ -95,7 +98,11 @@ def parse_holdings(raw: bytes | str, *, source: str = "<holdings>") -> Holdings:
     rows = _rows(records[header_at + 1:], header, columns, source)
     if rows.empty:
         raise DataError(f"no holdings rows after the header ({where(source, row=header_line)})")
-    return Holdings(fund=fund, as_of=as_of, source=source, rows=rows)
+    holdings = Holdings(fund=fund, as_of=as_of, source=source, rows=rows)
+    from ..validate import check_holdings
+
+    check_holdings(holdings)
+    return holdings
 
 
 def _records(reader: Any, source: str) -> list[tuple[int, list[str]]]:

@@ -74,8 +74,10 @@ class SnapshotProvider:
         path = self.root / MANIFEST
         if not path.exists():
             return {}, {}
+        from ..files import read_bounded
+
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
+            doc = json.loads(read_bounded(path).decode("utf-8"))
             return dict(doc["series"]), dict(doc.get("holdings") or {})
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise DataError(f"malformed manifest ({where(path)}): {exc}") from None
@@ -121,9 +123,11 @@ class SnapshotProvider:
         if segment.provider == "kenfrench" and ":" in value_col:
             return self.portfolio_file(path).series(value_col, series=series)
         if segment.provider == "kenfrench" and not date_col:
+            from ..files import read_bounded
             from .kenfrench import parse_factor_csv
 
-            return parse_factor_csv(path.read_bytes(), source=str(path)).series(value_col, series=series)
+            table = parse_factor_csv(read_bounded(path, series=series), source=str(path))
+            return table.series(value_col, series=series)
         return frames.read_date_value_csv(_whole_file(path, series), series=series, date_column=date_col,
                                           value_column=value_col, file=path)
 
@@ -180,10 +184,9 @@ class SnapshotProvider:
 def _whole_file(path: Path, series: str) -> bytes:
     """The bytes of a snapshot CSV; every file a provider download or ``data export`` writes ends with a line end,
     so one that does not was cut off (its last value may be a truncated number) and is an error, never data."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read {exc.strerror or exc} ({where(path, series)})") from None
+    from ..files import read_bounded
+
+    raw = read_bounded(path, series=series)
     if raw.strip() and not raw.endswith((b"\n", b"\r")):
         rows = raw.count(b"\n") + 1
         raise DataError(f"file looks cut off: no line end after its last row (add one if the file is complete) "
