@@ -77,9 +77,26 @@ def test_429_retry_after_http_date_and_cap(httpserver: HTTPServer) -> None:
     httpserver.expect_ordered_request("/d").respond_with_data("", status=429, headers={"Retry-After": "86400"})
     httpserver.expect_ordered_request("/d").respond_with_data("ok")
     sleeps: list[float] = []
-    assert _client(sleeps, max_retry_after=60.0).get(httpserver.url_for("/d"), symbol="S").content == b"ok"
+    client = _client(sleeps, max_retry_after=60.0, retry_budget=1000.0)
+    assert client.get(httpserver.url_for("/d"), symbol="S").content == b"ok"
     assert 35.0 <= sleeps[0] <= 40.0
     assert sleeps[1] == 60.0
+
+
+def test_waits_stop_at_the_retry_budget(httpserver: HTTPServer) -> None:
+    """Waits count against the total retry time: after one 30 s Retry-After, a second would pass the 40 s budget."""
+    httpserver.expect_request("/d").respond_with_data("", status=503, headers={"Retry-After": "30"})
+    now = [0.0]
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        now[0] += seconds
+
+    client = HttpClient("test", sleep=sleep, clock=lambda: now[0], retry_budget=40.0, retries=5)
+    with pytest.raises(ProviderError, match=r"HTTP 503 .* after 2 attempts \(retry time budget 40s spent\)"):
+        client.get(httpserver.url_for("/d"), symbol="S")
+    assert sleeps == [30.0]
 
 
 def test_retry_after_parser() -> None:

@@ -142,7 +142,8 @@ def test_cli_fetch_against_local_fred(fred: FredGraph, httpserver: HTTPServer, t
 @pytest.mark.parametrize(("answers", "message"), [
     ([Response("", status=200, content_type="text/csv")] * 3, "empty"),
     ([Response("observation_date,PCEPILFE\n2026-04-01,oops\n", content_type="text/csv")], "oops"),
-    ([Response("observation_date,PCEPILFE\n2026-04-01,127.1\n2026-0", content_type="text/csv")], "too few fields"),
+    ([Response("observation_date,PCEPILFE\n2026-04-01,127.1\n2026-0", content_type="text/csv")],
+     "body cut off: no line end after its last row '2026-0'"),
     ([Response("no such series", status=404)], "404"),
     ([Response("busy", status=502)] * 3, "502"),
 ])

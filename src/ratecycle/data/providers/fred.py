@@ -229,7 +229,7 @@ class Provider(HttpProvider):
         if end is not None:
             params["coed"] = pd.Timestamp(end).strftime("%Y-%m-%d")
         got = self.http.get(f"{self.base_url}/graph/fredgraph.csv", symbol=symbol, params=params)
-        body = check_body(got, f"fred {symbol}")
+        body = check_body(got, f"fred {symbol}", lines=True)
         return parse_graph_csv(body, symbol, series=series, source=got.url)
 
     def _api(self, symbol: str, series: str, start: pd.Timestamp | None, end: pd.Timestamp | None) -> pd.DataFrame:

@@ -1,8 +1,11 @@
-"""The one HTTP layer every live provider uses: timeouts, retries with backoff, and body checks.
+"""The one HTTP layer every live provider uses: timeouts, bounds, retries with backoff, and body checks.
 
 Transient faults (connection errors, timeouts, resets, incomplete bodies, HTTP 429 and 5xx) are retried with
-exponential backoff plus jitter, honouring ``Retry-After``; other 4xx answers fail at once. Whatever happens, the
-caller gets either a complete response body or a one-line ProviderError naming provider, symbol and URL.
+exponential backoff plus jitter, honouring ``Retry-After``; other 4xx answers fail at once. Every request has an
+overall deadline (a server that drips one byte at a time cannot keep it going), a body is never allowed to grow
+beyond a cap once decompressed (a gzip bomb stops at the cap), and all attempts together have a time budget.
+Whatever happens, the caller gets either a complete response body or a one-line ProviderError naming provider,
+symbol and URL.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import os
 import random
 import re
 import time
+import zlib
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -25,8 +29,15 @@ from ...errors import ProviderError
 if TYPE_CHECKING:  # httpx is imported on first use: commands that read the store never load it
     import httpx
 
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = 10.0
 """Seconds allowed for connecting and for each read."""
+DEFAULT_DEADLINE = 20.0
+"""Seconds one request may take in all, however the bytes trickle in (``RATECYCLE_HTTP_DEADLINE``)."""
+DEFAULT_RETRY_BUDGET = 40.0
+"""Seconds all attempts of one request may take together, waits included (``RATECYCLE_HTTP_RETRY_BUDGET``)."""
+DEFAULT_MAX_MB = 100.0
+"""Largest body accepted, in megabytes after decompression (``RATECYCLE_HTTP_MAX_MB``); the largest real
+answer (Yahoo's full S&P 500 history) is about 10 MB."""
 DEFAULT_RETRIES = 4
 """Attempts in all (the first try included)."""
 DEFAULT_BACKOFF = 1.0
@@ -88,6 +99,28 @@ def retry_after_seconds(value: str | None, *, cap: float = MAX_RETRY_AFTER,
     return min(max((when - current).total_seconds(), 0.0), cap)
 
 
+def limit_from_env(variable: str, default: float) -> float:
+    """A positive number from ``$variable`` (a limit a user may change), else ``default``."""
+    text = os.environ.get(variable, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise ProviderError(f"{variable}={text[:40]!r} is not a positive number")
+    return value
+
+
+class _Refused(Exception):
+    """A body refused while it arrived: the deadline passed (retried) or the size went over the cap (not retried)."""
+
+    def __init__(self, message: str, *, retry: bool) -> None:
+        super().__init__(message)
+        self.retry = retry
+
+
 def _describe(exc: Exception, timeout: float) -> str:
     """A short phrase for a transport failure."""
     import httpx
@@ -123,18 +156,29 @@ class HttpClient:
         sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
         headers: Mapping[str, str] | None = None,
+        deadline: float | None = None,
+        retry_budget: float | None = None,
+        max_bytes: int | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         if retries < 1:
             raise ProviderError(f"{provider}: retries must be at least 1, got {retries}")
         self.provider = provider
         self.timeout = float(timeout)
+        self.deadline = float(deadline if deadline is not None
+                              else limit_from_env("RATECYCLE_HTTP_DEADLINE", DEFAULT_DEADLINE))
+        self.retry_budget = float(retry_budget if retry_budget is not None
+                                  else limit_from_env("RATECYCLE_HTTP_RETRY_BUDGET", DEFAULT_RETRY_BUDGET))
+        self.max_bytes = int(max_bytes if max_bytes is not None
+                             else limit_from_env("RATECYCLE_HTTP_MAX_MB", DEFAULT_MAX_MB) * 1_000_000)
+        self.clock = clock or time.monotonic
         self.retries = int(retries)
         self.backoff = float(backoff)
         self.max_retry_after = float(max_retry_after)
         self.client = client
         self.sleep = sleep or time.sleep
         self.rng = rng or random.Random()
-        self.headers = {"User-Agent": USER_AGENT, **(headers or {})}
+        self.headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", **(headers or {})}
 
     def backoff_delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt ``attempt`` (1-based): exponential plus up to 50% jitter."""
@@ -159,22 +203,32 @@ class HttpClient:
         shown = redact(f"{url}?{urlencode(params)}" if params else url)
         prefix = f"{self.provider} {symbol}"
         what = "no attempt made"
+        started = self.clock()
+        attempts = 0
         for attempt in range(1, self.retries + 1):
             delay = self.backoff_delay(attempt)
+            left = self.retry_budget - (self.clock() - started)
+            if attempt > 1 and left <= 0:
+                break
+            attempts = attempt
             try:
-                response = self._send(url, params)
+                response, content = self._send(url, params, min(self.deadline, max(left, 0.001)))
             except (httpx.UnsupportedProtocol, httpx.InvalidURL, httpx.TooManyRedirects) as exc:
                 raise ProviderError(f"{prefix}: {_describe(exc, self.timeout)} ({shown})") from None
-            except httpx.DecodingError as exc:
+            except (httpx.DecodingError, zlib.error) as exc:
                 raise ProviderError(f"{prefix}: undecodable response body ({exc}) ({shown})") from None
+            except _Refused as exc:
+                if not exc.retry:  # the same answer would come again
+                    raise ProviderError(f"{prefix}: {exc}, not retried ({shown})") from None
+                what = str(exc)
             except httpx.TransportError as exc:
                 what = _describe(exc, self.timeout)
             else:
                 status = response.status_code
                 if 200 <= status < 300:
-                    short = _shortfall(response)
+                    short = _shortfall(response, content)
                     if short is None:
-                        return Fetched(url=shown, status=status, content=response.content,
+                        return Fetched(url=shown, status=status, content=content.body,
                                        headers={k.lower(): v for k, v in response.headers.items()})
                     what = short
                 elif status == 429 or status >= 500:
@@ -183,42 +237,112 @@ class HttpClient:
                     if waited is not None:
                         delay = waited
                 elif status in accept:
-                    return Fetched(url=shown, status=status, content=response.content,
+                    return Fetched(url=shown, status=status, content=content.body,
                                    headers={k.lower(): v for k, v in response.headers.items()})
                 else:
-                    detail = _safe_detail(error_detail, response.content)
+                    detail = _safe_detail(error_detail, content.body)
                     extra = f": {detail}" if detail else ""
                     raise ProviderError(f"{prefix}: HTTP {status} {response.reason_phrase or ''}{extra}, "
                                         f"not retried ({shown})")
             if attempt < self.retries:
+                if delay >= self.retry_budget - (self.clock() - started):
+                    break  # the wait alone would spend the budget: give up now rather than at its end
                 self.sleep(delay)
-        attempts = "attempt" if self.retries == 1 else "attempts"
-        raise ProviderError(f"{prefix}: {what} after {self.retries} {attempts} ({shown})")
+        plural = "attempt" if attempts == 1 else "attempts"
+        budget = (f" (retry time budget {self.retry_budget:g}s spent)" if attempts < self.retries else "")
+        raise ProviderError(f"{prefix}: {what} after {attempts} {plural}{budget} ({shown})")
 
     def touch(self, url: str) -> int | None:
         """One plain GET whose only purpose is the cookies it sets (kept by the client); the status, None on failure."""
         import httpx
 
         try:
-            return self._send(url, None).status_code
-        except httpx.HTTPError:
+            return self._send(url, None, self.deadline)[0].status_code
+        except (httpx.HTTPError, _Refused, zlib.error):
             return None
 
-    def _send(self, url: str, params: Mapping[str, str | int] | None) -> httpx.Response:
+    def _send(self, url: str, params: Mapping[str, str | int] | None,
+              seconds: float) -> tuple[httpx.Response, _Body]:
+        """One GET read to the end within ``seconds`` in all; the body is decompressed here, chunk by chunk,
+        so that it can be stopped at ``max_bytes`` before a bomb inflates."""
         if self.client is None:  # one pooled client per provider (building TLS contexts is slow)
             import httpx
 
             self.client = httpx.Client(timeout=self.timeout, follow_redirects=True)
-        return self.client.get(url, params=params, headers=self.headers, timeout=self.timeout,
-                               follow_redirects=True)
+        ends = self.clock() + seconds
+        timeout = min(self.timeout, seconds)
+        with self.client.stream("GET", url, params=params, headers=self.headers, timeout=timeout,
+                                follow_redirects=True) as response:
+            if response.is_stream_consumed:  # an answer built in memory (a test transport), already decoded
+                body = _Body("", self.max_bytes)
+                body.feed(response.content)
+                return response, body
+            body = _Body(response.headers.get("content-encoding", ""), self.max_bytes)
+            for raw in response.iter_raw():  # each network read as it arrives, so the deadline is checked
+                body.feed(raw)
+                if self.clock() > ends:
+                    raise _Refused(f"deadline of {seconds:.3g}s passed after {body.received:,} bytes "
+                                   f"(RATECYCLE_HTTP_DEADLINE)", retry=True)
+            body.finish()
+        return response, body
 
 
-def _shortfall(response: httpx.Response) -> str | None:
-    """'truncated body (n of m bytes)' when a body is shorter than its Content-Length (a cut connection), else None."""
+class _Body:
+    """A response body assembled from raw chunks: counted as received, inflated (gzip/deflate) under a cap."""
+
+    def __init__(self, encoding: str, max_bytes: int) -> None:
+        codings = [c.strip().lower() for c in encoding.split(",") if c.strip()]
+        codings = [c for c in codings if c != "identity"]
+        if len(codings) > 1 or (codings and codings[0] not in {"gzip", "x-gzip", "deflate"}):
+            raise _Refused(f"unsupported content encoding {encoding[:40]!r}", retry=False)
+        self.decoder = zlib.decompressobj(zlib.MAX_WBITS | 32) if codings else None  # 32: gzip or zlib header
+        self.encoded = bool(codings)
+        self.max_bytes = max_bytes
+        self.received = 0
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def feed(self, raw: bytes) -> None:
+        """Take one raw chunk; inflate it at most 1 MB at a time so the cap stops a bomb early."""
+        self.received += len(raw)
+        if self.decoder is None:
+            self._keep(raw)
+            return
+        data = raw
+        while data:
+            out = self.decoder.decompress(data, 1 << 20)
+            self._keep(out)
+            data = self.decoder.unconsumed_tail
+            if self.decoder.eof and self.decoder.unused_data:  # a further gzip member follows
+                data = self.decoder.unused_data
+                self.decoder = zlib.decompressobj(zlib.MAX_WBITS | 32)
+
+    def finish(self) -> None:
+        """Flush the decoder at the end of the body."""
+        if self.decoder is not None:
+            self._keep(self.decoder.flush())
+
+    def _keep(self, out: bytes) -> None:
+        self.size += len(out)
+        if self.size > self.max_bytes:
+            raise _Refused(f"body larger than {self.max_bytes:,} bytes once decompressed (RATECYCLE_HTTP_MAX_MB)",
+                           retry=False)
+        if out:
+            self.parts.append(out)
+
+    @property
+    def body(self) -> bytes:
+        """The whole (decompressed) body."""
+        if len(self.parts) != 1:
+            self.parts = [b"".join(self.parts)]
+        return self.parts[0]
+
+
+def _shortfall(response: httpx.Response, content: _Body) -> str | None:
+    """'truncated body (n of m bytes)' when fewer bytes arrived than Content-Length says (a cut connection)."""
     declared = response.headers.get("content-length", "")
-    encoded = response.headers.get("content-encoding", "identity").lower() not in {"", "identity"}
-    if declared.isdigit() and not encoded and len(response.content) < int(declared):
-        return f"truncated body ({len(response.content)} of {declared} bytes)"
+    if declared.isdigit() and content.received < int(declared):
+        return f"truncated body ({content.received} of {declared} bytes)"
     return None
 
 
@@ -237,8 +361,12 @@ def _safe_detail(extract: Callable[[bytes], str | None] | None, body: bytes) -> 
     return " ".join(text.split())[:200]
 
 
-def check_body(fetched: Fetched, prefix: str) -> bytes:
-    """The body if it can be data; an empty body or an HTML page (error page with status 200) is an error."""
+def check_body(fetched: Fetched, prefix: str, *, lines: bool = False) -> bytes:
+    """The body if it can be data; an empty body or an HTML page (error page with status 200) is an error.
+
+    With ``lines`` (a CSV of rows) the body must end with a line end after its last row: without one, and
+    without a Content-Length to compare with, a connection cut mid-number (3.6 for 3.63) looks complete.
+    """
     body = fetched.content
     if not body.strip():
         raise ProviderError(f"{prefix}: empty response body ({fetched.url})")
@@ -247,6 +375,9 @@ def check_body(fetched: Fetched, prefix: str) -> bytes:
         title = match.group(1).decode("utf-8", "replace").strip()[:80] if match else ""
         page = f" ({title!r})" if title else ""
         raise ProviderError(f"{prefix}: got an HTML page{page} instead of data ({fetched.url})")
+    if lines and b"\n" in body.strip() and not body.endswith((b"\n", b"\r")):  # one line: a message
+        last = body.rsplit(b"\n", 1)[-1][:40].decode("utf-8", "replace")
+        raise ProviderError(f"{prefix}: body cut off: no line end after its last row {last!r} ({fetched.url})")
     return body
 
 
@@ -266,10 +397,14 @@ class HttpProvider:
         client: httpx.Client | None = None,
         sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
+        deadline: float | None = None,
+        retry_budget: float | None = None,
+        max_bytes: int | None = None,
     ) -> None:
         self.base_url = base_url_for(self.name, base_url, self.default_url)
         self.http = HttpClient(self.name, timeout=timeout, retries=retries, backoff=backoff, client=client,
-                               sleep=sleep, rng=rng)
+                               sleep=sleep, rng=rng, deadline=deadline, retry_budget=retry_budget,
+                               max_bytes=max_bytes)
 
     def source_label(self, symbol: str) -> str:
         """Where a symbol is fetched from, for provenance (the service root, without secrets)."""

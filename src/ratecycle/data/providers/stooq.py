@@ -95,5 +95,5 @@ class Provider(HttpProvider):
             params["apikey"] = self.api_key
         got = self.http.get(f"{self.base_url}/q/d/l/", symbol=symbol, params=params)
         page_error(got, symbol, keyed=bool(self.api_key), base_url=self.base_url)
-        body = check_body(got, f"stooq {symbol}")
+        body = check_body(got, f"stooq {symbol}", lines=True)
         return within(parse_csv(body, segment.field, symbol=symbol, series=series, source=got.url), start, end)
