@@ -323,9 +323,10 @@ class Store:
                 for (item, frame), meta in zip(prepared, metas, strict=True):
                     previous = con.execute("SELECT count(*), CAST(max(date) AS VARCHAR) FROM observations"
                                            " WHERE series = ?", [item.name]).fetchone()
-                    if not replace and previous[1] is not None and meta.last is not None and previous[1] > meta.last:
+                    stored_last = previous[1] if previous is not None else None
+                    if not replace and stored_last is not None and meta.last is not None and stored_last > meta.last:
                         raise DataError(
-                            f"the store holds {item.name} to {previous[1]}, the new data ends {meta.last}: older "
+                            f"the store holds {item.name} to {stored_last}, the new data ends {meta.last}: older "
                             f"data does not replace newer (nothing was written; --replace allows it) "
                             f"(series {item.name}, from {item.origin or item.meta.source})")
                     con.execute("DELETE FROM observations WHERE series = ?", [item.name])

@@ -14,6 +14,7 @@ from ..momentum import relative_momentum
 from ..valuation import known_at
 from .context import Context
 from .cyclesview import cutting_cycles
+from .datatext import plain
 from .figures import PALETTE, line
 from .fmt import Format, cell, date_text, month_text, pct, pp
 from .model import Column, Figure, Section, Table, Trace
@@ -41,9 +42,9 @@ def _previous_holdings(ctx: Context, latest: Any) -> Any | None:
 def _change_blocks(ctx: Context, previous: Any, latest: Any) -> list[Any]:
     """The change in sector weights from the previous download to the one in force on the as-of date."""
     change = comp.compare(previous, latest)
-    source = (f"{latest.fund} holdings downloads as of {date_text(previous.as_of)} ({previous.source}) and "
-              f"{date_text(latest.as_of)} ({latest.source})")
-    rows = tuple({"sector": r["sector"], "before": r["weight_left"], "after": r["weight_right"],
+    source = plain(f"{latest.fund} holdings downloads as of {date_text(previous.as_of)} ({previous.source}) and "
+                   f"{date_text(latest.as_of)} ({latest.source})")
+    rows = tuple({"sector": plain(r["sector"]), "before": r["weight_left"], "after": r["weight_right"],
                   "change": r["difference"]} for r in change.sectors.to_dict(orient="records"))
     table = Table(
         title=f"{HOLDINGS_FUND} sector weights, {date_text(previous.as_of)} to {date_text(latest.as_of)}",
@@ -54,7 +55,7 @@ def _change_blocks(ctx: Context, previous: Any, latest: Any) -> list[Any]:
     moves = sorted(rows, key=lambda r: abs(float(r["change"])), reverse=True)[:2]
     rot = change.right.rotation_sectors_weight - change.left.rotation_sectors_weight
     text = (f"Since the {date_text(previous.as_of)} download: "
-            + "; ".join(f"{r['sector']} {pp(float(r['change']))}" for r in moves)
+            + "; ".join(f"{plain(r['sector'])} {pp(float(r['change']))}" for r in moves)
             + f"; Financials and Health Care together {pp(rot)}.")
     return [text, table]
 
@@ -70,7 +71,7 @@ SINGLE_NAME_LINE = 0.01
 
 def _sector_text(sectors: pd.DataFrame) -> str:
     """'the largest sectors are Industrials (19.5%), Financials (17.1%) and Health Care (15.5%)'."""
-    top = [f"{sector} ({cell(float(weight), 'share')})"
+    top = [f"{plain(sector)} ({cell(float(weight), 'share')})"
            for sector, weight in zip(sectors["sector"].head(3), sectors["weight"].head(3), strict=True)]
     if len(top) < 2:
         return f"the only sector is {top[0]}" if top else "no sector data"
@@ -113,11 +114,11 @@ def rebalancing_section(ctx: Context) -> Section:
     conc = comp.concentration(holdings)
     sectors = comp.sector_weights(holdings)
     top = comp.top_holdings(holdings, 10)
-    source = f"{holdings.fund} holdings download as of {date_text(holdings.as_of)} ({holdings.source})"
+    source = plain(f"{holdings.fund} holdings download as of {date_text(holdings.as_of)} ({holdings.source})")
     figure = Figure(
         title=f"{HOLDINGS_FUND} sector weights (share of equity market value)",
-        traces=(Trace("Weight", tuple(sectors["sector"]), tuple(round(float(v), 5) for v in sectors["weight"]),
-                      "bar", PALETTE["a"]),),
+        traces=(Trace("Weight", tuple(plain(s) for s in sectors["sector"]),
+                      tuple(round(float(v), 5) for v in sectors["weight"]), "bar", PALETTE["a"]),),
         y_title="Share of equity value", y_percent=True, source=source,
         notes=("Weights from market values of equity lines; cash and futures excluded.",))
     c = conc.to_dict()
@@ -130,23 +131,26 @@ def rebalancing_section(ctx: Context) -> Section:
                                    ("Herfindahl index", c["herfindahl"], "ratio"),
                                    ("Effective number of holdings (1/Herfindahl)", c["effective_holdings"], "int"),
                                    ("Financials + Health Care weight", c["rotation_sectors_weight"], "share"),
-                                   (f"Largest sector ({c['largest_sector']})", c["largest_sector_weight"], "share"))),
+                                   (f"Largest sector ({plain(c['largest_sector'])})", c["largest_sector_weight"],
+                                    "share"))),
         source=source, notes=("Herfindahl index: sum of squared weights; its inverse is the number of equal-weight "
                               "holdings that would be as concentrated.",))
     table_t = Table(
         title=f"{HOLDINGS_FUND} ten largest holdings",
         columns=(Column("rank", "Rank", "int"), Column("ticker", "Ticker"), Column("name", "Name"),
                  Column("sector", "Sector"), Column("weight", "Weight", "share")),
-        rows=tuple({"rank": int(r["rank"]), "ticker": r["ticker"], "name": r["name"], "sector": r["sector"],
+        rows=tuple({"rank": int(r["rank"]), "ticker": plain(r["ticker"]), "name": plain(r["name"]),
+                    "sector": plain(r["sector"]),
                     "weight": float(r["weight_mv"])} for _, r in top.iterrows()),
         source=source, notes=("Weight: share of the fund's equity market value on the holdings date.",))
     above = int((comp.equity_weights(holdings)["weight_mv"] > SINGLE_NAME_LINE).sum())
     largest = top.iloc[0]
     age = comp.age_days(holdings, ctx.as_of)
+    largest_name = f"{plain(largest['name'])} ({plain(largest['ticker'])})"
     text = (f"Holdings ({date_text(holdings.as_of)}): {_sector_text(sectors)}; Financials and Health Care "
             f"together make up {cell(c['rotation_sectors_weight'], 'share')} of the fund's equity value. The ten "
             f"largest names make up {cell(c['top10_weight'], 'share')} (effective number of holdings "
-            f"{cell(c['effective_holdings'], 'int')}); the largest is {largest['name']} ({largest['ticker']}) at "
+            f"{cell(c['effective_holdings'], 'int')}); the largest is {largest_name} at "
             f"{cell(float(largest['weight_mv']), 'share')}, and "
             f"{'1 name weighs' if above == 1 else f'{above} names weigh'} more than {SINGLE_NAME_LINE:.0%}. "
             f"This is the newest {HOLDINGS_FUND} download on or before {date_text(ctx.as_of)}: {age} days old then.")
