@@ -54,10 +54,15 @@ def read_preset(name: str) -> list[CalendarEntry]:
 
 def read_calendar(path: str | Path) -> list[CalendarEntry]:
     """Parse a calendar file: TOML (``[[cycle]]`` tables) or CSV (header start,pause_start,pause_end,end)."""
+    from ..data.files import read_bounded
+
     file = Path(path).expanduser()
-    if not file.is_file():
+    if not file.exists():
         raise DataError(f"calendar file not found: {file}")
-    text = file.read_text(encoding="utf-8-sig")
+    try:
+        text = read_bounded(file, what="calendar file").decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError(f"calendar file is not UTF-8 text: {file}") from None
     if file.suffix.lower() == ".toml":
         return _parse_toml(text, str(file))
     if file.suffix.lower() in (".csv", ".txt"):

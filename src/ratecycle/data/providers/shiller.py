@@ -259,12 +259,10 @@ class Provider(HttpProvider):
             check_fresh(table, symbol=symbol, source=got.url, today=self.today or today())
             self._tables[symbol] = table
             return table
+        from ..files import read_bounded
+
         path = Path(target.removeprefix("file://")).expanduser()
-        try:
-            body = path.read_bytes()
-        except OSError as exc:
-            raise DataError(f"cannot read: {exc.strerror or exc} ({where(path)})") from None
-        return parse_ie_data(body, source=str(path))
+        return parse_ie_data(read_bounded(path), source=str(path))
 
     def fetch(self, segment: Segment, series: str, start: pd.Timestamp | None = None,
               end: pd.Timestamp | None = None) -> pd.DataFrame:
