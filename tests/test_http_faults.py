@@ -108,12 +108,12 @@ def test_slow_drip_stops_at_the_deadline() -> None:
     with loopback(drip) as (url, connections):
         started = time.monotonic()
         with pytest.raises(ProviderError) as caught:
-            _client(timeout=5, deadline=1.0, retry_budget=2.5, retries=4).get(url, symbol="S")
+            _client(timeout=5, deadline=1.0, retry_budget=20, retries=2).get(url, symbol="S")
         elapsed = time.monotonic() - started
-    assert re.search(r"deadline of [\d.]+s passed after \d+ bytes", str(caught.value)), caught.value
+    assert re.search(r"deadline of 1s passed after \d+ bytes .* after 2 attempts", str(caught.value)), caught.value
     assert "\n" not in str(caught.value)
-    assert elapsed < 4.0
-    assert 2 <= len(connections) <= 3  # retried within the budget, then given up
+    assert elapsed < 6.0  # two attempts of 1 s and a 0.1 s wait, not the minute the drip would last
+    assert len(connections) == 2
 
 
 def test_hung_server_costs_at_most_the_retry_budget() -> None:

@@ -127,11 +127,11 @@ def _describe(exc: Exception, timeout: float) -> str:
 
     detail = " ".join(str(exc).split())[:160]
     if isinstance(exc, httpx.ConnectTimeout):
-        return f"connect timeout ({timeout:g}s)"
+        return f"connect timeout ({timeout:.3g}s)"
     if isinstance(exc, httpx.ReadTimeout):
-        return f"read timeout ({timeout:g}s)"
+        return f"read timeout ({timeout:.3g}s)"
     if isinstance(exc, httpx.TimeoutException):
-        return f"timeout ({timeout:g}s)"
+        return f"timeout ({timeout:.3g}s)"
     if isinstance(exc, httpx.ConnectError):
         return f"cannot connect ({detail or 'connection refused'})"
     if isinstance(exc, httpx.RemoteProtocolError):
@@ -211,8 +211,9 @@ class HttpClient:
             if attempt > 1 and left <= 0:
                 break
             attempts = attempt
+            allowed = min(self.deadline, max(left, 0.001))  # this attempt's share of the deadline and budget
             try:
-                response, content = self._send(url, params, min(self.deadline, max(left, 0.001)))
+                response, content = self._send(url, params, allowed)
             except (httpx.UnsupportedProtocol, httpx.InvalidURL, httpx.TooManyRedirects) as exc:
                 raise ProviderError(f"{prefix}: {_describe(exc, self.timeout)} ({shown})") from None
             except (httpx.DecodingError, zlib.error) as exc:
@@ -222,7 +223,7 @@ class HttpClient:
                     raise ProviderError(f"{prefix}: {exc}, not retried ({shown})") from None
                 what = str(exc)
             except httpx.TransportError as exc:
-                what = _describe(exc, self.timeout)
+                what = _describe(exc, min(self.timeout, allowed))
             else:
                 status = response.status_code
                 if 200 <= status < 300:
