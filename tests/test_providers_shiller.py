@@ -117,5 +117,5 @@ def test_location_rules(tmp_path: Path) -> None:
     assert shiller.Provider(base_url="http://127.0.0.1:9/x/ie.csv").location("ie_data") == "http://127.0.0.1:9/x/ie.csv"
     local = tmp_path / "ie_data.csv"
     assert shiller.Provider().source_label(str(local)) == str(local)
-    with pytest.raises(DataError, match=r"cannot read: No such file or directory \(file .*ie_data\.csv\)"):
+    with pytest.raises(DataError, match=r"cannot read file: No such file or directory \(file .*ie_data\.csv\)"):
         shiller.Provider().table(str(local))

@@ -37,7 +37,7 @@ def read_bounded(path: str | Path, *, series: object = None, what: str = "file")
     try:
         info = os.stat(file)
     except OSError as exc:
-        raise DataError(f"cannot read{_named(what)}: {exc.strerror or exc} ({where(file, series)})") from None
+        raise DataError(f"cannot read {what}: {exc.strerror or exc} ({where(file, series)})") from None
     if not stat.S_ISREG(info.st_mode):
         kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device or pipe)"
         raise DataError(f"{what} is {kind}; only regular files are read ({where(file, series)})")
@@ -49,13 +49,9 @@ def read_bounded(path: str | Path, *, series: object = None, what: str = "file")
         with file.open("rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise DataError(f"cannot read{_named(what)}: {exc.strerror or exc} ({where(file, series)})") from None
+        raise DataError(f"cannot read {what}: {exc.strerror or exc} ({where(file, series)})") from None
     if len(data) > limit:  # the file grew while being read
         raise DataError(f"{what} is larger than the {limit:,}-byte limit ({MAX_FILE_MB_ENV} raises it) "
                         f"({where(file, series)})")
     return data
 
-
-def _named(what: str) -> str:
-    """' holdings file' for a named kind of file; '' for a plain file (the location already says 'file X')."""
-    return "" if what == "file" else f" {what}"
