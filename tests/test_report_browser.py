@@ -128,3 +128,28 @@ def test_explorer_numbers_equal_the_study_command(browser: Any, page_path: Path,
         assert rows >= summary["n"]
     assert errors == []
     page.close()
+
+
+OVERLAPS = """() => {
+  const out = [];
+  for (const div of document.querySelectorAll('.plotly-graph-div')) {
+    const boxes = Array.from(div.querySelectorAll('g.annotation text, g.textpoint text'))
+      .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i], b = boxes[j];
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 1 && h > 1) out.push(div.id);
+      }
+    }
+  }
+  return Array.from(new Set(out));
+}"""
+"""Charts in which two text labels (annotations or bar labels) overlap on screen."""
+
+
+def test_chart_labels_do_not_overlap(browser: Any, page_path: Path) -> None:
+    page, _, _ = _open(browser, page_path, 1100)
+    assert page.evaluate(OVERLAPS) == []
+    page.close()

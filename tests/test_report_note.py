@@ -124,3 +124,39 @@ def test_default_folder_is_named_by_pair_and_date_and_foreign_folders_are_refuse
     clash = subprocess.run([*run[:5], "2025-09-16", *run[6:], "--out", str(folder)], cwd=tmp_path,
                            capture_output=True, text=True)
     assert clash.returncode == 2 and "holds another report (russell2000, sp500 as of 2025-09-17)" in clash.stderr
+
+
+def _closes(path: Path) -> dict[str, float]:
+    import csv
+
+    with path.open(encoding="utf-8") as fh:
+        return {r["date"]: float(r["close"]) for r in csv.DictReader(fh) if r["close"]}
+
+
+def test_ratio_chart_since_1987_on_a_log_scale(note: tuple[dict, str], snapshot_dir: Path) -> None:
+    doc, _ = note
+    history = section_of(doc, "history")
+    ratio = next(b for b in history["blocks"] if b["type"] == "figure" and "price ratio" in b["title"])
+    assert ratio["log_y"] and ratio["bands"]
+    rut = _closes(snapshot_dir / "market" / "RUT_daily.csv")
+    spx = _closes(snapshot_dir / "market" / "GSPC_daily.csv")
+    common = sorted(set(rut) & set(spx))
+    (trace,) = ratio["traces"]
+    assert trace["x"][0] == common[0] == "1987-09-10"
+    assert trace["y"][0] == pytest.approx(rut[common[0]] / spx[common[0]], abs=1e-5)
+    last = trace["x"][-1]
+    assert last == doc["as_of"] and trace["y"][-1] == pytest.approx(rut[last] / spx[last], abs=1e-5)
+    # every long price chart of the section is on a log scale
+    assert all(b["log_y"] for b in history["blocks"] if b["type"] == "figure")
+
+
+def test_hover_texts_are_words_with_units(ds: DataSource) -> None:
+    from ratecycle.report.figures import plotly_spec
+
+    report = build_report(ds, ReportOptions(as_of="2025-09-17"))
+    for figure in report.figures():
+        for trace in plotly_spec(figure)["data"]:
+            template = trace["hovertemplate"]
+            assert template.endswith("<extra></extra>") and "%{" in template, figure.title
+            if trace["type"] == "histogram":
+                assert template.startswith("%{y} windows with a spread in %{x} pp")

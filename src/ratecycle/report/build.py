@@ -51,7 +51,7 @@ def _builders() -> list[SectionBuilder]:
 
     return [
         ("rotation", "The rotation so far", market.rotation_section),
-        ("history", "Small caps against large caps since 1987", market.history_section),
+        ("history", "Small caps against large caps over the long run", market.history_section),
         ("calendar", "Cutting cycles: the calendar", market.calendar_section),
         ("phases", "Early and later phase returns", market.phases_section),
         ("significance", "The record after the later phase began", market.significance_section),

@@ -48,11 +48,27 @@ def lean(series: pd.Series, digits: int = 4) -> pd.Series:
 
 
 def line(name: str, series: pd.Series, color: str | None = None, dash: str | None = None,
-         digits: int = 4) -> Trace:
+         digits: int = 4, hover: str | None = None) -> Trace:
     """A line trace from a date-indexed series (downsampled when long)."""
     values = lean(series, digits)
     return Trace(name=name, x=tuple(ts.date().isoformat() for ts in values.index),
-                 y=tuple(float(v) for v in values.to_numpy()), kind="line", color=color, dash=dash)
+                 y=tuple(float(v) for v in values.to_numpy()), kind="line", color=color, dash=dash, hover=hover)
+
+
+def hover_text(trace: Trace, figure: Figure) -> str:
+    """What a reader sees on hover, in words and units (plotly hovertemplate; the date heads a unified box)."""
+    if trace.hover:
+        return f"{trace.hover}<extra></extra>"
+    if trace.kind == "hist":
+        unit = " pp" if "percentage points" in figure.x_title.lower() else ""
+        return f"%{{y}} windows with a spread in %{{x}}{unit}<extra></extra>"
+    value = "%{y:.1%}" if figure.y_percent else "%{y:,.2f}"
+    unit = "" if figure.y_percent or not figure.y_title else f" ({figure.y_title[0].lower()}{figure.y_title[1:]})"
+    if trace.kind == "bar":
+        return f"{trace.name}, %{{x}}: {value}{unit}<extra></extra>"
+    if trace.kind == "marker":
+        return f"{trace.name}: {value}{unit} on %{{x|%d %b %Y}}<extra></extra>"
+    return f"{trace.name}: {value}{unit}<extra></extra>"
 
 
 def _json_value(value: Any) -> Any:
@@ -78,13 +94,16 @@ def _drop_none(spec: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in spec.items() if v is not None}
 
 
-def _trace_spec(trace: Trace) -> dict[str, Any]:
+def _trace_spec(trace: Trace, figure: Figure) -> dict[str, Any]:
     """One trace as plotly.js JSON: lines, markers, bars labelled outside, or a 40-bin histogram of ``y``."""
+    hover = hover_text(trace, figure)
     if trace.kind == "hist":
         return _drop_none({"type": "histogram", "name": trace.name, "x": _values(trace.y), "nbinsx": 40,
+                           "hovertemplate": hover,
                            "opacity": 0.75, "marker": _drop_none({"color": trace.color,
                                                                   "line": {"color": "white", "width": 0.6}})})
-    spec: dict[str, Any] = {"name": trace.name, "x": _values(trace.x), "y": _values(trace.y)}
+    spec: dict[str, Any] = {"name": trace.name, "x": _values(trace.x), "y": _values(trace.y),
+                            "hovertemplate": hover}
     if trace.kind == "bar":
         return _drop_none({"type": "bar", **spec, "text": list(trace.text) if trace.text else None,
                            "textposition": "outside",
@@ -167,4 +186,7 @@ def plotly_spec(figure: Figure) -> dict[str, Any]:
                        type="log" if figure.log_y else None),
         "shapes": shapes or None, "annotations": annotations or None,
     })
-    return {"data": [_trace_spec(t) for t in figure.traces], "layout": layout}
+    if all(t.kind in ("line", "marker") for t in figure.traces) and figure.traces and \
+            all(isinstance(x, str) and len(x) == 10 for x in figure.traces[0].x[:1]):
+        layout["xaxis"]["hoverformat"] = "%d %b %Y"  # the date heading a unified hover box, in words
+    return {"data": [_trace_spec(t, figure) for t in figure.traces], "layout": layout}

@@ -58,6 +58,8 @@ class Trace:
     color: str | None = None
     dash: str | None = None
     text: tuple[str, ...] | None = None
+    hover: str | None = None
+    """What the hover box says (a plotly hovertemplate without its <extra>); None: written from kind and units."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -105,7 +107,7 @@ class Figure:
     def to_dict(self) -> dict[str, Any]:
         """JSON form: the plotted data (already downsampled) and captions."""
         return {"number": self.number, "label": f"Figure {self.number}", "title": self.title,
-                "y_title": self.y_title, "traces": [t.to_dict() for t in self.traces],
+                "y_title": self.y_title, "log_y": self.log_y, "traces": [t.to_dict() for t in self.traces],
                 "bands": [b.to_dict() for b in self.bands], "hlines": list(self.hlines),
                 "vlines": [{"x": x, "label": label} for x, label in self.vlines],
                 "source": self.source, "notes": list(self.notes)}

@@ -300,13 +300,29 @@ def history_section(ctx: Context) -> Section:
                        PHASE_COLORS.get(p["phase"], PHASE_COLORS["pause"]))
                   for p in result.phases if p["start"] >= path.index[0].date().isoformat())
     base_day = _iso(result.base_a)
+    both = pd.concat([ctx.prices(ctx.a), ctx.prices(ctx.b)], axis=1, join="inner").dropna()
+    ratio = both.iloc[:, 0] / both.iloc[:, 1]  # the whole common history, whatever cycles are shown
+    ratio_bands = tuple(Band(p["start"], p["end"] or as_of, f"{p['cycle']} {p['phase']}",
+                             PHASE_COLORS.get(p["phase"], PHASE_COLORS["pause"]))
+                        for p in result.phases if p["start"] >= ratio.index[0].date().isoformat())
+    shading = "Shading: yellow = early phase, grey = pause, green = later phase of each cutting cycle."
+    ratio_figure = Figure(
+        title=f"{a_name} / {b_name} price ratio since {date_text(ratio.index[0])}, cutting-cycle phases shaded",
+        traces=(line(f"{a_name} / {b_name}", ratio, PALETTE["a"], digits=5,
+                     hover=f"{a_name} / {b_name}: %{{y:.4f}}"),),
+        bands=ratio_bands, y_title=f"{a_name} / {b_name} (log scale)", log_y=True, source=ctx.source(ctx.a, ctx.b),
+        notes=(f"{shading} A rising line means the {a_name} is ahead; weekly closes.",))
     figure = Figure(
-        title=f"{a_name} and {b_name} since {date_text(base_day)}, cutting-cycle phases shaded",
+        title=f"{a_name} and {b_name} since {date_text(base_day)}, rebased, cutting-cycle phases shaded",
         traces=(line(a_name, path["a"], PALETTE["a"], digits=2), line(b_name, path["b"], PALETTE["b"], digits=2)),
-        bands=bands, y_title="Rebased = 100", source=ctx.source(ctx.a, ctx.b),
-        notes=(f"Rebased: {date_text(base_day)} = 100.", "Weekly closes (last close of each week).",
-               "Shading: yellow = early phase, grey = pause, green = later phase."))
-    return Section("history", "The long view, phases shaded", (figure,))
+        bands=bands, y_title="Rebased = 100 (log scale)", log_y=True, source=ctx.source(ctx.a, ctx.b),
+        notes=(f"Rebased: {date_text(base_day)} = 100; weekly closes. {shading}",))
+    first_ratio, last_ratio = float(ratio.iloc[0]), float(ratio.iloc[-1])
+    text = (f"The {a_name} stood at {first_ratio:.3f} times the {b_name} on {date_text(ratio.index[0])} and at "
+            f"{last_ratio:.3f} times on {date_text(ratio.index[-1])}: over the whole period small caps "
+            f"{'gained' if last_ratio > first_ratio else 'lost'} {abs(last_ratio / first_ratio - 1):.0%} against "
+            "large caps in price terms.")
+    return Section("history", "The long view, phases shaded", (text, ratio_figure, figure))
 
 
 def significance_section(ctx: Context) -> Section:
@@ -366,7 +382,7 @@ def significance_section(ctx: Context) -> Section:
     marks = [(round(100 * float(r["spread"]), 2), str(r["cycle"]).removeprefix("cut "))
              for r in rows if not r["incomplete"]]
     if s["mean"] is not None:
-        marks.append((round(100 * float(s["mean"]), 2), f"mean {pp(s['mean'])}"))
+        marks.append((round(100 * float(s["mean"]), 2), "mean"))
     figure = Figure(
         title=f"Distribution of all {ctx.months}-month spreads, {a_name} minus {b_name}, with each cycle marked",
         traces=(Trace("All windows", (), tuple(round(100 * float(v), 2) for v in study.baseline.spreads), "hist",
@@ -374,7 +390,7 @@ def significance_section(ctx: Context) -> Section:
         vlines=tuple(marks), hlines=(),
         x_title="Spread, percentage points", y_title="Number of windows", source=ctx.source(ctx.a, ctx.b),
         notes=("Vertical lines: the spread of each completed later-phase window (labelled by the month its cycle "
-               "began) and the mean of those spreads.",
+               f"began) and the mean of those spreads ({pp(s['mean'])}).",
                *((f"Mean of all {base.get('n')} windows: {pp(base.get('mean'))}.",) if base.get("mean") is not None
                  else ())))
     pctile = None if s["mean_percentile"] is None else 100 * s["mean_percentile"]
