@@ -633,3 +633,10 @@ def test_valuation_section_shows_small_over_big_book_to_market(built: Built, ds:
                 and b["text"].startswith("Small versus big on book-to-market"))
     assert "in Dec 2024 the value-weighted BE/ME" in text
     assert f"the latest value is {expected.age_months} months old" in text and expected.age_months == 9
+    figure = next(b for b in section["blocks"] if b["type"] == "figure"
+                  and b["title"].startswith("Small over big book-to-market"))
+    traces = {t["name"]: t for t in figure["traces"]}
+    ratio, mean = traces["Small over big BE/ME"], traces["5-year mean"]
+    assert ratio["x"][-1] == "2024-12-01" and ratio["y"][-1] == round(expected.value, 4)
+    assert mean["y"][-1] == round(expected.mean, 4)  # the last month's band is the window the table reads
+    assert ratio["x"][0] > "1995-09-17"

@@ -110,6 +110,39 @@ def book_to_market_text(res: Any) -> str:
             f"old.")
 
 
+BOOK_CHART_YEARS = 30
+"""Years of small-over-big book-to-market in its chart: several cycles, with the latest five readable."""
+
+
+def _book_to_market_figure(ctx: Context, val: Any, res: Any) -> Figure:
+    """Small over big book-to-market with its 5-year mean and sigma bands, months published by the as-of date."""
+    known = val.known_at(ctx.prices(BOOK_TO_MARKET), ctx.as_of, val.PUBLICATION_LAG_MONTHS.get(BOOK_TO_MARKET))
+    frame = val.bands(known, years=YEARS)
+    shown = frame[frame.index > ctx.as_of - pd.DateOffset(years=BOOK_CHART_YEARS)]
+    x = tuple(ts.date().isoformat() for ts in shown.index)
+
+    def col(key: str) -> tuple[float | None, ...]:
+        return tuple(None if pd.isna(v) else round(float(v), 4) for v in shown[key])
+
+    traces = (Trace("+2 sigma", x, col("upper2"), color=PALETTE["grey"], dash="dot"),
+              Trace("+1 sigma", x, col("upper1"), color=PALETTE["grey"], dash="dash"),
+              Trace(f"{YEARS}-year mean", x, col("mean"), color=PALETTE["c"]),
+              Trace("-1 sigma", x, col("lower1"), color=PALETTE["grey"], dash="dash"),
+              Trace("-2 sigma", x, col("lower2"), color=PALETTE["grey"], dash="dot"),
+              Trace("Small over big BE/ME", x, col("value"), color=PALETTE["a"]))
+    return Figure(
+        title=f"Small over big book-to-market with its {YEARS}-year mean and sigma bands, last {BOOK_CHART_YEARS} "
+              "years",
+        traces=traces, y_title="Small BE/ME over big BE/ME", source=ctx.source(BOOK_TO_MARKET),
+        notes=(f"Higher means small caps are cheaper relative to big ones. The last month shown is "
+               f"{month_text(res.observation_date)} (published by {date_text(res.released)}), "
+               f"{res.age_months} months before {date_text(ctx.as_of)}; percentile since "
+               f"{res.history_start.year}: {cell(res.percentile, 'pctile')}.",
+               f"Bands: trailing {YEARS}-year mean plus or minus one and two standard deviations, each month's "
+               f"window the {YEARS} years up to and including it; full history: ratecycle valuation "
+               f"{BOOK_TO_MARKET} --bands."))
+
+
 def _figure(ctx: Context, val: Any, headline: Any) -> Figure:
     """Monthly P/E with its 5-year bands over the last CHART_YEARS years, and the price-updated P/E as a point."""
     known = val.known_at(ctx.prices(PE_SERIES), ctx.as_of, val.PUBLICATION_LAG_MONTHS.get(PE_SERIES))
@@ -207,5 +240,6 @@ def valuation_section(ctx: Context) -> Section:
     book = next((r for r in results if getattr(r, "series", "") == BOOK_TO_MARKET), None)
     if book is not None and getattr(book, "status", "") == "ok":
         blocks.append(book_to_market_text(book))
+        blocks.append(_book_to_market_figure(ctx, val, book))
     blocks.append(table)
     return Section("valuation", "Valuation", tuple(blocks))
