@@ -16,7 +16,8 @@ sys.path.insert(0, str(HERE))
 
 from _common import machine  # noqa: E402
 
-SCRIPTS = ("bench_event_study.py", "bench_sweep.py", "bench_cross_section.py", "bench_startup.py", "bench_report.py")
+SCRIPTS = ("bench_event_study.py", "bench_sweep.py", "bench_cross_section.py", "bench_startup.py", "bench_report.py",
+           "bench_explorer.py")
 
 
 def run_script(name: str) -> list[dict]:

@@ -559,7 +559,7 @@ def test_preset_scorecard_reads_the_calendars_later_phase(built: Built, snapshot
     assert policy["n"] == len(spreads) == 4
     assert policy["hit_rate"] == pytest.approx(sum(s > 0 for s in spreads) / len(spreads)) == 1.0
     assert policy["mean_spread"] == pytest.approx(sum(spreads) / len(spreads))
-    assert policy["direction"] == "+1 (first)" and policy["rank"] == 1
+    assert policy["direction"] == "favours Russell 2000" and policy["rank"] == 1
     assert any("calendar preset note-2025" in n and "later_start" in n for n in _notes(built.doc, table))
     assert not any("detected" in n for n in _notes(built.doc, table))
     # ratecycle outlook with the same preset prints the same row

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..data.pairs import SIZE_PAIRS, STYLE_PAIRS
 from ..events import compare_window, head_to_head
+from ..events.pair import row_records
 from ..outlook import inputs_from_source, scorecard
 from .context import CONVENTION, Context, display
 from .cyclesview import calendar_label, cutting_cycles, scorecard_cycles
@@ -43,15 +44,13 @@ def scorecard_section(ctx: Context) -> Section:
     card = scorecard(inputs, months=ctx.months, cycles=scorecard_cycles(ctx), rules=ctx.rules,
                              convention=CONVENTION)  # the same windows as the phase and significance sections
     ctx.facts.outlook = card
-    d = card.to_dict()
-    rows = tuple({"rank": r["rank"], "driver": r["driver"], "reading": r["reading"],
-                  "direction": {1: "+1 (first)", -1: "-1 (second)", 0: "0"}.get(int(r["direction"]),
-                                                                                   str(r["direction"])),
-                  "weight": r["weight"], "contribution": r["contribution"], "n": r["n"], "hit_rate": r["hit_rate"],
-                  "mean_spread": r["mean_spread"],
-                  "percentile": None if r["baseline_percentile"] is None else 100 * r["baseline_percentile"],
-                  "note": r["note"]} for r in sorted(d["rows"], key=lambda r: r["rank"]))
     a, b = ctx.names
+    rows = tuple({"rank": r.rank, "driver": r.driver, "reading": r.reading,
+                  "direction": {1: f"favours {a}", -1: f"favours {b}"}.get(int(r.direction), "neutral"),
+                  "weight": r.weight, "contribution": r.contribution, "n": r.n, "hit_rate": r.hit_rate,
+                  "mean_spread": r.mean_spread,
+                  "percentile": None if r.baseline_percentile is None else 100 * r.baseline_percentile,
+                  "note": r.note} for r in sorted(card.rows, key=lambda r: r.rank))
     calendar = calendar_label(ctx)
     basis = (f"the policy phase today and every driver's past cycles follow the {calendar}, clipped at the as-of "
              "date (the same cycles as the calendar section)" if calendar else
@@ -65,10 +64,10 @@ def scorecard_section(ctx: Context) -> Section:
                  Column("hit_rate", "Hit rate", "share"), Column("mean_spread", "Mean spread", "pp"),
                  Column("percentile", "Baseline percentile", "pctile"), Column("note", "Note")),
         rows=rows, source=ctx.source(ctx.a, ctx.b, "fed_target_upper", "core_pce", "ust10y2y"),
-        notes=("Direction +1 favours the first series, -1 the second; contribution = weight x direction.",
-               f"Evidence: past cutting cycles in the same state, measured after the fact; {basis}.", *d["notes"]))
-    call = (f"Overall call: {call_text(ctx, card)} (weighted score {d['score']:+.2f}; confidence {d['confidence']}: "
-            f"{d['confidence_reason']}).")
+        notes=("Contribution = weight x direction (+1 when a driver favours the first series, -1 the second).",
+               f"Evidence: past cutting cycles in the same state, measured after the fact; {basis}.", *card.notes))
+    call = (f"Overall call: {call_text(ctx, card)} (weighted score {card.score:+.2f}; confidence {card.confidence}: "
+            f"{card.confidence_reason}).")
     return Section("scorecard", "Driver scorecard and overall call", (Paragraph(call, role="call"), table))
 
 
@@ -144,7 +143,7 @@ def _head_to_head(ctx: Context) -> list[Any]:
     per_cycle = [{"pair": f"{display(p.a)} vs {display(p.b)}", "cycle": r["cycle"],
                   "window": "later phase" if r["window"] == "later" else after, "start": r["start"], "end": r["end"],
                   "return_a": r["return_a"], "return_b": r["return_b"], "spread": r["spread"],
-                  "counted": r["completed"]} for p in head for r in p.to_dict()["rows"]]
+                  "counted": r["completed"]} for p in head for r in row_records(p.rows)]
     cycle_table = Table(
         title="Growth against value small caps, head to head, each cycle",
         columns=(Column("pair", "Growth vs value"), Column("cycle", "Cycle"), Column("window", "Window"),

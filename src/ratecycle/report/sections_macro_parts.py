@@ -121,17 +121,16 @@ def rebalancing_section(ctx: Context) -> Section:
                       tuple(round(float(v), 5) for v in sectors["weight"]), "bar", PALETTE["a"]),),
         y_title="Share of equity value", y_percent=True, source=source,
         notes=("Weights from market values of equity lines; cash and futures excluded.",))
-    c = conc.to_dict()
     table_c = Table(
         title=f"{HOLDINGS_FUND} concentration",
         columns=(Column("measure", "Measure"), Column("display", "Value")),
         rows=tuple({"measure": m, "value": v, "display": cell(v, k)}
-                   for m, v, k in _measures(("Equity holdings", c["equity_holdings"], "int"),
-                                   ("Top-10 weight", c["top10_weight"], "share"),
-                                   ("Herfindahl index", c["herfindahl"], "ratio"),
-                                   ("Effective number of holdings (1/Herfindahl)", c["effective_holdings"], "int"),
-                                   ("Financials + Health Care weight", c["rotation_sectors_weight"], "share"),
-                                   (f"Largest sector ({plain(c['largest_sector'])})", c["largest_sector_weight"],
+                   for m, v, k in _measures(("Equity holdings", conc.equity_holdings, "int"),
+                                   ("Top-10 weight", conc.top10_weight, "share"),
+                                   ("Herfindahl index", conc.herfindahl, "ratio"),
+                                   ("Effective number of holdings (1/Herfindahl)", conc.effective_holdings, "int"),
+                                   ("Financials + Health Care weight", conc.rotation_sectors_weight, "share"),
+                                   (f"Largest sector ({plain(conc.largest_sector)})", conc.largest_sector_weight,
                                     "share"))),
         source=source, notes=("Herfindahl index: sum of squared weights; its inverse is the number of equal-weight "
                               "holdings that would be as concentrated.",))
@@ -148,9 +147,9 @@ def rebalancing_section(ctx: Context) -> Section:
     age = comp.age_days(holdings, ctx.as_of)
     largest_name = f"{plain(largest['name'])} ({plain(largest['ticker'])})"
     text = (f"Holdings ({date_text(holdings.as_of)}): {_sector_text(sectors)}; Financials and Health Care "
-            f"together make up {cell(c['rotation_sectors_weight'], 'share')} of the fund's equity value. The ten "
-            f"largest names make up {cell(c['top10_weight'], 'share')} (effective number of holdings "
-            f"{cell(c['effective_holdings'], 'int')}); the largest is {largest_name} at "
+            f"together make up {cell(conc.rotation_sectors_weight, 'share')} of the fund's equity value. The ten "
+            f"largest names make up {cell(conc.top10_weight, 'share')} (effective number of holdings "
+            f"{cell(conc.effective_holdings, 'int')}); the largest is {largest_name} at "
             f"{cell(float(largest['weight_mv']), 'share')}, and "
             f"{'1 name weighs' if above == 1 else f'{above} names weigh'} more than {SINGLE_NAME_LINE:.0%}. "
             f"This is the newest {HOLDINGS_FUND} download on or before {date_text(ctx.as_of)}: {age} days old then.")

@@ -75,17 +75,18 @@ def calendar_section(ctx: Context) -> Section:
     rows = []
     pending: list[str] = []
     for cycle in cycles:
-        d = cycle.to_dict()
-        pause, later = d["pause"], d["later_phase"]
+        pause, later = cycle.pause, cycle.later_phase
         cuts = known_cuts(cycle, ctx.as_of)
         in_data = {m.announced for m in cycle.moves}
         pending += [f"{date_text(day)} ({cycle.label})" for day in cuts if day not in in_data]
         moves_known = cycle.moves_known
-        rows.append({"cycle": cycle.label, "start": d["start"], "pause_start": pause["start"] if pause else None,
-                     "pause_end": pause["end"] if pause else None, "pause_days": pause["days"] if pause else None,
-                     "later_start": later["start"] if later else None, "end": d["end"],
-                     "cuts": len(d["moves"]) if moves_known else None,
-                     "total_bps": d["total_change_bps"] if moves_known else None, "ongoing": d["ongoing"]})
+        rows.append({"cycle": cycle.label, "start": _iso(cycle.start),
+                     "pause_start": _iso(pause.start) if pause else None,
+                     "pause_end": _iso(pause.end) if pause else None, "pause_days": pause.days if pause else None,
+                     "later_start": _iso(later.start) if later else None, "end": _iso(cycle.end),
+                     "cuts": len(cycle.moves) if moves_known else None,
+                     "total_bps": round(cycle.total_change_bps, 4) if moves_known else None,
+                     "ongoing": cycle.ongoing})
     calendar = bool(ctx.preset)
     notes: tuple[str, ...] = (
         f"Calendar: preset {ctx.preset}, clipped at the as-of date: first cut, pause, later phase and last cut are "
