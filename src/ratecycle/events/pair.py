@@ -8,22 +8,51 @@ earlier) the row is flagged ``dates_differ``; nothing is shifted silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..errors import DataError
-from .windows import as_days, max_drawdowns, window_returns
+from ..errors import DataError, RatecycleError
+from .windows import DrawdownTree, WindowReturns, as_days, checked_window_returns, drawdown_tree, max_drawdowns
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Prices:
-    """A named price (or wealth-index) series as sorted date and close arrays."""
+    """A named price (or wealth-index) series as sorted date and close arrays.
+
+    The arrays are checked once, when the object is made (days strictly increasing, one float close each), and
+    the drawdown tree is built once on first use, so many studies over one series repeat neither.
+    """
 
     name: str
     dates: npt.NDArray[np.datetime64]
     closes: npt.NDArray[np.float64]
+
+    def __post_init__(self) -> None:
+        dates, closes = as_days(self.dates), np.asarray(self.closes, dtype="float64")
+        if dates.shape != closes.shape:
+            raise RatecycleError(f"dates and closes differ in length ({dates.shape[0]} vs {closes.shape[0]})")
+        if dates.size == 0:
+            raise RatecycleError("no prices to compute window returns from")
+        if dates.size > 1 and not bool(np.all(dates[1:] > dates[:-1])):
+            raise RatecycleError("price dates must be strictly increasing")
+        object.__setattr__(self, "dates", dates)  # frozen: the checked arrays replace the given ones once
+        object.__setattr__(self, "closes", closes)
+
+    @cached_property
+    def drawdown_tree(self) -> DrawdownTree:
+        """The segment tree over the closes that answers any window's maximum drawdown (built on first use)."""
+        return drawdown_tree(self.closes)
+
+    def windows(self, starts: np.ndarray, ends: np.ndarray) -> WindowReturns:
+        """Returns over many windows (``datetime64[D]`` start and end dates), without re-checking the arrays."""
+        return checked_window_returns(self.dates, self.closes, starts, ends)
+
+    def drawdowns(self, start_index: np.ndarray, end_index: np.ndarray) -> np.ndarray:
+        """Maximum drawdown inside each window given by close positions, from the cached tree."""
+        return max_drawdowns(self.closes, start_index, end_index, tree=self.drawdown_tree)
 
     @classmethod
     def from_series(cls, series: pd.Series, name: str | None = None) -> Prices:
@@ -72,7 +101,14 @@ PAIR_COLUMNS = (
 
 
 def pair_windows(a: Prices, b: Prices, starts: np.ndarray, ends: np.ndarray, *, drawdown: bool = True) -> pd.DataFrame:
-    """One row per window: dates and closes used for both series, returns, spread (A-B) and growth ratio.
+    """One row per window: dates and closes used for both series, returns, spread (A-B) and growth ratio
+    (the columns of :func:`pair_columns`, in ``PAIR_COLUMNS`` order)."""
+    return pd.DataFrame(pair_columns(a, b, starts, ends, drawdown=drawdown))
+
+
+def pair_columns(a: Prices, b: Prices, starts: np.ndarray, ends: np.ndarray, *,
+                 drawdown: bool = True) -> dict[str, np.ndarray]:
+    """The columns of :func:`pair_windows` as numpy arrays (dates as ``datetime64[ns]``), one entry per window.
 
     ``incomplete``: a series ends before the window does; both series then end at the pair's last common date
     (``last_date_used``), and a window starting after that date gets NaN returns;
@@ -85,35 +121,33 @@ def pair_windows(a: Prices, b: Prices, starts: np.ndarray, ends: np.ndarray, *, 
     incomplete = ends > common_last
     no_overlap = starts > common_last
     used_ends = np.maximum(np.minimum(ends, common_last), starts)
-    wa = window_returns(a.dates, a.closes, starts, used_ends)
-    wb = window_returns(b.dates, b.closes, starts, used_ends)
+    wa, wb = a.windows(starts, used_ends), b.windows(starts, used_ends)
     for w in (wa, wb):
         w.returns[no_overlap] = np.nan
     before = wa.before_data | wb.before_data
     differ = (wa.start_date != wb.start_date) | (wa.end_date != wb.end_date)
     last_used = np.where(incomplete, np.minimum(wa.end_date, wb.end_date), np.datetime64("NaT", "D"))
     nan = np.full(len(wa), np.nan)
-    dd_a = max_drawdowns(a.closes, wa.start_index, wa.end_index) if drawdown else nan
-    dd_b = max_drawdowns(b.closes, wb.start_index, wb.end_index) if drawdown else nan
+    dd_a = a.drawdowns(wa.start_index, wa.end_index) if drawdown else nan
+    dd_b = b.drawdowns(wb.start_index, wb.end_index) if drawdown else nan
     if drawdown:
         dd_a[no_overlap] = np.nan
         dd_b[no_overlap] = np.nan
-    frame = pd.DataFrame({
-        "window_start": _ts(starts), "window_end": _ts(ends),
-        "start_a": _ts(wa.start_date), "end_a": _ts(wa.end_date), "close_start_a": wa.start_close,
+    return {
+        "window_start": _ns(starts), "window_end": _ns(ends),
+        "start_a": _ns(wa.start_date), "end_a": _ns(wa.end_date), "close_start_a": wa.start_close,
         "close_end_a": wa.end_close, "return_a": wa.returns,
-        "start_b": _ts(wb.start_date), "end_b": _ts(wb.end_date), "close_start_b": wb.start_close,
+        "start_b": _ns(wb.start_date), "end_b": _ns(wb.end_date), "close_start_b": wb.start_close,
         "close_end_b": wb.end_close, "return_b": wb.returns,
         "spread": wa.returns - wb.returns, "ratio": (1.0 + wa.returns) / (1.0 + wb.returns),
         "max_drawdown_a": dd_a, "max_drawdown_b": dd_b,
-        "incomplete": incomplete, "last_date_used": _ts(last_used), "before_data": before,
+        "incomplete": incomplete, "last_date_used": _ns(last_used), "before_data": before,
         "dates_differ": differ & ~before,
-    })
-    return frame
+    }
 
 
-def _ts(days: np.ndarray) -> pd.DatetimeIndex:
-    return pd.DatetimeIndex(np.asarray(days).astype("datetime64[ns]"))
+def _ns(days: np.ndarray) -> np.ndarray:
+    return np.asarray(days).astype("datetime64[ns]")
 
 
 def row_records(frame: pd.DataFrame) -> list[dict[str, object]]:

@@ -20,7 +20,7 @@ from .._typing import Anchor, Convention, choose
 from ..cycles.model import Cycle
 from ..errors import RatecycleError
 from .baseline import Baseline, baseline
-from .pair import PAIR_COLUMNS, Prices, as_prices, pair_windows, row_records
+from .pair import PAIR_COLUMNS, Prices, as_prices, pair_columns, pair_windows, row_records
 from .stats import DEFAULT_PERMUTATIONS, DEFAULT_REPS, DEFAULT_SEED, SpreadStats, summarize
 from .windows import as_days, check_convention, horizon_dates, reference_dates
 
@@ -113,27 +113,29 @@ def event_study(prices_a: pd.Series | Prices, prices_b: pd.Series | Prices, cycl
             kept.append(cycle)
     anchors = as_days([anchor_date(c, anchor) for c in kept]) if kept else np.array([], dtype="datetime64[D]")
     starts, ends = horizon_dates(anchors, months, convention)
-    frame = pair_windows(a, b, starts, ends) if kept else pd.DataFrame(columns=list(PAIR_COLUMNS))
+    columns = pair_columns(a, b, starts, ends)
     if strict:
-        _raise_on_flags(frame, a, b)
-    frame.insert(0, "anchor", pd.DatetimeIndex(anchors.astype("datetime64[ns]")))
-    frame.insert(0, "cycle_start", pd.DatetimeIndex([c.start for c in kept], dtype="datetime64[ns]"))
-    frame.insert(0, "cycle", [c.label for c in kept])
+        _raise_on_flags(pd.DataFrame(columns), a, b)
     base = baseline(a, b, months=months, convention=convention) if with_baseline else None
-    usable = (~frame["incomplete"] & ~frame["before_data"]).to_numpy(dtype=bool) if kept else np.array([], bool)
-    spreads = frame["spread"].to_numpy(dtype="float64")[usable] if kept else np.array([])
+    usable = ~columns["incomplete"] & ~columns["before_data"]
+    spreads = columns["spread"][usable]
     # a partial window is shorter than every baseline window, so it gets no percentile
-    frame["baseline_percentile"] = np.where(usable, base.percentile(frame["spread"].to_numpy(dtype="float64")),
-                                            np.nan) if base is not None and kept else np.nan
-    frame["convention"] = convention
+    percentile = (np.where(usable, base.percentile(columns["spread"]), np.nan) if base is not None
+                  else np.full(len(kept), np.nan))
+    frame = pd.DataFrame({"cycle": np.array([c.label for c in kept], dtype=object),
+                          "cycle_start": np.array([c.start for c in kept], dtype="datetime64[ns]"),
+                          "anchor": anchors.astype("datetime64[ns]"), **columns,
+                          "baseline_percentile": percentile,
+                          "convention": np.full(len(kept), convention, dtype=object)},
+                         columns=list(ROW_COLUMNS))
     summary = summarize(spreads, excluded=int((~usable).sum()), baseline=base.spreads if base is not None else None,
                         reps=reps, seed=seed, n_resamples=permutations)
     notes = [f"window: {_describe(convention, months)}; each series uses its own last close on or before a date",
              "ex post: each window uses prices after its anchor"]
-    if kept and bool(frame["dates_differ"].any()):
+    if bool(columns["dates_differ"].any()):
         notes.append("some rows use different dates for the two series (see dates_differ)")
-    return EventStudyResult(a.name, b.name, anchor, int(months), convention, frame[list(ROW_COLUMNS)],
-                            summary, base, tuple(skipped), tuple(notes))
+    return EventStudyResult(a.name, b.name, anchor, int(months), convention, frame, summary, base, tuple(skipped),
+                            tuple(notes))
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,13 @@ def window_returns(dates: np.ndarray, closes: np.ndarray, starts: np.ndarray, en
         raise RatecycleError("no prices to compute window returns from")
     if dates.size > 1 and not bool(np.all(dates[1:] > dates[:-1])):
         raise RatecycleError("price dates must be strictly increasing")
+    return checked_window_returns(dates, closes, starts, ends)
+
+
+def checked_window_returns(dates: np.ndarray, closes: np.ndarray, starts: np.ndarray,
+                           ends: np.ndarray) -> WindowReturns:
+    """:func:`window_returns` for inputs already checked: ``datetime64[D]`` dates strictly increasing with one
+    float64 close each (a ``Prices`` object's arrays), window dates as ``datetime64[D]``."""
     if bool(np.any(ends < starts)):
         bad = int(np.argmax(ends < starts))
         raise RatecycleError(f"window ends before it starts ({starts[bad]} to {ends[bad]})")
@@ -141,7 +148,8 @@ def window_returns(dates: np.ndarray, closes: np.ndarray, starts: np.ndarray, en
     return WindowReturns(i0, i1, d0, d1, c0, c1, ret, ends > dates[-1], before)
 
 
-def max_drawdowns(closes: np.ndarray, start_index: np.ndarray, end_index: np.ndarray) -> np.ndarray:
+def max_drawdowns(closes: np.ndarray, start_index: np.ndarray, end_index: np.ndarray,
+                  tree: DrawdownTree | None = None) -> np.ndarray:
     """Worst peak-to-trough fall (a negative fraction, 0 if none) of the closes inside each window.
 
     All windows are answered at once from a segment tree over the closes. Each node keeps the highest and lowest
@@ -149,6 +157,7 @@ def max_drawdowns(closes: np.ndarray, start_index: np.ndarray, end_index: np.nda
     best = min(best_left, best_right, lowest_right / highest_left). A window folds its O(log n) nodes left to
     right, vectorised across windows. Because correctly rounded division is monotone, the result equals a
     per-window running-peak loop bit for bit, and overlapping windows cost no more than disjoint ones.
+    ``tree`` is the tree of these closes when the caller keeps one (``Prices.drawdown_tree``); else it is built.
     """
     closes = np.asarray(closes, dtype="float64")
     start_index = np.asarray(start_index, dtype="int64")
@@ -159,8 +168,7 @@ def max_drawdowns(closes: np.ndarray, start_index: np.ndarray, end_index: np.nda
         return out
     if int(end_index[valid].max()) >= closes.size:
         raise IndexError(f"window end index {int(end_index[valid].max())} is past the last close ({closes.size - 1})")
-    size = 1 << max(1, int(closes.size - 1).bit_length())
-    high, low, best = _drawdown_tree(closes, size)
+    size, high, low, best = tree if tree is not None else drawdown_tree(closes)
     left = start_index[valid] + size  # half-open [left, right) over the tree's leaves
     right = end_index[valid] + 1 + size
     empty_high = np.nextafter(0.0, 1.0)  # a peak no close can be below, so lowest / peak overflows to +inf
@@ -190,11 +198,17 @@ def max_drawdowns(closes: np.ndarray, start_index: np.ndarray, end_index: np.nda
     return out
 
 
-def _drawdown_tree(closes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(highest, lowest, best ratio) of every node of a segment tree with ``size`` leaves, built level by level.
+DrawdownTree = tuple[int, np.ndarray, np.ndarray, np.ndarray]
+"""(leaves, highest, lowest, best ratio) of every node of the segment tree :func:`max_drawdowns` folds."""
+
+
+def drawdown_tree(closes: np.ndarray) -> DrawdownTree:
+    """The segment tree of :func:`max_drawdowns` over ``closes``, built level by level (once per series).
 
     Leaves past the data are neutral: highest = the smallest positive float, lowest = best = +inf.
     """
+    closes = np.asarray(closes, dtype="float64")
+    size = 1 << max(1, int(closes.size - 1).bit_length())
     high = np.full(2 * size, np.nextafter(0.0, 1.0))
     low = np.full(2 * size, np.inf)
     best = np.full(2 * size, np.inf)
@@ -210,4 +224,4 @@ def _drawdown_tree(closes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarra
             low[parent] = np.minimum(low[left], low[right])
             best[parent] = np.minimum(np.minimum(best[left], best[right]), low[right] / high[left])
             width //= 2
-    return high, low, best
+    return size, high, low, best
