@@ -35,14 +35,18 @@ def group_moves(moves: Sequence[Move], max_gap: int) -> list[list[Move]]:
 
 def find_pauses(moves: Sequence[Move], rules: CycleRules) -> tuple[Pause, ...]:
     """Qualifying pauses between consecutive moves of one cycle under ``rules.rule`` (empty: no pause)."""
-    gaps = [Pause(a.announced, b.announced) for a, b in pairwise(moves)]
-    qualifying = [g for g in gaps if g.days >= rules.min_pause]
-    if not qualifying:
-        return ()
-    if rules.rule == "threshold":
+    days = [int((b.announced - a.announced).days) for a, b in pairwise(moves)]
+    return tuple(Pause(moves[i].announced, moves[i + 1].announced) for i in pause_positions(days, rules))
+
+
+def pause_positions(gap_days: Sequence[int], rules: CycleRules) -> tuple[int, ...]:
+    """Which gaps between consecutive moves are pauses: every gap of at least ``min_pause`` days ('threshold'),
+    or the longest of them, the first on a tie ('longest'). Gap i runs from move i to move i + 1."""
+    qualifying = [i for i, days in enumerate(gap_days) if days >= rules.min_pause]
+    if not qualifying or rules.rule == "threshold":
         return tuple(qualifying)
-    longest = max(g.days for g in qualifying)
-    return (next(g for g in qualifying if g.days == longest),)
+    longest = max(gap_days[i] for i in qualifying)
+    return (next(i for i in qualifying if gap_days[i] == longest),)
 
 
 def cycles_from_moves(moves: Sequence[Move], rules: CycleRules, data_end: pd.Timestamp | None = None) -> list[Cycle]:

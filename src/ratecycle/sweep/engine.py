@@ -1,6 +1,6 @@
 """The sweep kernel: every window of every variant computed at once with numpy.
 
-Cycle detection runs once per rule variant (a handful of milliseconds each); everything after that is
+Moves are grouped into runs once per max_gap and each rule variant only picks its pauses; everything after that is
 array arithmetic: the unique anchor dates are turned into window dates for every (convention, months) with
 ``ratecycle.events.windows.horizon_dates``, each series' returns for all windows come from one call of
 ``ratecycle.events.windows.window_returns`` (the same kernel ``event_study`` uses), and per-variant statistics
@@ -10,14 +10,15 @@ are grouped sums (``np.bincount``) and sorted medians. No Python loop runs over 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..cycles import Move, cycles_from_moves, filter_cycles
+from ..cycles import Move
+from ..cycles.detect import group_moves, pause_positions, since_timestamp
 from ..errors import RatecycleError
 from ..events.pair import Prices, as_prices
-from ..events.study import anchor_date
 from ..events.windows import as_days, horizon_dates, window_returns
 from .grid import SweepGrid
 
@@ -25,28 +26,61 @@ STAT_COLUMNS = ("n_events", "n_excluded", "hits", "hit_rate", "mean_spread", "me
                 "max_spread", "mean_return_a", "mean_return_b")
 
 
+@dataclass(frozen=True)
+class _Run:
+    """One run of moves (a cycle before its pause is chosen): its start, announcement days and gaps."""
+
+    start: np.datetime64
+    days: np.ndarray
+    gaps: list[int]
+
+
+def _runs(moves: Sequence[Move], max_gap: int, grid: SweepGrid) -> list[_Run]:
+    """The runs of ``grid.direction`` since ``grid.since`` under ``max_gap``: grouping depends on max_gap only,
+    so the sweep forms them once per max_gap and lets each pause rule pick its pause from the gaps."""
+    lo = since_timestamp(grid.since)
+    out = []
+    for group in group_moves(moves, max_gap):
+        if group[0].direction != grid.direction or (lo is not None and group[0].announced < lo):
+            continue
+        days = np.array([m.announced for m in group], dtype="datetime64[D]")
+        out.append(_Run(days[0], days, np.diff(days).astype("int64").tolist()))
+    return out
+
+
 def anchor_events(moves: Sequence[Move], data_end: pd.Timestamp | None, grid: SweepGrid,
                   rule_ids: Sequence[int] | None = None) -> pd.DataFrame:
-    """One row per (rule variant, anchor, cycle having that anchor): group id, cycle start and anchor date."""
+    """One row per (rule variant, anchor, cycle having that anchor): group id, cycle start and anchor date.
+
+    The same cycles and anchors as ``cycles_from_moves`` + ``anchor_date`` give (``pause_positions`` is the one
+    pause rule), with the grouping memoised by ``max_gap``.
+    """
     rule_variants = grid.rule_variants()
     ids = range(len(rule_variants)) if rule_ids is None else rule_ids
+    runs: dict[int, list[_Run]] = {}
     groups: list[int] = []
-    starts: list[pd.Timestamp] = []
-    anchors: list[pd.Timestamp] = []
+    starts: list[np.datetime64] = []
+    anchors: list[np.datetime64] = []
     n_anchors = len(grid.anchors)
     for r in ids:
-        cycles = filter_cycles(cycles_from_moves(moves, rule_variants[r], data_end), grid.direction,
-                               grid.since)
+        rules = rule_variants[r]
+        if rules.max_gap not in runs:
+            runs[rules.max_gap] = _runs(moves, rules.max_gap, grid)
+        chosen = [(run, pause_positions(run.gaps, rules)[:1]) for run in runs[rules.max_gap]]
         for k, anchor in enumerate(grid.anchors):
-            for cycle in cycles:
-                when = anchor_date(cycle, anchor)
-                if when is not None:
-                    groups.append(r * n_anchors + k)
-                    starts.append(cycle.start)
-                    anchors.append(when)
+            for run, pause in chosen:
+                if anchor == "cycle_start":
+                    when = run.start
+                elif pause:
+                    when = run.days[pause[0]] if anchor == "pause_start" else run.days[pause[0] + 1]
+                else:
+                    continue
+                groups.append(r * n_anchors + k)
+                starts.append(run.start)
+                anchors.append(when)
     return pd.DataFrame({"group": np.asarray(groups, dtype="int64"),
-                         "cycle_start": pd.DatetimeIndex(starts, dtype="datetime64[ns]"),
-                         "anchor_date": pd.DatetimeIndex(anchors, dtype="datetime64[ns]")})
+                         "cycle_start": np.array(starts, dtype="datetime64[ns]"),
+                         "anchor_date": np.array(anchors, dtype="datetime64[ns]")})
 
 
 def sweep_windows(prices: Mapping[str, pd.Series | Prices], events: pd.DataFrame, grid: SweepGrid) -> pd.DataFrame:

@@ -7,10 +7,12 @@ distributed runs label the same variant with the same id.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from itertools import product
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .._typing import ANCHORS, CONVENTIONS, PAUSE_RULES, Anchor, Convention, Direction, PauseRule
@@ -72,15 +74,25 @@ class SweepGrid:
         return len(self.conventions) * len(self.months) * len(self.pairs)
 
     def variants(self) -> pd.DataFrame:
-        """One row per variant with its id and parameters, in id order."""
-        rows: list[dict[str, Any]] = []
-        for rules, anchor, convention, months, pair in product(self.rule_variants(), self.anchors, self.conventions,
-                                                               self.months, self.pairs):
-            rows.append({"variant": len(rows), "pair": f"{pair[0]},{pair[1]}", "series_a": pair[0],
-                         "series_b": pair[1], "rule": rules.rule, "min_pause": rules.min_pause,
-                         "max_gap": rules.max_gap, "anchor": anchor, "convention": convention,
-                         "months": int(months)})
-        return pd.DataFrame(rows)
+        """One row per variant with its id and parameters, in id order (rule variant, anchor, convention, months,
+        pair: the last varies fastest)."""
+        rules = self.rule_variants()
+        axes = (len(rules), len(self.anchors), len(self.conventions), len(self.months), len(self.pairs))
+        position = np.indices(axes).reshape(len(axes), -1)  # one column per variant, in id order
+
+        def pick(values: Sequence[object], axis: int) -> np.ndarray:
+            picked: np.ndarray = np.asarray(values, dtype=object)[position[axis]]
+            return picked
+
+        return pd.DataFrame({
+            "variant": np.arange(position.shape[1]),
+            "pair": pick([f"{a},{b}" for a, b in self.pairs], 4), "series_a": pick([a for a, _ in self.pairs], 4),
+            "series_b": pick([b for _, b in self.pairs], 4), "rule": pick([r.rule for r in rules], 0),
+            "min_pause": np.array([r.min_pause for r in rules], dtype="int64")[position[0]],
+            "max_gap": np.array([r.max_gap for r in rules], dtype="int64")[position[0]],
+            "anchor": pick(self.anchors, 1), "convention": pick(self.conventions, 2),
+            "months": np.array([int(m) for m in self.months], dtype="int64")[position[3]],
+        })
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
