@@ -117,21 +117,48 @@ def sweep_windows(prices: Mapping[str, pd.Series | Prices], events: pd.DataFrame
     return_a = returns[side_a[None, :], window]
     return_b = returns[side_b[None, :], window]
     bad = unusable[side_a[None, :], window] | unusable[side_b[None, :], window]
-    variant = events["group"].to_numpy(dtype="int64")[:, None] * inner + j[None, :]
+    group = events["group"].to_numpy(dtype="int64")
+    variant = group[:, None] * inner + j[None, :]
     n_events = len(events)
+    if not n_events:
+        return pd.DataFrame({c: [] for c in ("variant", "cycle_start", "anchor_date", "window_start", "window_end",
+                                             "return_a", "return_b", "spread", "usable")})
+    order = _variant_order(group, variant, events["anchor_date"].to_numpy(dtype="datetime64[ns]"), inner)
+
+    def flat(values: np.ndarray) -> np.ndarray:
+        picked: np.ndarray = values.reshape(-1)[order]
+        return picked
+
     return pd.DataFrame({
-        "variant": variant.reshape(-1),
-        "cycle_start": np.repeat(events["cycle_start"].to_numpy(dtype="datetime64[ns]"), inner),
-        "anchor_date": np.repeat(events["anchor_date"].to_numpy(dtype="datetime64[ns]"), inner),
-        "window_start": starts[window].reshape(-1).astype("datetime64[ns]"),
-        "window_end": ends[window].reshape(-1).astype("datetime64[ns]"),
-        "return_a": return_a.reshape(-1),
-        "return_b": return_b.reshape(-1),
-        "spread": (return_a - return_b).reshape(-1),
-        "usable": ~bad.reshape(-1),
-    }).sort_values(["variant", "anchor_date"], kind="stable").reset_index(drop=True) if n_events else \
-        pd.DataFrame({c: [] for c in ("variant", "cycle_start", "anchor_date", "window_start", "window_end",
-                                      "return_a", "return_b", "spread", "usable")})
+        "variant": flat(variant),
+        "cycle_start": flat(np.repeat(events["cycle_start"].to_numpy(dtype="datetime64[ns]"), inner)),
+        "anchor_date": flat(np.repeat(events["anchor_date"].to_numpy(dtype="datetime64[ns]"), inner)),
+        "window_start": flat(starts[window]).astype("datetime64[ns]"),
+        "window_end": flat(ends[window]).astype("datetime64[ns]"),
+        "return_a": flat(return_a),
+        "return_b": flat(return_b),
+        "spread": flat(return_a - return_b),
+        "usable": ~flat(bad),
+    })
+
+
+def _variant_order(group: np.ndarray, variant: np.ndarray, anchor: np.ndarray, inner: int) -> np.ndarray:
+    """Row order (variant, then anchor date) of the (event, inner) grid of windows, without a sort when the events
+    come as ``anchor_events`` makes them: groups ascending and contiguous, each group's anchors ascending."""
+    n_events = group.size
+    rank = np.arange(n_events)
+    step, later = np.diff(group), np.diff(anchor) > np.timedelta64(0)
+    if bool(np.all(step >= 0)) and bool(np.all((step > 0) | later)):
+        _, first, size = np.unique(group, return_index=True, return_counts=True)
+        which = np.repeat(np.arange(first.size), size)
+        offset, count = first[which], size[which]
+        j = np.arange(inner)
+        position = (offset[:, None] * inner + j[None, :] * count[:, None] + (rank - offset)[:, None]).reshape(-1)
+        order: np.ndarray = np.empty_like(position)
+        order[position] = np.arange(position.size)
+        return order
+    keys = np.repeat(anchor.astype("int64"), inner)
+    return np.asarray(np.lexsort((np.arange(keys.size), keys, variant.reshape(-1))))
 
 
 def variant_stats(windows: pd.DataFrame, variant_ids: np.ndarray) -> pd.DataFrame:

@@ -28,12 +28,13 @@ def _chunks(n_rules: int, n_chunks: int) -> list[list[int]]:
 def _assemble(grid: SweepGrid, parts: Sequence[tuple[pd.DataFrame, pd.DataFrame]],
               notes: tuple[str, ...]) -> SweepResult:
     params = grid.variants()
-    stats = pd.concat([p[1] for p in parts], ignore_index=True).sort_values("variant", kind="stable")
-    windows = pd.concat([p[0] for p in parts], ignore_index=True).sort_values(["variant", "anchor_date"],
-                                                                              kind="stable")
-    variants = params.merge(stats, on="variant", how="left", validate="one_to_one")
-    return SweepResult(grid=grid, variants=variants.reset_index(drop=True), windows=windows.reset_index(drop=True),
-                       notes=notes)
+    # chunks are contiguous runs of rule variants in ascending order, so their rows come in variant order already
+    stats = parts[0][1] if len(parts) == 1 else pd.concat([p[1] for p in parts], ignore_index=True)
+    windows = parts[0][0] if len(parts) == 1 else pd.concat([p[0] for p in parts], ignore_index=True)
+    if not np.array_equal(stats["variant"].to_numpy(), params["variant"].to_numpy()):
+        raise RatecycleError("sweep: the chunks' statistics do not cover every variant once, in order")
+    variants = pd.concat([params, stats.drop(columns="variant")], axis=1)
+    return SweepResult(grid=grid, variants=variants, windows=windows.reset_index(drop=True), notes=notes)
 
 
 def run_sweep(prices: Mapping[str, pd.Series | Prices], moves: Sequence[Move], data_end: pd.Timestamp | None,
