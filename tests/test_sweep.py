@@ -117,3 +117,42 @@ def test_later_start_distribution_quantiles(result) -> None:  # type: ignore[no-
     assert row["variants"] == len(block) == 2 * 2 * 2 * 3
     assert row["mean_spread_p50"] == pytest.approx(float(np.median(block["mean_spread"])))
     assert row["hit_rate_p10"] == pytest.approx(float(np.quantile(block["hit_rate"], 0.1)))
+
+
+@pytest.mark.parametrize("grid", [
+    SweepGrid(direction="hike", min_pauses=(20, 33, 59, 111, 150), max_gaps=(100, 200, 400, 600)),
+    SweepGrid(since=2000, anchors=("later_start", "cycle_start"), min_pauses=(1, 30, 60), max_gaps=(60, 90, 500)),
+])
+def test_anchor_events_equal_detected_cycles(inputs, grid: SweepGrid) -> None:  # type: ignore[no-untyped-def]
+    """The sweep's memoised runs and vectorised pause choice give the anchors that full detection gives."""
+    from ratecycle.events.study import anchor_date
+    from ratecycle.sweep.engine import anchor_events
+
+    _, moves, data_end = inputs
+    expected = []
+    for r, rules in enumerate(grid.rule_variants()):
+        cycles = filter_cycles(cycles_from_moves(moves, rules, data_end), grid.direction, grid.since)
+        for k, anchor in enumerate(grid.anchors):
+            expected += [(r * len(grid.anchors) + k, c.start, anchor_date(c, anchor)) for c in cycles
+                         if anchor_date(c, anchor) is not None]
+    got = anchor_events(moves, data_end, grid)
+    assert len(expected) > 0
+    assert list(zip(got["group"], got["cycle_start"], got["anchor_date"], strict=True)) == expected
+
+
+def test_first_pauses_match_pause_positions() -> None:
+    """The vectorised pause choice picks what pause_positions picks, ties and padding included."""
+    from ratecycle.cycles.detect import first_pauses, pause_positions
+
+    rng = np.random.default_rng(7)
+    gaps = rng.integers(1, 12, size=(6, 40, 9)) * 10  # many ties
+    gaps[:, ::3, 5:] = -1  # shorter runs, padded
+    min_pause = [15, 40, 80, 15, 40, 200]
+    longest = [True, True, True, False, False, False]
+    got = first_pauses(gaps, min_pause, longest)
+    for i in range(6):
+        rules = CycleRules(rule="longest" if longest[i] else "threshold", min_pause=min_pause[i], max_gap=400)
+        for run in range(40):
+            row = [int(g) for g in gaps[i, run] if g >= 0]
+            found = pause_positions(row, rules)
+            assert got[i, run] == (found[0] if found else -1)

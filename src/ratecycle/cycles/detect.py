@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import pairwise
 
+import numpy as np
 import pandas as pd
 
 from .._typing import DateLike, Direction, to_timestamp
@@ -47,6 +48,19 @@ def pause_positions(gap_days: Sequence[int], rules: CycleRules) -> tuple[int, ..
         return tuple(qualifying)
     longest = max(gap_days[i] for i in qualifying)
     return (next(i for i in qualifying if gap_days[i] == longest),)
+
+
+def first_pauses(gaps: np.ndarray, min_pause: Sequence[int], longest: Sequence[bool]) -> np.ndarray:
+    """``pause_positions(run, rules)[0]`` for many runs and rules at once (-1: no pause), for sweeps.
+
+    ``gaps[i]`` holds the runs of rule i, one per row, their gaps in days left-aligned and padded with -1; rule i
+    has ``min_pause[i]`` and is 'longest' when ``longest[i]``, else 'threshold'. The longest qualifying gap is the
+    run's longest gap when that qualifies (its first position on a tie); under 'threshold' the first pause is
+    the first gap of at least min_pause days.
+    """
+    qualifies = gaps >= np.asarray(min_pause, dtype="int64")[:, None, None]
+    first = np.where(np.asarray(longest, dtype=bool)[:, None], np.argmax(gaps, axis=2), np.argmax(qualifies, axis=2))
+    return np.where(qualifies.any(axis=2), first, -1)
 
 
 def cycles_from_moves(moves: Sequence[Move], rules: CycleRules, data_end: pd.Timestamp | None = None) -> list[Cycle]:

@@ -1,6 +1,6 @@
 """The sweep kernel: every window of every variant computed at once with numpy.
 
-Moves are grouped into runs once per max_gap and each rule variant only picks its pauses; everything after that is
+Moves are grouped into runs once per max_gap and each rule variant picks all its pauses at once; everything after is
 array arithmetic: the unique anchor dates are turned into window dates for every (convention, months) with
 ``ratecycle.events.windows.horizon_dates``, each series' returns for all windows come from one call of
 ``ratecycle.events.windows.window_returns`` (the same kernel ``event_study`` uses), and per-variant statistics
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..cycles import Move
-from ..cycles.detect import group_moves, pause_positions, since_timestamp
+from ..cycles.detect import first_pauses, group_moves, since_timestamp
 from ..errors import RatecycleError
 from ..events.pair import Prices, as_prices
 from ..events.windows import as_days, horizon_dates, window_returns
@@ -27,60 +27,69 @@ STAT_COLUMNS = ("n_events", "n_excluded", "hits", "hit_rate", "mean_spread", "me
 
 
 @dataclass(frozen=True)
-class _Run:
-    """One run of moves (a cycle before its pause is chosen): its start, announcement days and gaps."""
+class _Runs:
+    """The runs of moves (cycles before their pause is chosen) under one max_gap: starts, days and gaps."""
 
-    start: np.datetime64
+    starts: np.ndarray
+    """First announcement day of each run."""
     days: np.ndarray
-    gaps: list[int]
+    """Announcement days, one run per row, left-aligned (padded with NaT)."""
+    gaps: np.ndarray
+    """Days between consecutive announcements, one run per row (padded with -1)."""
 
 
-def _runs(moves: Sequence[Move], max_gap: int, grid: SweepGrid) -> list[_Run]:
+def _runs(moves: Sequence[Move], max_gap: int, grid: SweepGrid) -> _Runs:
     """The runs of ``grid.direction`` since ``grid.since`` under ``max_gap``: grouping depends on max_gap only,
     so the sweep forms them once per max_gap and lets each pause rule pick its pause from the gaps."""
     lo = since_timestamp(grid.since)
-    out = []
-    for group in group_moves(moves, max_gap):
-        if group[0].direction != grid.direction or (lo is not None and group[0].announced < lo):
-            continue
-        days = np.array([m.announced for m in group], dtype="datetime64[D]")
-        out.append(_Run(days[0], days, np.diff(days).astype("int64").tolist()))
-    return out
+    kept = [np.array([m.announced for m in group], dtype="datetime64[D]") for group in group_moves(moves, max_gap)
+            if group[0].direction == grid.direction and (lo is None or group[0].announced >= lo)]
+    width = max((len(d) for d in kept), default=1)
+    days = np.full((len(kept), max(width, 2)), np.datetime64("NaT", "D"))
+    gaps = np.full((len(kept), max(width - 1, 1)), -1, dtype="int64")
+    for i, run in enumerate(kept):
+        days[i, :len(run)] = run
+        gaps[i, :len(run) - 1] = np.diff(run).astype("int64")
+    return _Runs(days[:, 0], days, gaps)
 
 
 def anchor_events(moves: Sequence[Move], data_end: pd.Timestamp | None, grid: SweepGrid,
                   rule_ids: Sequence[int] | None = None) -> pd.DataFrame:
     """One row per (rule variant, anchor, cycle having that anchor): group id, cycle start and anchor date.
 
-    The same cycles and anchors as ``cycles_from_moves`` + ``anchor_date`` give (``pause_positions`` is the one
-    pause rule), with the grouping memoised by ``max_gap``.
+    The same cycles and anchors as ``cycles_from_moves`` + ``anchor_date`` give, with the grouping memoised by
+    ``max_gap`` and the pause of every run picked at once (``cycles.detect.first_pauses``).
     """
     rule_variants = grid.rule_variants()
-    ids = range(len(rule_variants)) if rule_ids is None else rule_ids
-    runs: dict[int, list[_Run]] = {}
-    groups: list[int] = []
-    starts: list[np.datetime64] = []
-    anchors: list[np.datetime64] = []
-    n_anchors = len(grid.anchors)
-    for r in ids:
-        rules = rule_variants[r]
-        if rules.max_gap not in runs:
-            runs[rules.max_gap] = _runs(moves, rules.max_gap, grid)
-        chosen = [(run, pause_positions(run.gaps, rules)[:1]) for run in runs[rules.max_gap]]
-        for k, anchor in enumerate(grid.anchors):
-            for run, pause in chosen:
-                if anchor == "cycle_start":
-                    when = run.start
-                elif pause:
-                    when = run.days[pause[0]] if anchor == "pause_start" else run.days[pause[0] + 1]
-                else:
-                    continue
-                groups.append(r * n_anchors + k)
-                starts.append(run.start)
-                anchors.append(when)
-    return pd.DataFrame({"group": np.asarray(groups, dtype="int64"),
-                         "cycle_start": np.array(starts, dtype="datetime64[ns]"),
-                         "anchor_date": np.array(anchors, dtype="datetime64[ns]")})
+    ids = np.asarray(range(len(rule_variants)) if rule_ids is None else rule_ids, dtype="int64")
+    chosen = [rule_variants[int(r)] for r in ids]
+    gaps_used = sorted({rules.max_gap for rules in chosen})
+    found = [_runs(moves, max_gap, grid) for max_gap in gaps_used]  # grouping depends on max_gap only
+    n_runs = max((f.gaps.shape[0] for f in found), default=0)
+    width = max((f.days.shape[1] for f in found), default=2)
+    # every max_gap's runs in one padded block: (max_gap, run, position)
+    days = np.full((len(found), n_runs, width), np.datetime64("NaT", "D"))
+    gaps = np.full((len(found), n_runs, width - 1), -1, dtype="int64")
+    for m, f in enumerate(found):
+        days[m, :f.days.shape[0], :f.days.shape[1]] = f.days
+        gaps[m, :f.gaps.shape[0], :f.gaps.shape[1]] = f.gaps
+    which = np.searchsorted(np.asarray(gaps_used, dtype="int64"), [rules.max_gap for rules in chosen])
+    pause = first_pauses(gaps[which], [rules.min_pause for rules in chosen],
+                         [rules.rule == "longest" for rules in chosen])  # (rule variant, run)
+    run_days = days[which]
+    at = np.maximum(pause, 0)[..., None]
+    nat = np.datetime64("NaT", "D")
+    by_anchor = {"cycle_start": run_days[:, :, 0],
+                 "pause_start": np.where(pause >= 0, np.take_along_axis(run_days, at, axis=2)[..., 0], nat),
+                 "later_start": np.where(pause >= 0, np.take_along_axis(run_days, at + 1, axis=2)[..., 0], nat)}
+    anchor_dates = np.stack([by_anchor[anchor] for anchor in grid.anchors], axis=1)  # (rule variant, anchor, run)
+    group = ids[:, None, None] * len(grid.anchors) + np.arange(len(grid.anchors))[None, :, None]
+    has = ~np.isnat(anchor_dates)
+    return pd.DataFrame({
+        "group": np.broadcast_to(group, anchor_dates.shape)[has].astype("int64"),
+        "cycle_start": np.broadcast_to(run_days[:, None, :, 0], anchor_dates.shape)[has].astype("datetime64[ns]"),
+        "anchor_date": anchor_dates[has].astype("datetime64[ns]"),
+    })
 
 
 def sweep_windows(prices: Mapping[str, pd.Series | Prices], events: pd.DataFrame, grid: SweepGrid) -> pd.DataFrame:
