@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import pandas as pd
 
@@ -230,12 +230,12 @@ def _gap_sentence(result: Any, keys: tuple[str, ...]) -> str:
     for claim in result.claims:
         if claim.key not in keys:
             continue
-        stated = [_stated_value(side.stated) for side in (claim.side_a, claim.side_b)]
-        if None in stated:
+        stated_a, stated_b = (_stated_value(side.stated) for side in (claim.side_a, claim.side_b))
+        if stated_a is None or stated_b is None:
             continue
         ours = {conv: claim.side_a.by_convention[conv]["value"] - claim.side_b.by_convention[conv]["value"]
                 for conv in ("daily", "month_end")}
-        parts.append(f"{claim.key.split('_')[-1]}: stated {pp(stated[0] - stated[1])}, "  # type: ignore[operator]
+        parts.append(f"{claim.key.split('_')[-1]}: stated {pp(stated_a - stated_b)}, "
                      f"{pp(ours['daily'])} daily and {pp(ours['month_end'])} month-end")
     return ("On one common window the gaps the note states change: " + "; ".join(parts) + ".") if parts else ""
 
@@ -414,7 +414,8 @@ def _interval(ci: Any) -> str:
 
 
 def _stat(value: Any, kind: str) -> str:
-    from .fmt import cell, ordinal
+    from .._typing import choose
+    from .fmt import Format, cell, ordinal
 
     if value is None:
         return "-"
@@ -424,7 +425,7 @@ def _stat(value: Any, kind: str) -> str:
         return f"{float(value):.3f}"
     if kind == "pctile":
         return ordinal(float(value))
-    return cell(value, kind)  # type: ignore[arg-type]
+    return cell(value, choose(kind, get_args(Format), "cell format"))
 
 
 def _long_history_blocks(ctx: Context) -> list[Any]:
