@@ -30,14 +30,14 @@ def invoke(snapshot_dir: Path, *args: str) -> str:
 
 def test_cycles_json(snapshot_dir: Path, cached_source: None) -> None:
     doc = json.loads(invoke(snapshot_dir, "cycles", "--direction", "cut", "--since", "2001", "--json"))
-    assert doc["rules"] == {"rule": "longest", "min_pause": 52, "max_gap": 300, "meeting_window": 3}
+    assert doc["rules"] == {"rule": "longest", "min_pause": 52, "max_gap": 370, "meeting_window": 3,
+                            "min_moves": 2, "min_total_bps": 50.0}
     got = [(c["start"], c["end"], c["pause"]["start"], c["pause"]["end"]) for c in doc["cycles"]]
-    assert got == [("2001-01-03", "2001-12-11", "2001-06-27", "2001-08-21"),
-                   ("2002-11-06", "2003-06-25", "2002-11-06", "2003-06-25"),
+    assert got == [("2001-01-03", "2003-06-25", "2001-12-11", "2002-11-06"),
                    ("2007-09-18", "2008-12-16", "2008-04-30", "2008-10-08"),
                    ("2019-07-31", "2020-03-15", "2019-10-30", "2020-03-03"),
                    ("2024-09-18", "2025-12-10", "2024-12-18", "2025-09-17")]
-    gfc = doc["cycles"][2]
+    gfc = doc["cycles"][1]
     assert gfc["early_phase"] == {"start": "2007-09-18", "end": "2008-04-30"}
     assert gfc["later_phase"] == {"start": "2008-10-08", "end": "2008-12-16"}
     assert [m["announced"] for m in gfc["moves"] if m["intermeeting"]] == ["2008-01-22", "2008-10-08"]
@@ -54,8 +54,14 @@ def test_cycles_rules_options(snapshot_dir: Path, cached_source: None) -> None:
     assert [(p["start"], p["end"], p["days"]) for p in hikes["pauses"]] == [
         ("2015-12-16", "2016-12-14", 364), ("2017-06-14", "2017-12-13", 182), ("2018-06-13", "2018-09-26", 105)]
     assert hikes["pause"] == {"start": "2015-12-16", "end": "2016-12-14", "days": 364}
-    lone = json.loads(invoke(snapshot_dir, "cycles", "--direction", "hike", "--since", "2015", "--json"))
+    lone = json.loads(invoke(snapshot_dir, "cycles", "--direction", "hike", "--since", "2015", "--max-gap", "300",
+                             "--min-moves", "1", "--min-total", "0", "--json"))
+    assert (lone["cycles"][0]["start"], lone["cycles"][0]["end"]) == ("2015-12-16", "2015-12-16")
     assert lone["cycles"][0]["pause"] is None and "no later phase" in lone["cycles"][0]["note"]
+    # with two moves required, the lone lift-off is noise: the first hiking cycle is the one from 2016
+    noise = json.loads(invoke(snapshot_dir, "cycles", "--direction", "hike", "--since", "2015", "--max-gap", "300",
+                              "--json"))
+    assert noise["cycles"][0]["start"] == "2016-12-14"
 
 
 def test_cycles_csv_and_table(snapshot_dir: Path, cached_source: None) -> None:
@@ -96,12 +102,12 @@ def test_phase(snapshot_dir: Path, cached_source: None) -> None:
 def test_pit_diff(snapshot_dir: Path, cached_source: None) -> None:
     doc = json.loads(invoke(snapshot_dir, "pit-diff", "--since", "2019", "--direction", "cut", "--json"))
     rows = [(r["cycle"], r["field"], r["start"], r["end"], r["days"]) for r in doc["differences"]]
-    assert ("cut 2019-07", "in_cycle", "2020-03-16", "2021-01-09", 300) in rows
+    assert ("cut 2019-07", "in_cycle", "2020-03-16", "2021-03-20", 370) in rows  # max_gap days after 2020-03-15
     assert ("cut 2019-07", "pause_underway", "2019-10-31", "2019-12-20", 51) in rows
     assert {r[0] for r in rows} == {"cut 2019-07", "cut 2024-09"}
     by_cycle = {r["cycle"]: r for r in doc["by_cycle"]}
     assert set(by_cycle) == {"cut 2019-07", "cut 2024-09"}
-    assert by_cycle["cut 2019-07"]["in_cycle_days"] == 300 and by_cycle["cut 2019-07"]["direction_days"] == 0
+    assert by_cycle["cut 2019-07"]["in_cycle_days"] == 370 and by_cycle["cut 2019-07"]["direction_days"] == 0
     assert by_cycle["cut 2024-09"]["pause_underway_days"] == 51 + 51  # both pauses, hindsight 51 days earlier
 
 

@@ -257,9 +257,10 @@ def test_preset_boundary_after_the_as_of_date_is_not_used(tmp_path: Path, snapsh
     ("2025-09-16", "pause", 3),
     ("2025-09-17", "later", 4),     # pause_end (first cut of the later phase) counts on its announcement day
     ("2001-12-11", "later", 11),    # the 2001 cycle's last cut
-    ("2001-12-12", "later", 11),    # its end is known only after max_gap (300) days without a cut
-    ("2002-10-06", "later", 11),    # 299 days
-    ("2002-10-07", "none", None),   # 300 days: the cycle is over
+    ("2001-12-12", "later", 11),    # its end is known only after max_gap (370) days without a cut
+    ("2002-10-07", "later", 11),    # 300 days: still under way (the next calendar cycle starts 2002-11-06)
+    ("2009-12-20", "later", 10),    # 369 days after the 2007-08 cycle's last cut (2008-12-16)
+    ("2009-12-21", "none", None),   # 370 days: the cycle is over
 ])
 def test_calendar_phase_on_boundary_days(note_cycles, day: str, phase: str, cuts: int | None) -> None:  # type: ignore[no-untyped-def]
     from ratecycle.outlook.drivers import calendar_phase

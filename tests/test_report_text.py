@@ -132,7 +132,7 @@ def test_summary_says_when_cuts_may_be_pausing_again(ds, snapshot_dir) -> None:
 
 
 def test_cycles_before_the_data_are_listed_as_left_out(ds, snapshot_dir) -> None:
-    """The 1985-12 cycle's later phase (March 1986) predates the Russell 2000 file: the table says so."""
+    """The 1984-86 cycle's later phase (December 1985) predates the Russell 2000 file: the table says so."""
     from ratecycle.report.build import ReportOptions, make_context
     from ratecycle.report.model import Table
     from ratecycle.report.sections_market import significance_section
@@ -141,7 +141,7 @@ def test_cycles_before_the_data_are_listed_as_left_out(ds, snapshot_dir) -> None
     assert first_rut == "1987-09-10"
     section = significance_section(make_context(ds, ReportOptions()))
     table = next(b for b in section.blocks if isinstance(b, Table) and "months after the later phase" in b.title)
-    assert any(n.startswith("Left out: cut 1985-12 (its window starts on 7 Mar 1986") and "10 Sep 1987" in n
+    assert any(n.startswith("Left out: cut 1984-09 (its window starts on 17 Dec 1985") and "10 Sep 1987" in n
                for n in table.notes)
 
 

@@ -109,7 +109,8 @@ def cycles_command(
     doc = {"rules": cycle_rules.to_dict(), "cycles_from": origin, "long_history": long_history,
            "long_history_agreement": agreement,
            "cycles": [c.to_dict() | {"note": cycle_note(c, cycle_rules)} for c in cycles]}
-    caption = (f"rule {cycle_rules.rule}, min pause {cycle_rules.min_pause} d, max gap {cycle_rules.max_gap} d; "
+    caption = (f"rule {cycle_rules.rule}, min pause {cycle_rules.min_pause} d, max gap {cycle_rules.max_gap} d, "
+               f"at least {cycle_rules.min_moves} moves and {cycle_rules.min_total_bps:g} bp; "
                "dates are announcement dates; ex post (a cycle's end is known only max gap days later)")
     if agreement:
         caption += (f"; before 1982 from monthly FEDFUNDS: {agreement['matched']} of {agreement['target_cycles']} "

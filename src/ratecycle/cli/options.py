@@ -28,12 +28,18 @@ MinPauseOpt = Annotated[int | None, typer.Option("--min-pause", help="Days witho
 MaxGapOpt = Annotated[int | None, typer.Option("--max-gap", help="Days without a move that end a cycle.")]
 WindowOpt = Annotated[int | None, typer.Option(
     "--meeting-window", help="A move belongs to an FOMC meeting at most this many days before it takes effect.")]
+MinMovesOpt = Annotated[int | None, typer.Option(
+    "--min-moves", help="Moves a run needs to be a cycle (default 2; smaller runs are noise).")]
+MinTotalOpt = Annotated[float | None, typer.Option(
+    "--min-total", help="Basis points a run needs in total to be a cycle (default 50).")]
 
 RULES: tuple[tuple[str, Any, Any], ...] = (
     ("rules", RulesOpt, "longest"),
     ("min_pause", MinPauseOpt, None),
     ("max_gap", MaxGapOpt, None),
     ("meeting_window", WindowOpt, None),
+    ("min_moves", MinMovesOpt, None),
+    ("min_total", MinTotalOpt, None),
 )
 """The cycle-rule options of the cycle commands."""
 SHARED: tuple[tuple[str, Any, Any], ...] = (
@@ -75,12 +81,14 @@ def data_command(func: Callable[..., None]) -> Callable[..., None]:
 
 
 def rule_options(func: Callable[..., None]) -> Callable[..., None]:
-    """``func(..., cycle_rules)`` taking --rules/--min-pause/--max-gap/--meeting-window as one CycleRules."""
+    """``func(..., cycle_rules)`` taking --rules/--min-pause/--max-gap/--meeting-window/--min-moves/--min-total
+    as one CycleRules."""
 
     def build(values: dict[str, Any]) -> CycleRules:
         from ..cycles import rules_from_options
 
-        return rules_from_options(values["rules"], values["min_pause"], values["max_gap"], values["meeting_window"])
+        return rules_from_options(values["rules"], values["min_pause"], values["max_gap"], values["meeting_window"],
+                                  values["min_moves"], values["min_total"])
 
     return _extend(func, "cycle_rules", RULES, build)
 

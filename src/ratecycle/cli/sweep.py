@@ -46,7 +46,7 @@ def sweep_command(
     months: Annotated[str, typer.Option("--months", help="Window lengths in months.")] = "3,6,12,18,24",
     rules: Annotated[str, typer.Option("--rules", help="Pause rules to try.")] = "longest,threshold",
     min_pause: Annotated[str, typer.Option("--min-pause", help="min_pause values (days).")] = "40,52,70,90",
-    max_gap: Annotated[str, typer.Option("--max-gap", help="max_gap values (days).")] = "250,300,365",
+    max_gap: Annotated[str, typer.Option("--max-gap", help="max_gap values (days).")] = "250,300,370",
     anchors: Annotated[str, typer.Option("--anchors", help="Anchors to try.")] =
     "cycle_start,pause_start,later_start",
     conventions: Annotated[str, typer.Option("--conventions", help="Window conventions to try.")] =

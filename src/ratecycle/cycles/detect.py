@@ -1,8 +1,9 @@
 """Cycle detection: group policy moves into cutting and hiking cycles and find each cycle's pause.
 
-A cycle is a maximal run of moves in one direction; a move the other way, or a silence longer than
-``max_gap`` days, ends it. Gaps are measured between announcement dates. This is an ex-post view: the
-end of a cycle is only known once ``max_gap`` days have passed (see ``pit`` for the real-time view).
+A cycle is a maximal run of moves in one direction; a qualifying run the other way, or a silence longer than
+``max_gap`` days, ends it. Runs too small to be cycles (``significance``) are noise and end nothing.
+Gaps are measured between announcement dates. This is an ex-post view: the end of a cycle is only known
+once ``max_gap`` days have passed (see ``pit`` for the real-time view).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..errors import RatecycleError
 from .model import Cycle, Move, OpenPause, Pause
 from .moves import aligned_targets, policy_moves
 from .rules import CycleRules
+from .significance import opposite_moves, significant_groups
 
 
 def group_moves(moves: Sequence[Move], max_gap: int) -> list[list[Move]]:
@@ -65,7 +67,7 @@ def first_pauses(gaps: np.ndarray, min_pause: Sequence[int], longest: Sequence[b
 
 def cycles_from_moves(moves: Sequence[Move], rules: CycleRules, data_end: pd.Timestamp | None = None) -> list[Cycle]:
     """Cycles from a list of moves; the last one is ``ongoing`` when ``data_end`` is within max_gap of its end."""
-    groups = group_moves(moves, rules.max_gap)
+    groups = significant_groups(moves, rules, data_end)
     cycles = []
     for i, group in enumerate(groups):
         pauses = find_pauses(group, rules)
@@ -74,7 +76,7 @@ def cycles_from_moves(moves: Sequence[Move], rules: CycleRules, data_end: pd.Tim
         silent = int((data_end - last).days) if ongoing and data_end is not None else 0
         cycles.append(Cycle(direction=group[0].direction, moves=tuple(group), pause=pauses[0] if pauses else None,
                             pauses=pauses, source="detected", confidence="high", ongoing=ongoing,
-                            data_end=data_end if ongoing else None,
+                            data_end=data_end if ongoing else None, opposite_moves=opposite_moves(group, moves),
                             open_pause=OpenPause(last, silent) if ongoing and silent >= rules.min_pause else None))
     return cycles
 

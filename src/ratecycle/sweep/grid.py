@@ -30,7 +30,7 @@ class SweepGrid:
     pairs: tuple[tuple[str, str], ...] = DEFAULT_PAIRS
     rules: tuple[PauseRule, ...] = PAUSE_RULES
     min_pauses: tuple[int, ...] = (40, 52, 70, 90)
-    max_gaps: tuple[int, ...] = (250, 300, 365)
+    max_gaps: tuple[int, ...] = (250, 300, 370)
     anchors: tuple[Anchor, ...] = ANCHORS
     conventions: tuple[Convention, ...] = CONVENTIONS
     months: tuple[int, ...] = DEFAULT_MONTHS

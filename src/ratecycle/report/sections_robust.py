@@ -1,0 +1,182 @@
+"""Robustness section: the specification curve, the long history of the size portfolios and the track record.
+
+Each result is an analysis' typed result kept in ``ctx.facts`` so the bottom line and the key figures can state
+the evidence against the call as plainly as the evidence for it (``against_*`` and ``robust_rows``).
+"""
+
+from __future__ import annotations
+
+from ..events import SIZE_MEASURES, size_portfolio_study
+from ..events.stats import SpreadStats
+from ..outlook.track_record import Era, track_record
+from ..robustness import SpecCurve, specification_curve
+from ..robustness.load import families_from_source
+from ..valuation import known_at
+from .context import Context, Unavailable, publication_lag_months
+from .facts import Facts
+from .fmt import date_text, pp
+from .model import Column, Figure, Paragraph, Section, Table, Trace
+
+REPORT_PERMUTATIONS = 200
+"""Pseudo-event draws for the report's curve (``ratecycle robustness`` uses 1,000 by default)."""
+CHOICES = ("measure", "anchor", "convention", "months", "rules", "min_pause", "max_gap", "min_moves")
+
+
+def _curve_figures(curve: SpecCurve) -> tuple[Figure, Figure]:
+    """Sorted mean spreads (one marker per specification) and, underneath, which choices each one made."""
+    ordered = curve.sorted_specs()
+    ranks = tuple(range(1, len(ordered) + 1))
+    traces = []
+    for family, color in (("market", "#1f77b4"), ("long_history", "#ff7f0e")):
+        keep = [(r, s) for r, s in zip(ranks, ordered, strict=True) if s.spec.family == family]
+        if keep:
+            traces.append(Trace(family.replace("_", " "), tuple(r for r, _ in keep),
+                                tuple(s.mean_spread for _, s in keep), "marker", color))
+    curve_fig = Figure(
+        title=f"Specification curve: mean spread after the events of each of {curve.n_specs} specifications",
+        traces=tuple(traces), y_title="Mean spread, small minus large", x_title="Specification (sorted by spread)",
+        y_percent=True, hlines=(0.0,), source="ratecycle robustness (see docs/robustness.md)",
+        notes=(f"{curve.share_positive:.0%} of specifications have small caps ahead on average; median "
+               f"{pp(curve.median_spread)}; permutation p = {curve.p_share:.3f} (share) and {curve.p_median:.3f} "
+               f"(median), {curve.permutations} draws of pseudo-events.",))
+    rows = []
+    level = 0
+    for choice in CHOICES:
+        values = sorted({str(getattr(s.spec, choice)) for s in ordered})
+        for value in values:
+            level += 1
+            xs = tuple(r for r, s in zip(ranks, ordered, strict=True) if str(getattr(s.spec, choice)) == value)
+            rows.append(Trace(f"{choice} = {value}", xs, tuple(float(level) for _ in xs), "marker"))
+    choices_fig = Figure(
+        title="The choices under each specification (same order as the curve above)", traces=tuple(rows),
+        y_title="Choice (one row per value, see legend)", x_title="Specification (sorted by spread)",
+        source="ratecycle robustness", notes=("A mark means the specification at that rank made that choice.",))
+    return curve_fig, choices_fig
+
+
+def _stats_row(label: str, s: SpreadStats) -> dict[str, object]:
+    """One row of the evidence table from a summary."""
+    return {"measure": label, "n": s.n, "hits": f"{s.hits} of {s.n}", "mean": s.mean,
+            "t_low": s.t_interval[0] if s.t_interval else None, "t_high": s.t_interval[1] if s.t_interval else None,
+            "p": s.sign_test_p}
+
+
+def robustness_section(ctx: Context) -> Section:
+    """The specification curve, the size portfolios since 1954 and the replayed track record."""
+    facts = ctx.facts
+    families = families_from_source(ctx.data, ctx.pair)
+    curve = specification_curve(families, ctx.as_of, permutations=REPORT_PERMUTATIONS)
+    facts.spec_curve = curve
+    measure = SIZE_MEASURES[0]
+    small = known_at(ctx.prices(measure.small), ctx.as_of, publication_lag_months(measure.small))
+    big = known_at(ctx.prices(measure.big), ctx.as_of, publication_lag_months(measure.big))
+    long_era = next((f for f in families if f[0].family == "long_history"), None)
+    if long_era is None:
+        raise Unavailable("the Ken French size portfolios or FEDFUNDS are missing")
+    long_cycles = next(v for v in long_era[1] if v.rules.rule == "longest" and v.rules.min_pause == 52
+                       and v.rules.max_gap == 370).cycles
+    sizes = size_portfolio_study(small, big, list(long_cycles), measure, months=ctx.months)
+    facts.size_history = sizes
+    market = families[0]
+    default = next(v for v in market[1] if v.rules.rule == "longest" and v.rules.min_pause == 52
+                   and v.rules.max_gap == 370 and v.min_moves == 2)
+    first_target = ctx.prices("fed_target_upper").index[0]
+    eras = [Era("long history", tuple(c for c in long_cycles if c.start < first_target), long_era[0].a,
+                long_era[0].b, "month_end"),
+            Era(market[0].name, default.cycles, market[0].a, market[0].b, "daily")]
+    record = track_record(eras, months=ctx.months)
+    facts.track_record = record
+    a, b = ctx.names
+    table_rows = []
+    if facts.study is not None and facts.study.summary.n:
+        table_rows.append(_stats_row(f"{a} minus {b}, detected cycles", facts.study.summary))
+    table_rows.append(_stats_row("Ken French small 30% minus big 30%, FEDFUNDS cycles since 1954",
+                                 sizes.study.summary))
+    evidence = Table(
+        title=f"The record after later phases began, {ctx.months} months: market and long history",
+        columns=(Column("measure", "Measure"), Column("hits", "Small ahead"), Column("mean", "Mean spread", "pp"),
+                 Column("t_low", "t-interval low", "pp"), Column("t_high", "t-interval high", "pp"),
+                 Column("p", "Chance of a record this good", "share")),
+        rows=tuple(table_rows), source=ctx.source(ctx.a, ctx.b, measure.small, "fed_funds_monthly"),
+        notes=("95% t-intervals; the chance is a sign test against the share of all windows with small caps ahead.",
+               "Ken French returns are value-weighted, month ends; the window starts at the end of the month of "
+               "the later phase's first cut."))
+    calls = Table(
+        title="Track record: the call at each past later-phase start, from earlier cycles only",
+        columns=(Column("date", "Later phase began", "date"), Column("era", "Era"), Column("call", "Call"),
+                 Column("probability", "P(small ahead)", "share"), Column("realised_spread", "Realised", "pp"),
+                 Column("hit", "Right?")),
+        rows=tuple({"date": c.date.date().isoformat(), "era": c.era, "call": c.call, "probability": c.probability,
+                    "realised_spread": c.realised_spread, "hit": "-" if c.hit is None else ("yes" if c.hit else "no")}
+                   for c in record.calls),
+        source=ctx.source(ctx.a, ctx.b, measure.small),
+        notes=record.notes)
+    curve_fig, choices_fig = _curve_figures(curve)
+    text = (f"Across {curve.n_specs} specifications (cycle rules, window convention, horizon, anchor and measure) "
+            f"small caps were ahead on average in {curve.share_positive:.0%}, median {pp(curve.median_spread)}; "
+            f"random pseudo-event dates give a curve at least this favourable with probability "
+            f"{curve.p_share:.2f}. The replayed call was right in "
+            f"{'-' if record.hit_rate is None else f'{record.hit_rate:.0%}'} of the calls it made; its Brier score "
+            f"{_num(record.brier)} compares with {_num(record.brier_always_small)} for always calling small caps "
+            f"and 0.250 for a coin flip.")
+    return Section("robustness", "Does it survive other choices, the long history and its own track record?",
+                   (Paragraph(text), curve_fig, choices_fig, evidence, calls))
+
+
+def _num(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
+def against_robust(ctx: Context, facts: Facts, direction: int) -> list[str]:
+    """One short clause for the bottom line: long-history record, the curve's share and p, the mean without 2020."""
+    parts = []
+    sizes = facts.size_history
+    if sizes is not None and sizes.study.summary.n:
+        s = sizes.study.summary
+        parts.append(f"since 1954, {s.hits} of {s.n} ({round(100 * (s.sign_test_p or 1))}% by chance)")
+    curve = facts.spec_curve
+    if curve is not None:
+        verdict = ", no better than chance" if curve.p_share >= 0.05 else ""
+        parts.append(f"{curve.share_positive:.0%} of {curve.n_specs} specifications (p {curve.p_share:.2f}{verdict})")
+    study = facts.study
+    if study is not None:
+        no2020 = [x for x in study.summary.leave_one_out if x.cycle.startswith("cut 2019")]
+        if no2020:
+            parts.append(f"without 2020 {pp(no2020[0].mean_spread)}")
+    return ["; ".join(parts)] if parts else []
+
+
+def robust_rows(ctx: Context, facts: Facts) -> list[dict[str, object]]:
+    """Key-figure rows: curve share and p, the long-history tier, the t-interval, the track record."""
+    rows: list[dict[str, object]] = []
+    study = facts.study
+    if study is not None and study.summary.t_interval is not None:
+        lo, hi = study.summary.t_interval
+        rows.append({"measure": "Mean spread, 95% t-interval", "value": lo, "display": f"{pp(lo)} to {pp(hi)}",
+                     "detail": f"n = {study.summary.n}; the bootstrap has {study.summary.distinct_resamples} "
+                               "distinct resamples"})
+        for x in study.summary.leave_one_out:
+            if x.cycle.startswith("cut 2019"):
+                rows.append({"measure": "Mean spread without the 2020 cycle", "value": x.mean_spread,
+                             "display": pp(x.mean_spread), "detail": "leave-one-out"})
+    sizes = facts.size_history
+    if sizes is not None and sizes.study.summary.n:
+        s = sizes.study.summary
+        rows.append({"measure": "Long history since 1954: small 30% ahead of big 30% (Ken French)", "value": s.hits,
+                     "display": f"{s.hits} of {s.n}", "detail": f"mean {pp(s.mean)}; chance of a record this good "
+                                                                  f"{_num(s.sign_test_p)}"})
+    curve = facts.spec_curve
+    if curve is not None:
+        rows.append({"measure": f"Specifications with small caps ahead ({curve.n_specs})",
+                     "value": curve.share_positive, "display": f"{curve.share_positive:.0%}",
+                     "detail": f"median {pp(curve.median_spread)}; permutation p {curve.p_share:.3f}"})
+    record = facts.track_record
+    if record is not None and record.brier is not None:
+        rows.append({"measure": f"Track record of the call ({len(record.scored())} past later phases)",
+                     "value": record.hit_rate, "display": "-" if record.hit_rate is None else f"{record.hit_rate:.0%}",
+                     "detail": f"Brier {record.brier:.3f}; always small {_num(record.brier_always_small)}; "
+                               "coin flip 0.250"})
+    return rows
+
+
+__all__ = ["against_robust", "date_text", "robust_rows", "robustness_section"]
