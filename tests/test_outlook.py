@@ -95,8 +95,8 @@ def test_policy_evidence_matches_hand_computation(card_full, snapshot_dir: Path,
     for cycle in cycles:
         if cycle.pause is None:
             continue
-        start = cycle.pause.start + pd.offsets.MonthEnd(0)
-        end = (cycle.pause.start + pd.DateOffset(months=12)) + pd.offsets.MonthEnd(0)
+        start = cycle.pause.start  # the daily convention: the anchor day's close to the close 12 months later
+        end = cycle.pause.start + pd.DateOffset(months=12)
         if end > pd.Timestamp(AS_OF) or start < pd.Timestamp(days[0]):
             continue
         a0, a1, b0, b1 = close_on(rut, start), close_on(rut, end), close_on(spx, start), close_on(spx, end)
@@ -210,7 +210,7 @@ def note_cycles(ds):  # type: ignore[no-untyped-def]
 
 
 def test_note_date_with_the_preset_reads_the_later_phase(inputs_full, note_cycles, snapshot_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    card = scorecard(inputs_full, cycles=note_cycles)
+    card = scorecard(inputs_full, cycles=note_cycles, convention="month_end")
     assert card.phase == "later" and card.anchor == "later_start"
     policy = next(r for r in card.rows if r.driver == "policy")
     assert policy.state == "later" and policy.reading.startswith("later phase: cuts resumed 2025-09-17")
@@ -231,7 +231,7 @@ def test_note_date_with_the_preset_reads_the_later_phase(inputs_full, note_cycle
 def test_preset_boundary_after_the_as_of_date_is_not_used(tmp_path: Path, snapshot_dir: Path, ds,  # type: ignore[no-untyped-def]
                                                          note_cycles) -> None:
     day_before = "2025-09-16"
-    card = scorecard(inputs_from_source(ds, day_before), cycles=note_cycles)
+    card = scorecard(inputs_from_source(ds, day_before), cycles=note_cycles, convention="month_end")
     # the calendar's later phase starts on 17 Sep 2025: the day before it is still the pause
     assert card.phase == "pause" and card.anchor == "pause_start"
     policy = next(r for r in card.rows if r.driver == "policy")
@@ -241,8 +241,8 @@ def test_preset_boundary_after_the_as_of_date_is_not_used(tmp_path: Path, snapsh
     assert policy.n == len(spreads) and policy.mean_spread == pytest.approx(np.mean(spreads))
     # the command on files cut at that day, with the preset, prints the same scorecard: nothing later was used
     short = _truncated_snapshot(snapshot_dir, tmp_path / "cut", day_before)
-    result = CliRunner().invoke(app, ["outlook", "--as-of", day_before, "--preset", "note-2025",
-                                      "--snapshot", str(short), "--json"])
+    result = CliRunner().invoke(app, ["outlook", "--as-of", day_before, "--preset", "note-2025", "--convention",
+                                      "month_end", "--snapshot", str(short), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == json.loads(json.dumps(card.to_dict()))
 

@@ -51,10 +51,10 @@ def test_a_score_exactly_at_the_threshold_makes_the_call(ds: DataSource) -> None
 
     from ratecycle.outlook.scorecard import CALL_THRESHOLD
 
-    # the S&P 500 P/E as the valuation input (no small-over-big book-to-market), and the rules of the time this
-    # case was found (single moves were cycles, max gap 300 days): this date sits on the line
+    # the S&P 500 P/E as the valuation input (no small-over-big book-to-market), and the rules and window of the
+    # time this case was found (single moves were cycles, max gap 300 days, month ends): it sits on the line
     old = CycleRules(max_gap=300, min_moves=1, min_total_bps=0)
-    card = scorecard(replace(inputs_from_source(ds, AS_OF), book_to_market=None), rules=old)
+    card = scorecard(replace(inputs_from_source(ds, AS_OF), book_to_market=None), rules=old, convention="month_end")
     exact = sum(Fraction(str(r.weight)) * r.direction for r in card.rows) / sum(Fraction(str(r.weight))
                                                                                  for r in card.rows)
     assert exact == Fraction(str(CALL_THRESHOLD))  # this date sits exactly on the line

@@ -30,7 +30,7 @@ def outlook_command(
     = None,
     months: Annotated[int, typer.Option("--months", help="Horizon of the evidence windows, months.")] = 12,
     convention: Annotated[str, typer.Option("--convention", help="daily, month_end or prior_month_end.")]
-    = "month_end",
+    = "daily",
     preset: Annotated[str | None, typer.Option(
         "--preset", help="Built-in cycle calendar, e.g. note-2025: phase and evidence follow it.")] = None,
     calendar: Annotated[Path | None, typer.Option(

@@ -50,7 +50,9 @@ def study_command(
     pair: PairOpt = "russell2000,sp500",
     anchor: Annotated[str, typer.Option("--anchor", help="cycle_start, pause_start or later_start.")] = "later_start",
     months: Annotated[int, typer.Option("--months", help="Window length after the anchor, in months.")] = 12,
-    convention: ConventionOpt = "month_end",
+    convention: Annotated[str | None, typer.Option(
+        "--convention", help="daily (default), month_end or prior_month_end; the monthly long history uses "
+                             "month_end unless told otherwise.")] = None,
     preset: Annotated[str | None, typer.Option("--preset", help="Built-in cycle calendar, e.g. note-2025.")] = None,
     calendar: Annotated[Path | None, typer.Option("--calendar", help="Cycle calendar file (TOML or CSV).")] = None,
     rules: Annotated[str | None, typer.Option("--rules", help="Pause rule: longest or threshold.")] = None,
@@ -69,8 +71,10 @@ def study_command(
     from ..cycles import rules_from_options
     from ..events import event_study, phase_returns
     from ..events.study import check_anchor
-    from ..events.windows import check_convention
+    from ..events.windows import DEFAULT_CONVENTION, check_convention
 
+    if convention is None:
+        convention = "month_end" if long_history else DEFAULT_CONVENTION
     window = check_convention(convention)
     anchor_at = check_anchor(anchor)
     ds = opts.source()
@@ -146,23 +150,33 @@ def _print_summary(summary: dict[str, Any], skipped: list[dict[str, str]]) -> No
         {"statistic": "excluded (incomplete / before data)", "value": summary["n_excluded"]},
         {"statistic": "hit rate (share of spreads > 0)", "value": summary["hit_rate"]},
         {"statistic": "mean spread", "value": summary["mean"]},
-        {"statistic": f"mean {summary['ci_level']:.0%} bootstrap CI", "value": summary["mean_ci"]},
+        {"statistic": f"mean {summary['ci_level']:.0%} bootstrap CI"
+                      + (f" ({summary['distinct_resamples']} distinct resamples)"
+                         if (summary.get("distinct_resamples") or 10**6) < 10**4 else ""),
+         "value": summary["mean_ci"]},
+        {"statistic": f"mean {summary['ci_level']:.0%} t-interval", "value": summary.get("t_interval")},
         {"statistic": "median spread", "value": summary["median"]},
         {"statistic": f"median {summary['ci_level']:.0%} bootstrap CI", "value": summary["median_ci"]},
         {"statistic": "baseline windows (n)", "value": summary.get("baseline_n")},
         {"statistic": "baseline mean spread", "value": summary.get("baseline_mean")},
         {"statistic": "mean spread percentile in baseline", "value": summary.get("mean_percentile")},
         {"statistic": "p-value, events > random windows", "value": test.get("p_value")},
+        {"statistic": f"p-value, events > non-overlapping windows ({summary.get('baseline_independent_n')})",
+         "value": (summary.get("test_independent") or {}).get("p_value")},
+        {"statistic": "baseline lag-1 autocorrelation (overlap)", "value": summary.get("baseline_lag1")},
+        {"statistic": "exact sign-flip p-value, mean spread > 0", "value": summary.get("exact_p")},
         {"statistic": "sign test p-value, hits vs the baseline hit rate"
                       + (f" ({summary['sign_test_rate']:.0%})" if summary.get("sign_test_rate") is not None else ""),
          "value": summary.get("sign_test_p")},
     ]
+    rows += [{"statistic": f"mean without {x['cycle']}", "value": x["mean_spread"]}
+             for x in summary.get("leave_one_out") or []]
     for row in rows:
         value = row["value"]
         if isinstance(value, list):
             row["value"] = " to ".join(f"{v * 100:+.1f}%" for v in value)
         elif isinstance(value, float) and "p-value" not in row["statistic"] and "hit" not in row["statistic"] \
-                and "percentile" not in row["statistic"]:
+                and "percentile" not in row["statistic"] and "autocorrelation" not in row["statistic"]:
             row["value"] = f"{value * 100:+.2f}%"
         elif isinstance(value, float):
             row["value"] = f"{value:.3f}"

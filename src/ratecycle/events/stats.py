@@ -16,6 +16,14 @@ import numpy as np
 
 from .._result import PlainResult
 from .resample import bootstrap_interval, percentile_of_score, permutation_greater
+from .smallsample import (
+    LeaveOneOut,
+    distinct_resamples,
+    lag1_autocorrelation,
+    leave_one_out,
+    sign_flip_p,
+    t_interval,
+)
 
 SMALL_SAMPLE = 10
 """Below this many events every interval and p-value is flagged as rough."""
@@ -69,6 +77,21 @@ class SpreadStats:
     sign_test_rate: float | None = None
     """The hit rate under the null: the baseline hit rate when there is a baseline, else 0.5."""
     warning: str = ""
+    t_interval: tuple[float, float] | None = None
+    """Mean +- t(n-1) x standard error at ``ci_level``: the width a normal model gives to so few events."""
+    distinct_resamples: int | None = None
+    """How many different resamples the bootstrap can draw from n events (35 for n = 4)."""
+    exact_p: float | None = None
+    """Exact sign-flip p of mean spread > 0 (spreads symmetric around 0 under the null); at least 1 / 2^n."""
+    leave_one_out: tuple[LeaveOneOut, ...] = ()
+    """The mean spread without each cycle in turn."""
+    baseline_lag1: float | None = None
+    """Lag-1 autocorrelation of the overlapping baseline spreads (near 1: neighbours repeat each other)."""
+    baseline_independent_n: int | None = None
+    """Non-overlapping baseline windows (one every ``months`` months): the honest count of independent draws."""
+    baseline_independent_hit_rate: float | None = None
+    test_independent: RandomWindowTest | None = None
+    """The random-window test against non-overlapping baseline windows only."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form (intervals as two-element lists)."""
@@ -76,6 +99,9 @@ class SpreadStats:
         doc["mean_ci"] = list(self.mean_ci) if self.mean_ci else None
         doc["median_ci"] = list(self.median_ci) if self.median_ci else None
         doc["test"] = self.test.to_dict() if self.test else None
+        doc["t_interval"] = list(self.t_interval) if self.t_interval else None
+        doc["leave_one_out"] = [x.to_dict() for x in self.leave_one_out]
+        doc["test_independent"] = self.test_independent.to_dict() if self.test_independent else None
         return doc
 
 
@@ -129,10 +155,17 @@ def binomial_tail(hits: int, n: int, rate: float) -> float:
 
 def summarize(spreads: np.ndarray, *, excluded: int = 0, baseline: np.ndarray | None = None,
               reps: int = DEFAULT_REPS, level: float = 0.95, seed: int = DEFAULT_SEED,
-              n_resamples: int = DEFAULT_PERMUTATIONS) -> SpreadStats:
-    """Hit rate (share of spreads > 0), mean and median with bootstrap intervals, baseline comparison."""
+              n_resamples: int = DEFAULT_PERMUTATIONS, labels: list[str] | None = None,
+              baseline_step: int | None = None) -> SpreadStats:
+    """Hit rate (share of spreads > 0), mean and median with bootstrap and t intervals, baseline comparison.
+
+    ``labels`` name the spreads (for the leave-one-out means); ``baseline_step`` (the window length in months)
+    picks one baseline window every that many, so the independent-window test sees no overlap.
+    """
     s = np.asarray(spreads, dtype="float64")
-    s = s[np.isfinite(s)]
+    finite = np.isfinite(s)
+    names = [str(x) for x, ok in zip(labels, finite, strict=True) if ok] if labels is not None else None
+    s = s[finite]
     n = int(s.size)
     small = n < SMALL_SAMPLE
     warning = f"small sample: n={n} events (< {SMALL_SAMPLE}); intervals and p-values are rough" if small else ""
@@ -145,6 +178,13 @@ def summarize(spreads: np.ndarray, *, excluded: int = 0, baseline: np.ndarray | 
             if n else None,
             "test": random_window_test(s, baseline, n_resamples=n_resamples, seed=seed) if n else None,
         }
+        if baseline_step and baseline_step > 0:
+            independent = baseline[::baseline_step]
+            base_kw |= {"baseline_lag1": lag1_autocorrelation(baseline),
+                        "baseline_independent_n": int(independent.size),
+                        "baseline_independent_hit_rate": float(np.mean(independent > 0)),
+                        "test_independent": random_window_test(s, independent, n_resamples=n_resamples, seed=seed)
+                        if n else None}
     hits = int(np.sum(s > 0))
     rate = base_kw.get("baseline_hit_rate", 0.5)
     base_kw |= {"sign_test_p": binomial_tail(hits, n, rate) if n else None, "sign_test_rate": rate if n else None}
@@ -153,5 +193,8 @@ def summarize(spreads: np.ndarray, *, excluded: int = 0, baseline: np.ndarray | 
         mean=float(np.mean(s)) if n else None, median=float(np.median(s)) if n else None,
         mean_ci=bootstrap_ci(s, "mean", reps=reps, level=level, seed=seed),
         median_ci=bootstrap_ci(s, "median", reps=reps, level=level, seed=seed),
-        ci_level=level, bootstrap_reps=reps, seed=seed, small_sample=small, warning=warning, **base_kw,
+        ci_level=level, bootstrap_reps=reps, seed=seed, small_sample=small, warning=warning,
+        t_interval=t_interval(s, level), distinct_resamples=distinct_resamples(n) if n else None,
+        exact_p=sign_flip_p(s, seed) if n else None,
+        leave_one_out=leave_one_out(s, names) if names is not None else (), **base_kw,
     )

@@ -22,7 +22,7 @@ from ..errors import RatecycleError
 from .baseline import Baseline, baseline
 from .pair import PAIR_COLUMNS, Prices, as_prices, pair_columns, pair_windows, row_records
 from .stats import DEFAULT_PERMUTATIONS, DEFAULT_REPS, DEFAULT_SEED, SpreadStats, summarize
-from .windows import as_days, check_convention, horizon_dates, reference_dates
+from .windows import DEFAULT_CONVENTION, as_days, check_convention, horizon_dates, reference_dates
 
 ANCHORS = ANCHOR_NAMES
 PHASES = ("early", "pause", "later")
@@ -88,7 +88,7 @@ ROW_COLUMNS = ("cycle", "cycle_start", "anchor", *PAIR_COLUMNS, "baseline_percen
 
 
 def event_study(prices_a: pd.Series | Prices, prices_b: pd.Series | Prices, cycles: Sequence[Cycle], *,
-                anchor: Anchor = "later_start", months: int = 12, convention: Convention = "month_end",
+                anchor: Anchor = "later_start", months: int = 12, convention: Convention = DEFAULT_CONVENTION,
                 strict: bool = False, with_baseline: bool = True, reps: int = DEFAULT_REPS,
                 seed: int = DEFAULT_SEED, permutations: int = DEFAULT_PERMUTATIONS) -> EventStudyResult:
     """Return of A and B over ``months`` after each cycle's ``anchor``, spreads and their statistics.
@@ -128,8 +128,9 @@ def event_study(prices_a: pd.Series | Prices, prices_b: pd.Series | Prices, cycl
                           "baseline_percentile": percentile,
                           "convention": np.full(len(kept), convention, dtype=object)},
                          columns=list(ROW_COLUMNS))
+    labels = [c.label for c, ok in zip(kept, usable, strict=True) if ok]
     summary = summarize(spreads, excluded=int((~usable).sum()), baseline=base.spreads if base is not None else None,
-                        reps=reps, seed=seed, n_resamples=permutations)
+                        reps=reps, seed=seed, n_resamples=permutations, labels=labels, baseline_step=int(months))
     notes = [f"window: {_describe(convention, months)}; each series uses its own last close on or before a date",
              "ex post: each window uses prices after its anchor"]
     if bool(columns["dates_differ"].any()):

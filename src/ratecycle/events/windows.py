@@ -20,6 +20,12 @@ from ..errors import RatecycleError
 
 CONVENTIONS = CONVENTION_NAMES
 DAY = np.timedelta64(1, "D")
+DEFAULT_CONVENTION: Convention = "daily"
+"""The one default of study, outlook, sweep and report: from the close of the announcement day to the close N
+months later. It is the only convention that starts at the event itself (month_end starts up to a month after
+it, prior_month_end up to a month before), and both index series are daily. Monthly measures (Ken French,
+SMB) can only use month ends; their outputs say so."""
+DEFAULT_CONVENTION_TEXT = "daily closes: announcement day to the close N months later"
 
 
 def as_days(values: object) -> np.ndarray:

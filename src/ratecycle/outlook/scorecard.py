@@ -159,7 +159,7 @@ def _past_state(driver: str, inputs: OutlookInputs, when: pd.Timestamp, cycle_st
 
 
 def scorecard(inputs: OutlookInputs, *, weights: str | Mapping[str, float] | None = None, months: int = 12,
-              convention: Convention = "month_end", min_cases: int = MIN_CASES, reps: int = 200,
+              convention: Convention = "daily", min_cases: int = MIN_CASES, reps: int = 200,
               cycles: Sequence[Cycle] | None = None, rules: CycleRules | None = None) -> Scorecard:
     """Build the scorecard from inputs already cut at the as-of date (see ``inputs_from_source``).
 
