@@ -135,7 +135,8 @@ def _candidates(measure: Measure, as_of: pd.Timestamp, months: int) -> np.ndarra
     else:
         days = np.arange(first.astype("datetime64[M]"), last.astype("datetime64[M]") + 1).astype("datetime64[D]")
     _, ends = horizon_dates(days, months, "month_end")
-    return days[(days > first) & (ends <= last)]
+    keep: np.ndarray = days[(days > first) & (ends <= last)]
+    return keep
 
 
 def _draw(candidates: np.ndarray, n: int, perms: int, spacing: int, rng: np.random.Generator) -> np.ndarray:
@@ -146,7 +147,8 @@ def _draw(candidates: np.ndarray, n: int, perms: int, spacing: int, rng: np.rand
         raise RatecycleError(f"the history is too short for {n} pseudo-events {spacing} days apart")
     offsets = np.sort(rng.integers(0, span + 1, size=(perms, n)), axis=1) + np.arange(n) * spacing
     pos = np.searchsorted(candidates.astype("int64"), day0 + offsets, side="left")
-    return np.minimum(pos, candidates.size - 1)
+    out: np.ndarray = np.minimum(pos, candidates.size - 1)
+    return out
 
 
 def _p_greater(null: np.ndarray, observed: float) -> float:

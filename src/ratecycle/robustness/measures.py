@@ -37,8 +37,9 @@ def returns_index(returns_pct: pd.Series, name: str) -> pd.Series:
     r = returns_pct.dropna().sort_index().astype("float64")
     if r.empty:
         raise DataError(f"series {name} has no returns")
-    ends = r.index.to_period("M").to_timestamp(how="end").normalize()
-    first = (r.index[0].to_period("M") - 1).to_timestamp(how="end").normalize()
+    dates = pd.DatetimeIndex(r.index)
+    ends = dates.to_period("M").to_timestamp(how="end").normalize()
+    first = (dates[0].to_period("M") - 1).to_timestamp(how="end").normalize()
     level = np.concatenate([[1.0], np.cumprod(1.0 + r.to_numpy() / 100.0)])
     return pd.Series(level, index=pd.DatetimeIndex([first, *ends]), name=name)
 
