@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._typing import Anchor, Convention
 from ..cycles import Cycle, CycleRules
 from ..errors import RatecycleError
 from ..events.pair import pair_windows
@@ -116,7 +117,7 @@ class SpecCurve:
                 "notes": list(self.notes), "specs": [s.to_dict() for s in self.specs]}
 
 
-def spreads_at(measure: Measure, anchors: np.ndarray, convention: str, months: int) -> np.ndarray:
+def spreads_at(measure: Measure, anchors: np.ndarray, convention: Convention, months: int) -> np.ndarray:
     """Spread (small minus large) over ``months`` after each anchor; NaN where the window is not complete."""
     if anchors.size == 0:
         return np.array([], dtype="float64")
@@ -161,7 +162,7 @@ def specification_curve(
     as_of: pd.Timestamp,
     *,
     months: Sequence[int] = HORIZONS,
-    anchors: Sequence[str] = SPEC_ANCHORS,
+    anchors: Sequence[Anchor] = SPEC_ANCHORS,
     permutations: int = DEFAULT_PERMUTATIONS,
     seed: int = DEFAULT_SEED,
     min_spacing_days: int = DEFAULT_MIN_SPACING_DAYS,
@@ -169,13 +170,13 @@ def specification_curve(
 ) -> SpecCurve:
     """Every specification of every measure, the curve's share/median and their permutation p-values."""
     results: list[SpecResult] = []
-    null_keys: list[tuple[str, str, int, int]] = []
+    null_keys: list[tuple[str, Convention, int, int]] = []
     dropped = 0
     by_name = {m.name: m for m, _ in families}
     for measure, variants in families:
         if progress:
             progress(f"specifications: {measure.name}")
-        tables: dict[tuple[str, int, str, int], tuple[np.ndarray, np.ndarray]] = {}
+        tables: dict[tuple[Anchor, int, Convention, int], tuple[np.ndarray, np.ndarray]] = {}
         for v_index, variant in enumerate(variants):
             for anchor in anchors:
                 dates = [d for d in (anchor_date(c, anchor) for c in variant.cycles) if d is not None]
@@ -223,7 +224,7 @@ def _summary(family: str, observed: np.ndarray, null: np.ndarray) -> FamilySumma
                          _p_greater(null_median, median))
 
 
-def _null_means(keys: list[tuple[str, str, int, int]], measures: dict[str, Measure], as_of: pd.Timestamp,
+def _null_means(keys: list[tuple[str, Convention, int, int]], measures: dict[str, Measure], as_of: pd.Timestamp,
                 permutations: int, seed: int, spacing: int,
                 progress: Callable[[str], None] | None) -> np.ndarray:
     """(specs x permutations) mean spread of each specification on pseudo-events; one draw per measure and count."""
@@ -240,7 +241,7 @@ def _null_means(keys: list[tuple[str, str, int, int]], measures: dict[str, Measu
             draws[(name, n)] = pools[name][_draw(pools[name], n, permutations, spacing, rng)]
     if progress:
         progress(f"permutations: {permutations} x {len(draws)} pseudo-event sets")
-    means: dict[tuple[str, str, int, int], np.ndarray] = {}
+    means: dict[tuple[str, Convention, int, int], np.ndarray] = {}
     for key in dict.fromkeys(keys):
         name, convention, horizon, n = key
         dates = draws[(name, n)]

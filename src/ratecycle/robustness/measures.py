@@ -7,11 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._typing import Convention
 from ..errors import DataError
 from ..events.pair import Prices, as_prices
 from ..events.windows import CONVENTIONS
 
-MONTHLY_CONVENTIONS: tuple[str, ...] = ("month_end", "prior_month_end")
+MONTHLY_CONVENTIONS: tuple[Convention, ...] = ("month_end", "prior_month_end")
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Measure:
     b: Prices
     frequency: str
     """'daily' (pseudo-events on trading days) or 'monthly' (pseudo-events on the first of a month)."""
-    conventions: tuple[str, ...]
+    conventions: tuple[Convention, ...]
 
 
 def pair_measure(a: pd.Series, b: pd.Series, name: str, family: str = "market") -> Measure:

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
+from .._typing import Anchor, PauseRule
 from ..cycles import CycleRules
 
 HORIZONS: tuple[int, ...] = (3, 6, 12, 18, 24)
-SPEC_ANCHORS: tuple[str, ...] = ("later_start", "pause_start", "cycle_start")
-PAUSE_RULES: tuple[str, ...] = ("longest", "threshold")
+SPEC_ANCHORS: tuple[Anchor, ...] = ("later_start", "pause_start", "cycle_start")
+PAUSE_RULES: tuple[PauseRule, ...] = ("longest", "threshold")
 MIN_PAUSES: tuple[int, ...] = (40, 52, 90)
 MAX_GAPS: tuple[int, ...] = (300, 370)
 MIN_MOVES: tuple[int, ...] = (1, 2)
@@ -44,6 +45,6 @@ def default_rule_sets(with_min_moves: bool = True) -> list[CycleRules]:
     out = []
     moves = MIN_MOVES if with_min_moves else (2,)
     for rule, min_pause, max_gap, min_moves in product(PAUSE_RULES, MIN_PAUSES, MAX_GAPS, moves):
-        out.append(CycleRules(rule=rule, min_pause=min_pause, max_gap=max_gap,  # type: ignore[arg-type]
+        out.append(CycleRules(rule=rule, min_pause=min_pause, max_gap=max_gap,
                               min_moves=min_moves, min_total_bps=0.0 if min_moves == 1 else 50.0))
     return out
