@@ -24,7 +24,7 @@ def _section(report, key: str):  # type: ignore[no-untyped-def]
 
 def test_bottom_line_states_long_history_and_curve(report) -> None:  # type: ignore[no-untyped-def]
     text = report.bottom_line
-    assert "since 1954 " in text and "by chance)" in text and "specifications (p" in text
+    assert "since 1954, " in text and "by chance)" in text and "specifications (p" in text
     robust = _section(report, "robustness")
     assert robust.available, robust.reason
 

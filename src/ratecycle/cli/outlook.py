@@ -38,6 +38,8 @@ def outlook_command(
     rules: RulesOpt = "longest",
     min_pause: MinPauseOpt = None,
     max_gap: MaxGapOpt = None,
+    track: Annotated[bool, typer.Option(
+        "--track-record", help="Replay the call at every past later-phase start from earlier cycles only.")] = False,
     opts: DataOptions = DataOptions(),
 ) -> None:
     """Score each driver (policy phase, momentum, valuation, inflation, curve) for A vs B on --as-of."""
@@ -47,6 +49,9 @@ def outlook_command(
 
     a, b = parse_pair(pair)
     ds = opts.source()
+    if track:
+        _track_record(ds, (a, b), months, opts)
+        return
     when = as_of or ds.last_date(a, b).date().isoformat()
     inputs = inputs_from_source(ds, when, (a, b))
     cycles = calendar_cycles(ds, inputs.as_of, preset=preset, calendar=calendar)
@@ -72,6 +77,28 @@ def calendar_cycles(ds: DataSource, as_of: pd.Timestamp, *, preset: str | None,
     from ..report.asof import AsOfSource
 
     return cycles_from_source(AsOfSource(base=ds, as_of=as_of), direction="cut", calendar=calendar, preset=preset)
+
+
+def _track_record(ds: DataSource, pair: tuple[str, str], months: int, opts: DataOptions) -> None:
+    """Print the replayed calls with hit rate and Brier scores (table, --json or --csv)."""
+    from ..outlook.track_record import eras_from_source, track_record
+
+    record = track_record(eras_from_source(ds, pair), months=months)
+    doc = record.to_dict()
+    rows = [{k: v for k, v in c.items() if k != "evidence"} | {"n_earlier": len(c["evidence"])}
+            for c in doc["calls"]]
+    fmt = _fmt
+    caption = (f"hit rate {fmt(record.hit_rate)} of calls with a side; Brier {fmt(record.brier)} vs always small "
+               f"{fmt(record.brier_always_small)}, always large {fmt(record.brier_always_large)} (a constant 0.5 "
+               f"scores 0.250). " + "; ".join(record.notes))
+    opts.emit(rows, document=doc, pct_columns=["realised_spread"],
+         columns=["date", "era", "call", "probability", "n_earlier", "evidence_hits", "realised_spread", "hit"],
+         title=f"Track record: the call at each later-phase start ({months} months after)", caption=caption)
+
+
+def _fmt(x: float | None) -> str:
+    """A score with three decimals, or '-'."""
+    return "-" if x is None else f"{x:.3f}"
 
 
 def register(app: typer.Typer) -> None:

@@ -17,6 +17,7 @@ from .context import Context, Unavailable
 from .facts import Facts
 from .fmt import pp
 from .model import Paragraph, Section
+from .sections_robust import against_robust
 
 MAX_WORDS = 120
 """The bottom line answers the title in at most this many words."""
@@ -149,7 +150,7 @@ def evidence_against(ctx: Context, facts: Facts, direction: int) -> tuple[str, .
     return tuple(items)
 
 
-EXTRA_AGAINST: tuple[Callable[[Context, Facts, int], list[str]], ...] = ()
+EXTRA_AGAINST: tuple[Callable[[Context, Facts, int], list[str]], ...] = (against_robust,)
 """Further evidence-against writers (e.g. a specification curve), each returning short clauses."""
 
 

@@ -48,6 +48,7 @@ def _builders() -> list[SectionBuilder]:
     """The supporting sections of the main body, in reading order (the bottom line and key figures come first)."""
     from . import sections_macro as macro
     from . import sections_market as market
+    from . import sections_robust as robust
 
     return [
         ("rotation", "The rotation so far", market.rotation_section),
@@ -55,6 +56,8 @@ def _builders() -> list[SectionBuilder]:
         ("calendar", "Cutting cycles: the calendar", market.calendar_section),
         ("phases", "Early and later phase returns", market.phases_section),
         ("significance", "The record after the later phase began", market.significance_section),
+        ("robustness", "Does it survive other choices, the long history and its own track record?",
+         robust.robustness_section),
         ("scorecard", "Today's drivers and the overall call", macro.scorecard_section),
         ("valuation", "Valuation", macro.valuation_section),
         ("inflation", "Inflation risk", macro.inflation_section),

@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from ..curve import CurveReading
 from ..cycles import Cycle
 from ..events import CompareResult, EventStudyResult, HeadToHead, LongHistoryResult, PhaseReturnsResult
+from ..events.sizeportfolios import SizePortfolioStudy
 from ..inflation import InflationReading
 from ..momentum import Momentum
 from ..outlook.scorecard import Scorecard
+from ..outlook.track_record import TrackRecord
+from ..robustness import SpecCurve
 from ..valuation import PriceUpdatedPE, Valuation, ValuationMissing
 
 ValuationResult = Valuation | ValuationMissing | PriceUpdatedPE
@@ -32,5 +35,11 @@ class Facts:
     curve: CurveReading | None = None
     etf_value_wins: tuple[int, int] | None = None
     """Windows where the value fund beat the index fund, and windows counted (after a later phase began)."""
+    spec_curve: SpecCurve | None = None
+    """The specification curve with its permutation p-values (robustness section)."""
+    size_history: SizePortfolioStudy | None = None
+    """Ken French small 30% minus big 30% after FEDFUNDS later phases since 1954 (robustness section)."""
+    track_record: TrackRecord | None = None
+    """The call replayed at every past later-phase start from earlier cycles only (robustness section)."""
     head_to_head: tuple[HeadToHead, HeadToHead] | None = None
     """Growth/value pairs and small-versus-large pairs over later phases and the months after (ETF section)."""

@@ -10,6 +10,7 @@ from .context import Context, Unavailable
 from .facts import Facts
 from .fmt import Format, cell, date_text, ordinal, pp
 from .model import Column, Section, Table
+from .sections_robust import robust_rows
 
 Row = dict[str, Any]
 
@@ -87,7 +88,8 @@ def today_rows(ctx: Context, facts: Facts) -> list[Row]:
     return rows
 
 
-KEY_ROWS: tuple[Callable[[Context, Facts], list[Row]], ...] = (policy_rows, record_rows, long_history_rows, today_rows)
+KEY_ROWS: tuple[Callable[[Context, Facts], list[Row]], ...] = (policy_rows, record_rows, long_history_rows, robust_rows,
+                                                               today_rows)
 """Writers of the key-figures rows, in reading order; new evidence adds a writer here."""
 
 
