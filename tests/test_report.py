@@ -22,8 +22,8 @@ from test_report_helpers import dates_in, parse_report, section_of
 
 AS_OF = "2025-09-17"
 ORDER = ["bottom_line", "key_figures", "summary", "rotation", "history", "calendar", "phases", "significance",
-         "robustness", "scorecard", "valuation", "inflation", "curve", "rebalancing", "etfs", "explore", "note_audit", "methods",
-         "glossary", "data_sources", "supporting_tables"]
+         "robustness", "scorecard", "valuation", "inflation", "curve", "rebalancing", "etfs", "explore", "note_audit",
+         "methods", "glossary", "data_sources", "supporting_tables"]
 BODY = ORDER[:ORDER.index("note_audit")]
 
 
