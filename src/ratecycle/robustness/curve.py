@@ -176,15 +176,19 @@ def specification_curve(
     for measure, variants in families:
         if progress:
             progress(f"specifications: {measure.name}")
-        tables: dict[tuple[Anchor, int, Convention, int], tuple[np.ndarray, np.ndarray]] = {}
+        event_days: dict[tuple[Anchor, int], np.ndarray] = {}
         for v_index, variant in enumerate(variants):
             for anchor in anchors:
                 dates = [d for d in (anchor_date(c, anchor) for c in variant.cycles) if d is not None]
-                days = as_days(dates) if dates else np.array([], dtype="datetime64[D]")
-                for convention in measure.conventions:
-                    for horizon in months:
-                        tables[(anchor, v_index, convention, horizon)] = (days, spreads_at(measure, days, convention,
-                                                                                           horizon))
+                event_days[(anchor, v_index)] = as_days(dates) if dates else np.array([], dtype="datetime64[D]")
+        pool = np.unique(np.concatenate(list(event_days.values()))) if event_days else np.array([], "datetime64[D]")
+        tables: dict[tuple[Anchor, int, Convention, int], tuple[np.ndarray, np.ndarray]] = {}
+        for convention in measure.conventions:
+            for horizon in months:
+                # one window computation for every event date of every variant, then looked up per variant
+                pooled = spreads_at(measure, pool, convention, horizon)
+                for (anchor, v_index), days in event_days.items():
+                    tables[(anchor, v_index, convention, horizon)] = (days, pooled[np.searchsorted(pool, days)])
         for (anchor, v_index, convention, horizon), (days, spreads) in tables.items():
             variant = variants[v_index]
             ok = np.isfinite(spreads)
@@ -234,7 +238,7 @@ def _null_means(keys: list[tuple[str, Convention, int, int]], measures: dict[str
     longest = max(k[2] for k in keys)
     draws: dict[tuple[str, int], np.ndarray] = {}
     pools: dict[str, np.ndarray] = {}
-    for name, _, _, n in keys:
+    for name, n in sorted({(k[0], k[3]) for k in keys}):  # a fixed order, so the draws repeat exactly
         if (name, n) not in draws:
             if name not in pools:
                 pools[name] = _candidates(measures[name], as_of, longest)
