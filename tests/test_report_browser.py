@@ -37,7 +37,7 @@ BROKEN_WORDS = """() => {
 COMBINATIONS = (
     {"pair": "russell2000,sp500", "rules": "longest", "min_pause": 52, "max_gap": 300, "convention": "daily",
      "months": 12, "anchor": "later_start"},
-    {"pair": "russell2000,sp500", "rules": "threshold", "min_pause": 40, "max_gap": 365, "convention": "month_end",
+    {"pair": "russell2000,sp500", "rules": "threshold", "min_pause": 40, "max_gap": 370, "convention": "month_end",
      "months": 6, "anchor": "later_start"},
     {"pair": "russell2000,sp500", "rules": "longest", "min_pause": 90, "max_gap": 250,
      "convention": "prior_month_end", "months": 24, "anchor": "cycle_start"},

@@ -23,7 +23,7 @@ from .context import CONVENTION, Context, Unavailable, display
 from .model import Explorer, Paragraph, Section
 
 MIN_PAUSES = (30, 40, DEFAULT_MIN_PAUSE, 70, 90)
-MAX_GAPS = (250, DEFAULT_MAX_GAP, 365)
+MAX_GAPS = (250, 300, DEFAULT_MAX_GAP)
 MONTHS = (3, 6, 12, 18, 24)
 EXTRA_PAIRS = (("iwm", "spy"),)
 """Pairs offered besides the report's own, when the data hold both series."""
