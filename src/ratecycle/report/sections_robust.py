@@ -19,6 +19,8 @@ from .model import Column, Figure, Paragraph, Section, Table, Trace
 
 REPORT_PERMUTATIONS = 200
 """Pseudo-event draws for the report's curve (``ratecycle robustness`` uses 1,000 by default)."""
+CHOICE_RANKS = 250
+"""Specifications marked in the choices chart (evenly spaced along the curve), which bounds the page size."""
 CHOICES = ("measure", "anchor", "convention", "months", "rules", "min_pause", "max_gap", "min_moves")
 
 
@@ -41,16 +43,19 @@ def _curve_figures(curve: SpecCurve) -> tuple[Figure, Figure]:
                f"(median), {curve.permutations} draws of pseudo-events.",))
     rows = []
     level = 0
+    step = max(1, len(ordered) // CHOICE_RANKS)
+    sampled = list(zip(ranks, ordered, strict=True))[::step]
     for choice in CHOICES:
         values = sorted({str(getattr(s.spec, choice)) for s in ordered})
         for value in values:
             level += 1
-            xs = tuple(r for r, s in zip(ranks, ordered, strict=True) if str(getattr(s.spec, choice)) == value)
+            xs = tuple(r for r, s in sampled if str(getattr(s.spec, choice)) == value)
             rows.append(Trace(f"{choice} = {value}", xs, tuple(float(level) for _ in xs), "marker"))
     choices_fig = Figure(
         title="The choices under each specification (same order as the curve above)", traces=tuple(rows),
         y_title="Choice (one row per value, see legend)", x_title="Specification (sorted by spread)",
-        source="ratecycle robustness", notes=("A mark means the specification at that rank made that choice.",))
+        source="ratecycle robustness", notes=(f"A mark means the specification at that rank made that choice; every "
+                                             f"{step}th specification is marked (--json lists all).",))
     return curve_fig, choices_fig
 
 
