@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 
 from ..cycles import Move
-from ..cycles.detect import first_pauses, group_moves, since_timestamp
+from ..cycles.detect import first_pauses, since_timestamp
+from ..cycles.rules import CycleRules
+from ..cycles.significance import significant_groups
 from ..errors import RatecycleError
 from ..events.pair import Prices, as_prices
 from ..events.windows import as_days, horizon_dates, window_returns
@@ -38,11 +40,12 @@ class _Runs:
     """Days between consecutive announcements, one run per row (padded with -1)."""
 
 
-def _runs(moves: Sequence[Move], max_gap: int, grid: SweepGrid) -> _Runs:
+def _runs(moves: Sequence[Move], max_gap: int, grid: SweepGrid, data_end: pd.Timestamp | None = None) -> _Runs:
     """The runs of ``grid.direction`` since ``grid.since`` under ``max_gap``: grouping depends on max_gap only,
     so the sweep forms them once per max_gap and lets each pause rule pick its pause from the gaps."""
     lo = since_timestamp(grid.since)
-    kept = [np.array([m.announced for m in group], dtype="datetime64[D]") for group in group_moves(moves, max_gap)
+    groups = significant_groups(moves, CycleRules(max_gap=max_gap, min_pause=1), data_end)  # noise dropped
+    kept = [np.array([m.announced for m in group], dtype="datetime64[D]") for group in groups
             if group[0].direction == grid.direction and (lo is None or group[0].announced >= lo)]
     width = max((len(d) for d in kept), default=1)
     days = np.full((len(kept), max(width, 2)), np.datetime64("NaT", "D"))
@@ -64,7 +67,7 @@ def anchor_events(moves: Sequence[Move], data_end: pd.Timestamp | None, grid: Sw
     ids = np.asarray(range(len(rule_variants)) if rule_ids is None else rule_ids, dtype="int64")
     chosen = [rule_variants[int(r)] for r in ids]
     gaps_used = sorted({rules.max_gap for rules in chosen})
-    found = [_runs(moves, max_gap, grid) for max_gap in gaps_used]  # grouping depends on max_gap only
+    found = [_runs(moves, max_gap, grid, data_end) for max_gap in gaps_used]  # grouping depends on max_gap only
     n_runs = max((f.gaps.shape[0] for f in found), default=0)
     width = max((f.days.shape[1] for f in found), default=2)
     # every max_gap's runs in one padded block: (max_gap, run, position)
