@@ -437,7 +437,7 @@ def test_scorecard_and_etf_sections(built: Built, ds: DataSource) -> None:
 
 
 def test_default_as_of_is_last_common_date_and_view_cuts(ds: DataSource, snapshot_dir: Path) -> None:
-    from ratecycle.report.asof import AsOfSource
+    from ratecycle.data.asof import AsOfSource
     from ratecycle.report.build import resolve_as_of
 
     last = min(max(_raw_closes(snapshot_dir / "market" / f).keys()) for f in ("RUT_daily.csv", "GSPC_daily.csv"))

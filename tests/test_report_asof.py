@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ratecycle.data.asof import AsOfSource
 from ratecycle.data.source import DataSource
-from ratecycle.report.asof import AsOfSource
 from ratecycle.report.build import ReportOptions, make_context
 
 

@@ -74,7 +74,7 @@ def calendar_cycles(ds: DataSource, as_of: pd.Timestamp, *, preset: str | None,
     if preset is None and calendar is None:
         return None
     from ..cycles import cycles_from_source
-    from ..report.asof import AsOfSource
+    from ..data.asof import AsOfSource
 
     return cycles_from_source(AsOfSource(base=ds, as_of=as_of), direction="cut", calendar=calendar, preset=preset)
 

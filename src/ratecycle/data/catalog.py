@@ -9,11 +9,20 @@ when the primary provider fails. Grouped sources (Fama-French factors, Shiller d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from ..errors import UnknownSeriesError
+from .release import (
+    ANNUAL_NEXT_YEAR,
+    MONTH_OVER,
+    NEXT_BUSINESS_DAY,
+    SAME_DAY,
+    TARGET_ANNOUNCEMENT,
+    ReleaseRule,
+    month_end_lag,
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,8 @@ class SeriesSpec:
     group: str | None = None
     kind: str = ""
     """Plausibility kind (``ratecycle.data.validate.RULES``: index, target_rate, ...); '' infers it from the units."""
+    release: ReleaseRule | None = None
+    """When an observation becomes public (``ratecycle.data.release``); every catalog series has one (``RELEASES``)."""
 
     @property
     def provider(self) -> str:
@@ -102,6 +113,46 @@ SPLICE_DATE = "2008-12-16"
 
 FF_FIELDS = ("Mkt-RF", "SMB", "HML", "RF")
 SHILLER_FIELDS = ("P", "D", "E", "CPI", "CAPE", "GS10")
+SHILLER_EARNINGS_FIELDS = ("E", "CAPE")
+"""Shiller fields built on reported earnings (CAPE averages ten years of them): public with the earnings lag."""
+
+PCE_RELEASE = month_end_lag(1)
+"""Core PCE and PCE for month M: the end of month M+1 (offline; ALFRED vintages give the exact dates live)."""
+SHILLER_EARNINGS_LAG_MONTHS = 3
+SHILLER_EARNINGS_RELEASE = month_end_lag(SHILLER_EARNINGS_LAG_MONTHS)
+"""Shiller's trailing earnings for month M are reported about a quarter late: the end of month M+3."""
+FAMA_FRENCH_MONTHLY_RELEASE = month_end_lag(1)
+"""The Ken French library adds month M about a month after it ends: the end of month M+1."""
+FAMA_FRENCH_ANNUAL_RELEASE = ANNUAL_NEXT_YEAR
+"""Annual Fama-French rows: with the December update, at the end of January of the following year."""
+
+RELEASES: dict[str, ReleaseRule] = {
+    "fed_target_upper": TARGET_ANNOUNCEMENT, "fed_target_lower": TARGET_ANNOUNCEMENT,
+    "fed_effective": NEXT_BUSINESS_DAY, "fed_funds_monthly": MONTH_OVER, "recession": MONTH_OVER,
+    "core_pce": PCE_RELEASE, "pce": PCE_RELEASE,
+    "ust10y": SAME_DAY, "ust2y": SAME_DAY, "ust10y2y": SAME_DAY, "fomc_meetings": SAME_DAY,
+    "russell2000": SAME_DAY, "sp500": SAME_DAY, "sp500_tr": SAME_DAY, "pe_russell2000": SAME_DAY,
+    "pe_sp500": SHILLER_EARNINGS_RELEASE, "bm_small_big": FAMA_FRENCH_MONTHLY_RELEASE,
+    **{f"shiller:{f}": SHILLER_EARNINGS_RELEASE if f in SHILLER_EARNINGS_FIELDS else MONTH_OVER
+       for f in SHILLER_FIELDS},
+}
+"""The release rule of each named series (docs/data.md lists them); groups and ETFs by ``release_rule``."""
+RELEASE_BY_GROUP: dict[str, ReleaseRule] = {
+    "ff_factors": FAMA_FRENCH_MONTHLY_RELEASE, "ff_size": FAMA_FRENCH_MONTHLY_RELEASE,
+    "ff6": FAMA_FRENCH_MONTHLY_RELEASE, "ff6_bm": FAMA_FRENCH_MONTHLY_RELEASE,
+    "ff6_firms": FAMA_FRENCH_MONTHLY_RELEASE, "ff6_mcap": FAMA_FRENCH_MONTHLY_RELEASE,
+}
+"""Every field of a Ken French monthly file: the end of the following month."""
+
+
+def release_rule(name: str) -> ReleaseRule | None:
+    """The release rule of a catalog series: its own entry, its group's, daily closes for an ETF, else None."""
+    if name in RELEASES:
+        return RELEASES[name]
+    group = name.split(":", 1)[0] if ":" in name else None
+    if group is not None and group in RELEASE_BY_GROUP:
+        return RELEASE_BY_GROUP[group]
+    return SAME_DAY if name in _ETFS else None
 SHILLER_KINDS = {"P": "monthly_index", "D": "amount", "E": "any", "CPI": "price_level", "CAPE": "monthly_index",
                  "GS10": "yield"}
 """Plausibility kinds of Shiller's fields (earnings may in principle be negative, so E has no sign rule)."""
@@ -200,7 +251,7 @@ def _build() -> dict[str, SeriesSpec]:
         specs.append(SeriesSpec(f"shiller:{fld}", f"Shiller monthly S&P 500 data: {fld}",
                                 "see Shiller's ie_data", "monthly",
                                 (Segment("shiller", "ie_data", fld),), group="shiller", kind=SHILLER_KINDS[fld]))
-    return {spec.name: spec for spec in specs}
+    return {spec.name: replace(spec, release=release_rule(spec.name)) for spec in specs}
 
 
 def _kenfrench(symbol: str, block: str, column: str) -> Segment:

@@ -9,10 +9,10 @@ import pandas as pd
 
 from .._typing import DateLike, to_timestamp
 from ..cycles import CycleRules, rules_from_options
+from ..data.asof import AsOfSource
 from ..data.source import DataSource
 from ..errors import RatecycleError
 from .appendix import data_section, methods_section
-from .asof import AsOfSource
 from .bottom_line import bottom_line_section
 from .context import Context, Unavailable, display
 from .explore import explore_section

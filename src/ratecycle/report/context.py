@@ -15,8 +15,8 @@ from .facts import Facts
 from .fmt import date_text, month_text
 
 if TYPE_CHECKING:
+    from ..data.asof import AsOfSource
     from ..data.source import DataSource
-    from .asof import AsOfSource
 
 CONVENTION: Convention = "daily"
 """Window convention of every return in the report (from the close of the event day), scorecard evidence included."""
@@ -25,22 +25,6 @@ PROVIDER_NAMES = {"fred": "FRED", "yahoo": "Yahoo Finance", "stooq": "Stooq", "k
                   "shiller": "Robert Shiller's data", "user": "user file", "ishares": "iShares",
                   "fomc": "Federal Reserve", "derived": "computed here"}
 """Reader-facing provider names for source lines."""
-
-FAMA_FRENCH_LAG_MONTHS = 1
-"""The Fama-French library adds month M about a month after it ends: month M counts from the end of M+1."""
-
-
-def publication_lag_months(name: str) -> int:
-    """Documented months after a monthly observation's month before it is published (0 when not documented)."""
-    from ..inflation import PUBLICATION_LAG_MONTHS as PCE_LAG
-    from ..valuation import PUBLICATION_LAG_MONTHS
-
-    if name in {"core_pce", "pce"}:
-        return PCE_LAG
-    if name.startswith(("ff_factors:", "ff_size:", "ff6")):
-        return FAMA_FRENCH_LAG_MONTHS
-    return PUBLICATION_LAG_MONTHS.get(name, 0)
-
 
 def display(name: str) -> str:
     """Reader-facing name of a catalog series ('russell2000' -> 'Russell 2000')."""
@@ -101,20 +85,17 @@ class Context:
                          f"{self.latest_known(n)}" for n in names)
 
     def latest_known(self, name: str) -> str:
-        """The latest observation of a series known on the as-of date, in words (monthly: month and lag)."""
+        """The latest observation of a series known on the as-of date, in words (monthly: month and release rule)."""
         from ..data.catalog import get_spec
 
         meta = self.data.meta(name)
         if meta.last is None:
             return "no observation by the as-of date"
-        if get_spec(name).frequency != "monthly":
+        spec = get_spec(name)
+        if spec.frequency != "monthly":
             return f"last observation {date_text(meta.last)}"
-        lag = publication_lag_months(name)
-        if not lag:
+        rule = spec.release
+        if rule is None or rule.kind != "month_end_lag":
             return f"latest month {month_text(meta.last)}"
-        from ..valuation import release_dates
-
-        dates = pd.DatetimeIndex(self.data.frame(name)["date"])
-        known = dates[release_dates(dates, lag) <= self.as_of]  # month M counts from the end of M + lag
-        month = month_text(known[-1]) if len(known) else "none yet"
-        return f"latest month published by {date_text(self.as_of)}: {month} (month M counts from the end of M+{lag})"
+        return (f"latest month published by {date_text(self.as_of)}: {month_text(meta.last)} "
+                f"(month M counts from the end of M+{rule.months})")

@@ -17,8 +17,7 @@ from ..events import (
     smb_study,
 )
 from ..events.pair import row_records
-from ..valuation import known_at
-from .context import CONVENTION, Context, Unavailable, publication_lag_months
+from .context import CONVENTION, Context, Unavailable
 from .cyclesview import cutting_cycles, known_cuts, mark_running_phase
 from .figures import PALETTE, PHASE_COLORS, line
 from .fmt import date_text, pct, pp
@@ -432,9 +431,9 @@ def _long_history_blocks(ctx: Context) -> list[Any]:
     """Fama-French SMB after each cutting cycle's later phase began: a different, longer measure of small vs large."""
     if not ctx.data.has("ff_factors:SMB"):
         return ["The long-history check with Fama-French SMB is not available in this data source."]
-    smb = known_at(ctx.prices("ff_factors:SMB"), ctx.as_of, publication_lag_months("ff_factors:SMB"))
+    smb = ctx.prices("ff_factors:SMB")  # the as-of view holds only the months published by then
     if ctx.data.has("fed_funds_monthly"):
-        fedfunds = known_at(ctx.prices("fed_funds_monthly"), ctx.as_of, 0)
+        fedfunds = ctx.prices("fed_funds_monthly")
         cycles = [c for c in long_history_cycles(fedfunds) if c.direction == "cut"]
         basis = ("cutting cycles found in the monthly effective fed funds rate since 1954 (low confidence: a "
                  "smoothed monthly average, not the target)")
