@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pit_by_hand import known_target
 from ratecycle.data.source import DataSource
 from ratecycle.report import ReportOptions, build_report, report_json, write_report
 from ratecycle.report.fmt import cell
@@ -159,12 +160,22 @@ def test_valuation_numbers_match_analysis(built: Built, ds: DataSource) -> None:
         b["text"] for b in section["blocks"] if b["type"] == "paragraph")
 
 
-def test_data_sources_table_has_provenance(built: Built) -> None:
+def _released_after_dated_later(snapshot_dir: Path) -> set[str]:
+    """Target rows dated after AS_OF but public by its close (the cut decided that day takes effect the next)."""
+    return {d for fred_id in ("DFEDTARU", "DFEDTARL")
+            for d, _ in known_target(snapshot_dir, fred_id, AS_OF) if d > AS_OF}
+
+
+def test_data_sources_table_has_provenance(built: Built, snapshot_dir: Path) -> None:
     methods = section_of(built.doc, "data_sources")
     table = next(b for b in methods["blocks"] if b["type"] == "table")
     names = {r["series"] for r in table["rows"]}
     assert {"Russell 2000", "S&P 500", "Fed target (upper bound)"} <= names
+    assert _released_after_dated_later(snapshot_dir) == {"2025-09-18"}
     for row in table["rows"]:
+        if row["series"].startswith("Fed target"):
+            assert row["last"] == "2025-09-18"
+            continue
         assert row["last"] is None or row["last"] <= AS_OF
         assert row["fetched_at"] and row["source"]
 
@@ -172,13 +183,14 @@ def test_data_sources_table_has_provenance(built: Built) -> None:
 class _CutSource(DataSource):
     """A DataSource whose frames end at a date: what a user on that date could have had."""
 
-    def __init__(self, base: DataSource, end: str) -> None:
+    def __init__(self, base: DataSource, end: str, target_end: str) -> None:
         super().__init__(snapshot=base.snapshot)
-        self._base, self._end = base, pd.Timestamp(end)
+        self._base, self._end, self._target_end = base, pd.Timestamp(end), pd.Timestamp(target_end)
 
     def frame(self, name: str) -> pd.DataFrame:
         full = self._base.frame(name)
-        return full.loc[full["date"] <= self._end].reset_index(drop=True)
+        end = self._target_end if name.startswith("fed_target") else self._end
+        return full.loc[full["date"] <= end].reset_index(drop=True)
 
     def meta(self, name: str):  # type: ignore[no-untyped-def]
         from dataclasses import replace
@@ -193,15 +205,19 @@ class _CutSource(DataSource):
         return self._base.has(name)
 
 
-def test_as_of_uses_nothing_after_the_date(built: Built, ds: DataSource) -> None:
+def test_as_of_uses_nothing_after_the_date(built: Built, ds: DataSource, snapshot_dir: Path) -> None:
+    """Data ending on AS_OF (the target on the effective day of that day's decision) give the same report; the only
+    later date in it is that effective day."""
+    later_target = max(_released_after_dated_later(snapshot_dir))
+    cut_source = _CutSource(ds, AS_OF, later_target)
     full = json.loads(json.dumps(built.doc))
-    cut = json.loads(report_json(build_report(_CutSource(ds, AS_OF), ReportOptions(as_of=AS_OF, preset="note-2025"))))
+    cut = json.loads(report_json(build_report(cut_source, ReportOptions(as_of=AS_OF, preset="note-2025"))))
     assert full["what_happened_next"] is not None and cut["what_happened_next"] is None
     full.pop("what_happened_next")
     cut.pop("what_happened_next")
     assert full == cut
-    late = [(d, where) for d, where in dates_in(full, skip_keys=frozenset({"fetched_at"})) if d > AS_OF]
-    assert late == []
+    late = {d for d, _ in dates_in(full, skip_keys=frozenset({"fetched_at"})) if d > AS_OF}
+    assert late <= {later_target}
 
 
 def test_what_happened_next_is_ex_post_and_partial(built: Built, snapshot_dir: Path) -> None:
@@ -213,7 +229,8 @@ def test_what_happened_next_is_ex_post_and_partial(built: Built, snapshot_dir: P
     assert realised["return_a"] == pytest.approx(rut["2026-08-21"] / rut[AS_OF] - 1, abs=1e-12)
     assert "Appendix B." in built.md and "(partial)" in built.md
     assert "agreed with what happened so far (the horizon has not been reached)." in built.md
-    assert [d for d, _ in dates_in(built.doc["sections"], frozenset({"fetched_at"})) if d > AS_OF] == []
+    late = {d for d, _ in dates_in(built.doc["sections"], frozenset({"fetched_at"})) if d > AS_OF}
+    assert late <= _released_after_dated_later(snapshot_dir)
 
 
 def test_cli_errors_are_one_line(tmp_path: Path, snapshot_dir: Path) -> None:
@@ -581,19 +598,19 @@ def test_preset_calendar_table_takes_the_last_cut_from_the_calendar(built: Built
     table = _tables(_section(built.doc, "calendar"))[0]
     row = table["rows"][-1]
     assert row["cycle"] == "cut 2024-09" and row["later_start"] == "2025-09-17" and row["end"] == "2025-09-17"
-    # cuts and total change are labelled as target data: the upper bound's changes in the raw file, by effective day
-    upper = _raw_closes(snapshot_dir / "fred" / "DFEDTARU.csv", "DFEDTARU")
-    days = sorted(d for d in upper if "2024-09-18" <= d <= AS_OF)
+    # cuts and total change are labelled as target data: the upper bound's changes in the raw file public by the
+    # close of AS_OF, including the cut decided that day (effective 18 Sep)
+    upper = dict(known_target(snapshot_dir, "DFEDTARU", AS_OF))
+    days = sorted(d for d in upper if "2024-09-18" <= d)
     before = upper[max(d for d in upper if d < days[0])]
     changes = []
     for day in days:
         if upper[day] != before:
             changes.append(upper[day] - before)
         before = upper[day]
-    assert row["cuts"] == len(changes) == 3 and row["total_bps"] == pytest.approx(100 * sum(changes)) == -100
+    assert row["cuts"] == len(changes) == 4 and row["total_bps"] == pytest.approx(100 * sum(changes)) == -125
     labels = {c["key"]: c["label"] for c in table["columns"]}
     assert labels["cuts"] == "Cuts in target data" and labels["total_bps"] == "Total change in target data"
-    assert any("not yet in the target data" in n and "17 Sep 2025 (cut 2024-09)" in n for n in table["notes"])
 
 
 def test_preset_scorecard_the_day_before_the_later_phase_and_without_a_preset(ds: DataSource) -> None:

@@ -203,21 +203,20 @@ def test_history_sentence_gives_the_chance_of_the_record(ds) -> None:
     assert f"chance alone gives a record this good {round(100 * rate ** 4)}% of the time" in text
 
 
-@pytest.mark.parametrize(("as_of", "expected"), [("2025-09-17", "4.25-4.50%"), ("2026-08-21", "3.50-3.75%"),
+@pytest.mark.parametrize(("as_of", "expected"), [("2025-09-17", "4.00-4.25%"), ("2026-08-21", "3.50-3.75%"),
                                                  ("2005-06-01", "3.00%")])
 def test_summary_states_the_target_in_the_data(ds, snapshot_dir, as_of: str, expected: str) -> None:
-    """Last FRED target on or before the as-of date, read from the raw files (a range after 2008, else one rate)."""
-    import csv
+    """Last FRED target public by the as-of date's close, read from the raw files (a range after 2008, else one rate):
+    on 17 Sep 2025 the cut decided that day, effective 18 Sep."""
 
+    from pit_by_hand import known_target
     from ratecycle.report.build import ReportOptions, make_context
     from ratecycle.report.cyclesview import cutting_cycles
     from ratecycle.report.summary import _cycle_sentence
 
     def last(name: str) -> float | None:
-        with (snapshot_dir / "fred" / f"{name}.csv").open(encoding="utf-8") as fh:
-            rows = [(r["date"], r[name]) for r in csv.DictReader(fh) if r[name] not in ("", ".")]
-        known = [float(v) for d, v in rows if d <= as_of]
-        return known[-1] if known else None
+        known = known_target(snapshot_dir, name, as_of)
+        return known[-1][1] if known else None
 
     upper = last("DFEDTARU") if as_of >= "2008-12-16" else last("DFEDTAR")
     lower = last("DFEDTARL") if as_of >= "2008-12-16" else upper

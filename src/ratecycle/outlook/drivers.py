@@ -63,8 +63,9 @@ class PolicyPhase:
 def clip_cycle(cycle: Cycle, as_of: pd.Timestamp, rules: CycleRules | None = None) -> Cycle | None:
     """A cycle as known at the end of ``as_of``: nothing dated after it, nothing known only in hindsight.
 
-    Moves announced or taking effect later are dropped, as target data cut at ``as_of`` would not show them (the
-    cycle is then still running on ``as_of``); a pause ending later is dropped too. Its start is kept in
+    Moves announced later are dropped (the cycle is then still running on ``as_of``); a move announced on
+    ``as_of`` counts that day, as the as-of gate releases its target row at that day's close. A pause ending
+    later is dropped too. Its start is kept in
     ``pause_from`` only once ``rules.min_pause`` days have passed without a cut: before that, the last
     cut looks like any other cut of the early phase. A calendar cycle's end becomes its last cut known on
     ``as_of`` (a calendar boundary is a cut dated by announcement, so it counts that day even before the
@@ -74,7 +75,7 @@ def clip_cycle(cycle: Cycle, as_of: pd.Timestamp, rules: CycleRules | None = Non
     rules = rules or CycleRules()
     if cycle.start > as_of:
         return None
-    moves = tuple(m for m in cycle.moves if m.announced <= as_of and m.effective <= as_of)
+    moves = tuple(m for m in cycle.moves if m.announced <= as_of)
     changes: dict[str, Any] = {}
     if len(moves) != len(cycle.moves):
         changes.update(moves=moves, ongoing=True)
@@ -113,10 +114,9 @@ def known_cuts(cycle: Cycle, as_of: pd.Timestamp) -> list[pd.Timestamp]:
 
     The cuts in the target data, plus, for a calendar cycle, its boundary days (each one a cut, including a pause
     start not yet known as one: ``calendar_cut``) that fall after the last of them and on or before
-    ``as_of``: the target data dates a change by its effective day, so a cut announced on the as-of date is in
-    the calendar but not yet in the data.
+    ``as_of`` (a calendar may name a cut the target data does not show).
     """
-    days = sorted({m.announced for m in cycle.moves if m.announced <= as_of and m.effective <= as_of})
+    days = sorted({m.announced for m in cycle.moves if m.announced <= as_of})
     if cycle.calendar_start is None:
         return days
     bounds = [cycle.start, cycle.end, cycle.pause_from, cycle.calendar_cut,

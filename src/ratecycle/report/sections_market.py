@@ -93,9 +93,9 @@ def calendar_section(ctx: Context) -> Section:
         if calendar else "Detected from the target series with the rules in the report settings.",
         "A dash under the pause means the cycle had no qualifying pause (so no later phase).")
     if pending:  # the first note, so it stays beside the table in the main body
-        notes = (f"Cut dated by the calendar but not yet in the target data (FRED dates a change by the day it takes "
-                  f"effect, normally the day after the announcement): {', '.join(pending)}. It is shown as the last "
-                  "cut but not counted in the target-data columns.", *notes)
+        notes = (f"Cut dated by the calendar but not in the target data released by the as-of date: "
+                 f"{', '.join(pending)}. It is shown as the last cut but not counted in the target-data columns.",
+                 *notes)
     table = Table(
         title="Cutting cycles, pauses and phases (announcement dates)",
         columns=(Column("cycle", "Cycle"), Column("start", "First cut", "date"),
