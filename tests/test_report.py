@@ -601,7 +601,7 @@ def test_preset_calendar_table_takes_the_last_cut_from_the_calendar(built: Built
     # cuts and total change are labelled as target data: the upper bound's changes in the raw file public by the
     # close of AS_OF, including the cut decided that day (effective 18 Sep)
     upper = dict(known_target(snapshot_dir, "DFEDTARU", AS_OF))
-    days = sorted(d for d in upper if "2024-09-18" <= d)
+    days = sorted(d for d in upper if d >= "2024-09-18")
     before = upper[max(d for d in upper if d < days[0])]
     changes = []
     for day in days:
