@@ -109,12 +109,13 @@ def read_snapshot_holdings(directory: str | Path) -> list[HoldingsFile]:
                 raise DataError(f"holdings file does not match its manifest sha256 ({where(path)})")
             out.append(HoldingsFile(
                 fund=str(info.get("fund", fund)), file_name=str(info.get("file_name", path.name)), content=content,
-                provider=str(info.get("provider", "ishares")), source=str(info.get("source", f"snapshot {root}")),
-                fetched_at=str(info.get("fetched_at", _mtime(path))), origin=str(path)))
+                provider=str(info.get("provider", "ishares")),
+                source=str(info.get("source", f"snapshot holdings/{path.name}")),
+                fetched_at=str(info.get("fetched_at", "")), origin=str(path)))
         else:
             relative = path.relative_to(root)
             out.append(HoldingsFile(fund=fund, file_name=path.name, content=content, provider="ishares",
-                                    source=f"snapshot {root} ({relative})", fetched_at=_mtime(path), origin=str(path)))
+                                    source=f"snapshot {relative}", fetched_at="", origin=str(path)))
     return out
 
 
@@ -143,7 +144,7 @@ def export_store(store: Store, directory: str | Path, names: list[str] | None = 
     wanted = names if names is not None else list(stored)
     items = [stored[name] for name in wanted if name in stored]
     skipped = [Skipped(name, f"not in the store {store.path}") for name in wanted if name not in stored]
-    return _write_export(Path(directory).expanduser(), items, skipped, origin=f"store {store.path}",
+    return write_export(Path(directory).expanduser(), items, skipped, origin=f"store {store.path}",
                          holdings=store.holdings_content())
 
 
@@ -154,7 +155,7 @@ def export_snapshot(snapshot: str | Path, directory: str | Path, names: list[str
     if Path(directory).expanduser().resolve() == root.resolve():
         raise DataError(f"export directory must differ from the snapshot being read: {root}")
     holdings = [(meta, file.content) for file, meta in checked_holdings(read_snapshot_holdings(root))]
-    return _write_export(Path(directory).expanduser(), loaded, skipped, origin=f"snapshot {root}", holdings=holdings)
+    return write_export(Path(directory).expanduser(), loaded, skipped, origin=f"snapshot {root}", holdings=holdings)
 
 
 def read_export_csv(path: Path, name: str) -> pd.DataFrame:
@@ -224,7 +225,7 @@ def _read_raw(provider: SnapshotProvider, wanted: set[str] | None, source: DataS
             continue
         frame = source.frame(spec.name)
         labels = "+".join(provider.source_label(seg) for seg in spec.segments)
-        meta = dataclasses.replace(source.meta(spec.name), source=f"snapshot {provider.root} ({labels})")
+        meta = dataclasses.replace(source.meta(spec.name), source=f"snapshot {labels}")
         loaded.append((frame, meta))
     return loaded, skipped
 
@@ -260,8 +261,8 @@ def _read_export(provider: SnapshotProvider, wanted: set[str] | None,
         spec = CATALOG[name]
         meta = SeriesMeta(
             name=name, provider=str(info.get("provider", spec.provider)), symbol=str(info.get("symbol", spec.symbol)),
-            source=str(info.get("source", f"snapshot {provider.root}")),
-            fetched_at=str(info.get("fetched_at", _mtime(manifest_path))),
+            source=str(info.get("source", f"snapshot series/{export_file_name(name)}")),
+            fetched_at=str(info.get("fetched_at", "")),
             first=None if frame.empty else frame["date"].iloc[0].date().isoformat(),
             last=None if frame.empty else frame["date"].iloc[-1].date().isoformat(),
             rows=len(frame), content_hash=digest,
@@ -270,7 +271,7 @@ def _read_export(provider: SnapshotProvider, wanted: set[str] | None,
     return loaded, skipped
 
 
-def _write_export(directory: Path, items: list[tuple[pd.DataFrame, SeriesMeta]], skipped: list[Skipped],
+def write_export(directory: Path, items: list[tuple[pd.DataFrame, SeriesMeta]], skipped: list[Skipped],
                   *, origin: str, holdings: list[tuple[StoredHoldings, bytes]] | None = None) -> TransferResult:
     """Write series and holdings files first, the manifest last, each through a temporary file and an atomic rename."""
     if directory.exists() and not directory.is_dir():
@@ -331,11 +332,6 @@ def _atomic_write(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise DataError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
-
-
-def _mtime(path: Path) -> str:
-    stamp = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
-    return stamp.replace(microsecond=0).isoformat()
 
 
 def import_user_series(name: str, path: str | Path, store: Store, *, allow_outliers: bool = False,

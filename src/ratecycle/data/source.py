@@ -7,7 +7,6 @@ otherwise series come from the DuckDB store (``RATECYCLE_STORE`` / ``--store PAT
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,8 @@ if TYPE_CHECKING:
 
 SNAPSHOT_ENV = "RATECYCLE_SNAPSHOT"
 STORE_ENV = "RATECYCLE_STORE"
+RAW_FETCHED_AT = ""
+"""A raw snapshot file records no retrieval time (its provenance notes do): never its modification time."""
 BULK_READ_ROWS = 5_000_000
 """A store holding at most this many observations is read whole on first use (one query, ~0.1 s per
 million rows); a bigger one is read series by series."""
@@ -160,7 +161,8 @@ class DataSource:
     def _read(self, spec: SeriesSpec) -> pd.DataFrame:
         if spec.derived:
             frame = self._derive(spec)
-            self._meta[spec.name] = _meta_for(spec, frame, "derived", _now())
+            fetched = sorted(f for f in (self.meta(n).fetched_at for n in spec.derived[1:]) if f)
+            self._meta[spec.name] = _meta_for(spec, frame, "derived", fetched[0] if fetched else "")
             return frame
         if self.snapshot is not None:
             return self._read_snapshot(spec, self.snapshot)
@@ -181,7 +183,6 @@ class DataSource:
 
         provider = self._snapshot_provider(root)
         exported = provider.exported(spec.name)
-        stamp = _mtime(root)
         if exported is not None:
             check_series(exported, spec, origin=root / "series" / export_file_name(spec.name),
                          allow_outliers=self.allow_outliers or outliers_allowed())
@@ -189,7 +190,8 @@ class DataSource:
             self._meta[spec.name] = SeriesMeta(
                 name=spec.name, provider=str(info.get("provider", "snapshot")),
                 symbol=str(info.get("symbol", spec.symbol)),
-                source=f"snapshot {self.snapshot}/series", fetched_at=str(info.get("fetched_at", stamp)),
+                source=str(info.get("source", f"snapshot series/{export_file_name(spec.name)}")),
+                fetched_at=str(info.get("fetched_at", "")),
                 first=_iso(exported, 0), last=_iso(exported, -1), rows=len(exported),
                 content_hash=frames.content_hash(exported),
             )
@@ -204,7 +206,7 @@ class DataSource:
         located = provider.locate(spec.segments[0])[0] if len(spec.segments) == 1 else root
         check_series(frame, spec, origin=located, allow_outliers=self.allow_outliers or outliers_allowed())
         labels = "+".join(provider.source_label(seg) for seg in spec.segments)
-        self._meta[spec.name] = _meta_for(spec, frame, f"snapshot {labels}", stamp)
+        self._meta[spec.name] = _meta_for(spec, frame, f"snapshot {labels}", RAW_FETCHED_AT)
         return frame
 
     def _read_store(self, spec: SeriesSpec) -> pd.DataFrame:
@@ -277,15 +279,6 @@ def _clip(series: pd.Series, start: DateLike | None, end: DateLike | None) -> pd
 
 def _iso(frame: pd.DataFrame, pos: int) -> str | None:
     return None if frame.empty else frame["date"].iloc[pos].date().isoformat()
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-
-
-def _mtime(path: Path) -> str:
-    stamp = dt.datetime.fromtimestamp(Path(path).stat().st_mtime, dt.UTC)
-    return stamp.replace(microsecond=0).isoformat()
 
 
 def _meta_for(spec: SeriesSpec, frame: pd.DataFrame, source: str, fetched_at: str) -> SeriesMeta:

@@ -20,8 +20,10 @@ DEFINITIONS = (
     "S&P 500 series are price indexes (dividends excluded). Spread: return of the first series minus return of the "
     "second, in percentage points. Rebased: a series divided by its close on the start date, times 100.",
     "Point in time: a statement as of a date uses only data that existed on that date. Every series in this report "
-    "is cut at the as-of date before any analysis runs; monthly macro data are used only from the day they are "
-    "assumed published (core PCE for month M near the end of month M+1). Only Appendix B looks past the as-of date.",
+    "is read through one as-of gate before any analysis runs: an observation counts only once its series' release "
+    "rule says it was public by the close of the as-of date (a target change from the close of its announcement "
+    "day, core PCE for month M from the end of month M+1, Shiller earnings three months late; docs/data.md lists "
+    "every rule). Only Appendix B looks past the as-of date.",
 )
 
 CONVENTIONS = (
@@ -47,7 +49,8 @@ def data_section(ctx: Context, notes: tuple[str, ...] = ()) -> Section:
         meta = ctx.data.meta(name)
         spec = get_spec(name)
         rows.append({"series": display(name), "description": spec.description, "provider": meta.provider,
-                     "symbol": meta.symbol, "source": meta.source, "fetched_at": meta.fetched_at[:10],
+                     "symbol": meta.symbol, "source": meta.source,
+                     "fetched_at": meta.fetched_at[:10] or "not recorded",
                      "first": meta.first, "last": meta.last, "rows": meta.rows, "known": ctx.latest_known(name)})
     table = Table(
         title="Data sources used in this report (observations up to the as-of date)",
@@ -57,8 +60,9 @@ def data_section(ctx: Context, notes: tuple[str, ...] = ()) -> Section:
                  Column("known", "Latest usable on the as-of date")),
         rows=tuple(rows),
         source=f"ratecycle data catalog and provenance ({ctx.full.mode})",
-        notes=(f"'Fetched' is when the copy was retrieved; rows and last date count only observations dated on or "
-               f"before {date_text(ctx.as_of)}, and a series published with a documented lag (core PCE one month, "
-               "Shiller earnings three) only from its assumed publication.",))
+        notes=(f"'Fetched' is when the copy was retrieved, as the data source records it (a raw snapshot file does "
+               f"not: see its provenance notes); rows and last date count only observations released by the close of "
+               f"{date_text(ctx.as_of)} under each series' release rule (docs/data.md), so a target change counts "
+               "from its announcement day and core PCE or Shiller earnings from their publication.",))
     extra = ("Further notes to the tables and figures of the main body:", *notes) if notes else ()
     return Section("data_sources", "Data sources", (table, *extra), appendix=True)

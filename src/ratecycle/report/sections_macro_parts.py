@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -23,27 +24,24 @@ HOLDINGS_FUND = "IWM"
 
 
 def _holdings(ctx: Context) -> tuple[Any | None, str]:
-    """The newest holdings download of the small-cap fund dated on or before the as-of date (snapshot or store)."""
-    downloads = ctx.full.holdings(HOLDINGS_FUND)
-    found = comp.holdings_on(downloads, ctx.as_of)
+    """The newest holdings download of the small-cap fund dated on or before the as-of date, through the as-of gate."""
+    found = comp.holdings_on(ctx.data.holdings(HOLDINGS_FUND), ctx.as_of)
     if found is None:
-        return None, (f"the data holds no {HOLDINGS_FUND} holdings download dated on or before "
-                      f"{date_text(ctx.as_of)}" + (" (the ones it has are later, so they are not used)"
-                                                   if downloads else ""))
+        return None, f"no {HOLDINGS_FUND} holdings download dated on or before {date_text(ctx.as_of)} is available"
     return found, ""
 
 
 def _previous_holdings(ctx: Context, latest: Any) -> Any | None:
     """The download before ``latest`` (both on or before the as-of date), to show how sector weights changed."""
-    earlier = [h for h in ctx.full.holdings(HOLDINGS_FUND) if h.as_of < latest.as_of]
+    earlier = [h for h in ctx.data.holdings(HOLDINGS_FUND) if h.as_of < latest.as_of]
     return max(earlier, key=lambda h: h.as_of) if earlier else None
 
 
 def _change_blocks(ctx: Context, previous: Any, latest: Any) -> list[Any]:
     """The change in sector weights from the previous download to the one in force on the as-of date."""
     change = comp.compare(previous, latest)
-    source = plain(f"{latest.fund} holdings downloads as of {date_text(previous.as_of)} ({previous.source}) and "
-                   f"{date_text(latest.as_of)} ({latest.source})")
+    source = plain(f"{latest.fund} holdings downloads as of {date_text(previous.as_of)} ({Path(previous.source).name})"
+                   f" and {date_text(latest.as_of)} ({Path(latest.source).name})")
     rows = tuple({"sector": plain(r["sector"]), "before": r["weight_left"], "after": r["weight_right"],
                   "change": r["difference"]} for r in change.sectors.to_dict(orient="records"))
     table = Table(
@@ -114,7 +112,8 @@ def rebalancing_section(ctx: Context) -> Section:
     conc = comp.concentration(holdings)
     sectors = comp.sector_weights(holdings)
     top = comp.top_holdings(holdings, 10)
-    source = plain(f"{holdings.fund} holdings download as of {date_text(holdings.as_of)} ({holdings.source})")
+    file_name = Path(holdings.source).name  # the download's own name, never the local directory it was read from
+    source = plain(f"{holdings.fund} holdings download as of {date_text(holdings.as_of)} ({file_name})")
     figure = Figure(
         title=f"{HOLDINGS_FUND} sector weights (share of equity market value)",
         traces=(Trace("Weight", tuple(plain(s) for s in sectors["sector"]),

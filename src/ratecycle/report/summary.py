@@ -51,18 +51,30 @@ def _cycle_state_sentence(ctx: Context, cycles: list[Cycle]) -> str:
             "so the later phase has not started.")
 
 
-def _meeting_sentence(ctx: Context, facts: Facts) -> str | None:
-    """Say so when the as-of day is an FOMC announcement day whose decision the target data cannot show yet."""
-    cycles = facts.cycles or []
-    if not ctx.data.has("fomc_meetings"):
+def _decision_sentence(ctx: Context, facts: Facts) -> str | None:
+    """The FOMC decision announced on the as-of day, as the gated target data show it at that day's close."""
+    if not ctx.data.has("fed_target_upper") or not ctx.data.has("fed_target_lower"):
         return None
-    meetings = ctx.data.load("fomc_meetings")
-    last_move = max((m.announced for c in cycles for m in c.moves), default=None)
-    if ctx.as_of in meetings.index and last_move != ctx.as_of:
-        return (f"An FOMC announcement fell on {date_text(ctx.as_of)}. FRED dates a target change by the day it "
-                "takes effect, normally the next day, so a decision taken that day is not in the target data this "
-                "report reads: move counts and basis-point totals here exclude it.")
-    return None
+    from ..cycles.loader import moves_from_source
+
+    moves, _ = moves_from_source(ctx.data, ctx.rules or CycleRules())
+    today = [m for m in moves if m.announced == ctx.as_of]
+    if not today:
+        meetings = ctx.data.load("fomc_meetings") if ctx.data.has("fomc_meetings") else None
+        if meetings is not None and ctx.as_of in meetings.index:
+            return f"FOMC meeting on {date_text(ctx.as_of)}: the target was left unchanged."
+        return None
+    move = today[-1]
+    verb = "cut" if move.change_bps < 0 else "raised"
+    level = f"{move.lower:.2f}-{move.upper:.2f}%" if move.lower != move.upper else f"{move.upper:.2f}%"
+    what = "range" if move.lower != move.upper else "rate"
+    text = (f"Decision on {date_text(ctx.as_of)}: the Fed {verb} the target {what} by {abs(move.change_bps):.0f} bp "
+            f"to {level}, effective {date_text(move.effective)}")
+    current = next((c for c in facts.cycles or [] if any(m.announced == ctx.as_of for m in c.moves)), None)
+    if current is not None:
+        text += (f"; {cell(current.to_dict()['total_change_bps'], 'bps')} since the cutting cycle began on "
+                 f"{date_text(current.start)}")
+    return text + "."
 
 
 def _rotation_sentence(ctx: Context, facts: Facts) -> str | None:
@@ -76,7 +88,7 @@ def _rotation_sentence(ctx: Context, facts: Facts) -> str | None:
 
 def summary_section(ctx: Context, facts: Facts) -> Section:
     """Where the Fed and the pair stand on the as-of date, from the cycle calendar and the rotation window."""
-    writers = (_cycle_sentence, _meeting_sentence, _rotation_sentence)
+    writers = (_cycle_sentence, _decision_sentence, _rotation_sentence)
     sentences: list[str] = [s for s in (w(ctx, facts) for w in writers) if s]
     if not sentences:
         raise Unavailable("no analysis result was available to summarise")
