@@ -19,6 +19,12 @@ def meeting_days(snapshot_dir: Path) -> list[str]:
     return [d for d, _ in raw_rows(snapshot_dir / "fred" / "fomc_meeting_dates.csv")]
 
 
+def announcement_days(snapshot_dir: Path, fred_id: str) -> list[str]:
+    """The day each change of a FRED target file was announced (its release day), oldest first."""
+    rows = target_release(snapshot_dir, fred_id)
+    return [r for i, (_, v, r) in enumerate(rows) if i and v != rows[i - 1][1]]
+
+
 def target_release(snapshot_dir: Path, fred_id: str) -> list[tuple[str, float, str]]:
     """(date, value, release day) of every row of a FRED target file: a change at its meeting day when a meeting
     falls on its effective day or up to three days before it, any other row on its own date."""

@@ -30,12 +30,18 @@ truncated run would differ and the test fail."""
 
 
 def _truncated_snapshot(src: Path, dst: Path, cutoff: str) -> Path:
-    """A raw-layout copy of the snapshot files keeping only rows dated on or before ``cutoff`` (first column)."""
+    """A raw-layout copy of the snapshot files keeping only rows dated on or before ``cutoff`` (first column), and
+    the target rows public by then (a change announced on ``cutoff`` takes effect the next day)."""
+    from pit_by_hand import known_target
+
     for name in OUTLOOK_FILES:
         with (src / name).open(newline="", encoding="utf-8-sig") as fh:
             rows = list(csv.reader(fh))
         assert rows[0][0].strip().lower() == "date"
-        kept = [rows[0]] + [r for r in rows[1:] if r and r[0][:10] <= cutoff]
+        last = cutoff
+        if name.startswith("fred/DFEDTAR"):
+            last = max(cutoff, *(d for d, _ in known_target(src, Path(name).stem, cutoff)))
+        kept = [rows[0]] + [r for r in rows[1:] if r and r[0][:10] <= last]
         (dst / name).parent.mkdir(parents=True, exist_ok=True)
         with (dst / name).open("w", newline="", encoding="utf-8") as fh:
             csv.writer(fh, lineterminator="\n").writerows(kept)
@@ -75,10 +81,10 @@ def test_policy_evidence_matches_hand_computation(card_full, snapshot_dir: Path,
     from ratecycle.cycles import detect_cycles
 
     policy = next(r for r in card_full.rows if r.driver == "policy")
-    # On 2025-09-17 the 2025-09-17 cut is not in the (effective-dated) target data yet: a pause is under way.
-    assert card_full.phase == "pause" and card_full.anchor == "pause_start"
+    # On 2025-09-17 the cut announced that day (effective 18 Sep) is known at the close: the later phase began.
+    assert card_full.phase == "later" and card_full.anchor == "later_start"
     cycles = detect_cycles(ds.load("fed_target_upper", end=AS_OF), ds.load("fed_target_lower", end=AS_OF),
-                           ds.load("fomc_meetings", end=AS_OF), direction="cut")
+                           ds.load("fomc_meetings", end=AS_OF), direction="cut")  # past cycles: all ended by then
 
     def closes(name: str) -> dict[str, float]:
         with (snapshot_dir / "market" / name).open(newline="", encoding="utf-8") as fh:
@@ -95,8 +101,8 @@ def test_policy_evidence_matches_hand_computation(card_full, snapshot_dir: Path,
     for cycle in cycles:
         if cycle.pause is None:
             continue
-        start = cycle.pause.start  # the daily convention: the anchor day's close to the close 12 months later
-        end = cycle.pause.start + pd.DateOffset(months=12)
+        start = cycle.pause.end  # the later phase's start, daily convention: its close to the close 12 months later
+        end = cycle.pause.end + pd.DateOffset(months=12)
         if end > pd.Timestamp(AS_OF) or start < pd.Timestamp(days[0]):
             continue
         a0, a1, b0, b1 = close_on(rut, start), close_on(rut, end), close_on(spx, start), close_on(spx, end)
@@ -277,9 +283,9 @@ def test_calendar_phase_on_boundary_days(note_cycles, day: str, phase: str, cuts
 def test_without_a_calendar_the_phase_is_detected(inputs_full, card_full) -> None:  # type: ignore[no-untyped-def]
     assert scorecard(inputs_full, cycles=None).to_dict() == card_full.to_dict()
     policy = next(r for r in card_full.rows if r.driver == "policy")
-    assert card_full.phase == "pause" and "calendar" not in policy.detail
+    assert card_full.phase == "later" and "calendar" not in policy.detail
     assert "cycles detected from target data" in card_full.notes[0]
-    assert "a decision announced on the as-of date is not included" in card_full.notes[1]
+    assert "a decision announced on the as-of date is included" in card_full.notes[1]
 
 
 def test_an_empty_calendar_has_no_phase_and_no_evidence(inputs_full) -> None:  # type: ignore[no-untyped-def]

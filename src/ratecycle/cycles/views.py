@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .._typing import DateLike, Direction
+from .._typing import DateLike, Direction, to_timestamp
+from ..errors import RatecycleError
 from .detect import cycles_from_moves, filter_cycles, since_timestamp
 from .loader import load_targets
 from .model import Cycle
@@ -37,9 +38,16 @@ class PhaseOnDate:
 
 def phase_on(ds: DataSource, date: DateLike, rules: CycleRules | None = None) -> PhaseOnDate:
     """The label of ``date`` from moves announced by then, and the hindsight cycle containing it (if any)."""
+    from ..data.asof import as_of
+
     rules = rules or CycleRules()
-    upper, lower, meetings = load_targets(ds)
-    label = point_in_time(date, upper, lower, meetings, rules)
+    upper, lower, meetings = load_targets(ds)  # the hindsight view reads everything
+    day = to_timestamp(date)
+    known = as_of(ds, day)  # the label reads only what was released by the close of the day
+    if day is None or not known.has("fed_target_upper"):
+        raise RatecycleError(f"date {date} is outside the target data ({upper.index[0].date()} to "
+                             f"{upper.index[-1].date()})")
+    label = point_in_time(day, *load_targets(known), rules)
     data_end = min(upper.index[-1], lower.index[-1])
     cycles = cycles_from_moves(policy_moves(upper, lower, meetings, rules.meeting_window), rules, data_end)
     hindsight = next((c for c in cycles if c.start <= label.date <= (data_end if c.ongoing else c.end)), None)

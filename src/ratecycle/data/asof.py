@@ -29,15 +29,20 @@ MEETINGS = "fomc_meetings"
 
 def release_days(ds: DataSource, name: str) -> pd.DatetimeIndex:
     """The release day of every observation of ``name`` in ``ds`` (aligned with ``ds.frame(name)``)."""
+    if name in ds._released:
+        return ds._released[name]
     spec = get_spec(name)
     if spec.release is None:
         raise DataError(f"series {name} has no release rule in the catalog, so it cannot be read as of a date")
     frame = ds.frame(name)
     dates = pd.DatetimeIndex(frame["date"])
     if spec.release.kind != "target_announcement":
-        return spec.release.dates(dates)
-    meetings = pd.DatetimeIndex(ds.frame(MEETINGS)["date"]) if ds.has(MEETINGS) else None
-    return spec.release.dates(dates, frame["value"].to_numpy(dtype="float64"), meetings)
+        days = spec.release.dates(dates)
+    else:
+        meetings = pd.DatetimeIndex(ds.frame(MEETINGS)["date"]) if ds.has(MEETINGS) else None
+        days = spec.release.dates(dates, frame["value"].to_numpy(dtype="float64"), meetings)
+    ds._released[name] = days
+    return days
 
 
 def released(ds: DataSource, name: str) -> pd.Series:
@@ -83,8 +88,9 @@ class AsOfSource(DataSource):
         return [h for h in self.base.holdings(fund) if h.as_of <= self.as_of]
 
     def loaded(self) -> list[str]:
-        """Names of the series read so far through this view, in first-use order (for the sources table)."""
-        return list(self._frames)
+        """Series read so far through this view that had observations by the as-of date, in first-use order (for the
+        sources table: a series with nothing released yet was not used, and naming it would tell of later data)."""
+        return [name for name, frame in self._frames.items() if not frame.empty]
 
     def has(self, name: str) -> bool:
         """True when the base can load the series and at least one observation was released by the as-of date."""

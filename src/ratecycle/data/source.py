@@ -66,6 +66,8 @@ class DataSource:
     """Store contents read at first use: a DataSource sees the store as it was then, like a read transaction."""
     _store_checked: bool = field(default=False, repr=False)
     _holdings: dict[str, list[Holdings]] = field(default_factory=dict, repr=False)
+    _released: dict[str, pd.DatetimeIndex] = field(default_factory=dict, repr=False)
+    """Release day of each observation, per series (``ratecycle.data.asof.release_days``), computed once."""
 
     @classmethod
     def from_env(cls, snapshot: str | Path | None = None, store: str | Path | None = None) -> DataSource:

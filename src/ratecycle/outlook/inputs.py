@@ -1,9 +1,9 @@
-"""Everything the outlook reads, cut at the as-of date: the only place the scorecard touches a DataSource.
+"""Everything the outlook reads, as known at the as-of date: the only place the scorecard touches a DataSource.
 
-Each series is loaded with ``end=as_of``, so nothing dated after the as-of date can reach the scorecard.
-Publication lags (core PCE one month, Shiller earnings one quarter) are applied on top of that by the
-analyses. The policy target is dated by the day a change takes effect (usually the day after the FOMC
-announcement), so an outlook dated on a decision day does not include that day's decision yet. For the S&P 500
+Each series is read through the as-of gate (``ratecycle.data.asof``), so only observations released by the close
+of the as-of date reach the scorecard: core PCE from the end of the following month, Shiller earnings a quarter
+late, and a target change from the close of its announcement day (an outlook dated on a decision day includes
+that day's decision, although FRED dates it by the next day). For the S&P 500
 P/E the S&P 500 closes and Shiller's earnings are loaded too, so the valuation driver can price-update the P/E
 (close on the date / latest published earnings) on the as-of date and on past dates.
 """
@@ -71,11 +71,12 @@ class OutlookInputs:
                             name=PE_NOW[0])
 
 
-def _optional(ds: DataSource, name: str, end: pd.Timestamp, missing: list[str]) -> pd.Series | None:
+def _optional(ds: DataSource, name: str, missing: list[str]) -> pd.Series | None:
+    """A series of the gated source, or None (recorded in ``missing``) when it has none."""
     if not ds.has(name):
         missing.append(name)
         return None
-    return ds.load(name, end=end)
+    return ds.load(name)
 
 
 def inputs_from_source(ds: DataSource, as_of: DateLike, pair: tuple[str, str] = DEFAULT_PAIR,
@@ -84,6 +85,9 @@ def inputs_from_source(ds: DataSource, as_of: DateLike, pair: tuple[str, str] = 
     when = to_timestamp(as_of)
     if when is None:
         raise DataError("the outlook needs an as-of date")
+    from ..data.asof import as_of as gate
+
+    ds = gate(ds, when)
     a, b = pair
     missing: list[str] = []
     spread: pd.Series | None
@@ -92,19 +96,19 @@ def inputs_from_source(ds: DataSource, as_of: DateLike, pair: tuple[str, str] = 
     except DataError:
         spread = None
         missing.extend(name for name in SPREAD_INPUTS if not ds.has(name))
-    prices_a, prices_b = ds.load(a, end=when), ds.load(b, end=when)
+    prices_a, prices_b = ds.load(a), ds.load(b)
     if len(prices_a) and len(prices_b):
         ds.check_fresh(when, a, b)
     pe_price = pe_earnings = None
     if valuation_pair[1] == PE_NOW[0] and ds.has(PE_NOW[0]):
-        pe_price = prices_b if b == PE_NOW[1] else _optional(ds, PE_NOW[1], when, missing)
-        pe_earnings = _optional(ds, PE_NOW[2], when, missing)
+        pe_price = prices_b if b == PE_NOW[1] else _optional(ds, PE_NOW[1], missing)
+        pe_earnings = _optional(ds, PE_NOW[2], missing)
     return OutlookInputs(
         as_of=when, a=a, b=b, prices_a=prices_a, prices_b=prices_b,
-        target_upper=ds.load("fed_target_upper", end=when), target_lower=ds.load("fed_target_lower", end=when),
-        meetings=ds.load("fomc_meetings", end=when), core_pce=_optional(ds, "core_pce", when, missing),
+        target_upper=ds.load("fed_target_upper"), target_lower=ds.load("fed_target_lower"),
+        meetings=ds.load("fomc_meetings"), core_pce=_optional(ds, "core_pce", missing),
         curve_spread=spread, pe_a_name=valuation_pair[0], pe_b_name=valuation_pair[1],
-        pe_a=_optional(ds, valuation_pair[0], when, missing), pe_b=_optional(ds, valuation_pair[1], when, missing),
+        pe_a=_optional(ds, valuation_pair[0], missing), pe_b=_optional(ds, valuation_pair[1], missing),
         missing=tuple(missing), pe_price=pe_price, pe_earnings=pe_earnings,
-        book_to_market=_optional(ds, BOOK_TO_MARKET, when, missing),
+        book_to_market=_optional(ds, BOOK_TO_MARKET, missing),
     )

@@ -250,8 +250,8 @@ def scorecard(inputs: OutlookInputs, *, weights: str | Mapping[str, float] | Non
             f"complete by {as_of.date()}; cycles detected from target data up to that date with "
             + ("the default rules" if rules is None else
                f"rules {rules.rule}, min_pause {rules.min_pause} d, max_gap {rules.max_gap} d"),
-            "the policy target is dated by its effective day: a decision announced on the as-of date is not "
-            "included")
+            "a target change counts from the close of its announcement day (the as-of gate's release rule), so a "
+            "decision announced on the as-of date is included")
     else:
         policy_notes = (
             f"evidence: {months}-month windows after each past cut cycle's {phase.anchor} ({convention} convention), "
