@@ -221,9 +221,8 @@ def test_store_report_before_the_holdings_date_shows_none(imported: Path, snapsh
     day_before = dt.date.fromisoformat(snapshot_holdings_dates(snapshot_dir)[0]) - dt.timedelta(days=1)
     options = ReportOptions(as_of=day_before.isoformat())
     section = rebalancing_section(make_context(DataSource(store_path=imported), options))
-    assert section.blocks[0] == ("Sector weights and concentration are not shown: the data holds no IWM holdings "
-                                 f"download dated on or before {day_before.day} {day_before:%B %Y} (the ones it has "
-                                 "are later, so they are not used).")
+    assert section.blocks[0] == ("Sector weights and concentration are not shown: no IWM holdings download dated on "
+                                 f"or before {day_before.day} {day_before:%B %Y} is available.")
     assert not any(type(b).__name__ == "Figure" for b in section.blocks)
     on_the_day = rebalancing_section(make_context(DataSource(store_path=imported), ReportOptions(as_of="2026-05-05")))
     assert str(on_the_day.blocks[0]).startswith("Holdings (5 May 2026):")

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ratecycle.cli.main import app
+from ratecycle.data.asof import released
 from ratecycle.errors import DataError
 from ratecycle.inflation import classify, inflation_from_vintages, inflation_monitor, inflation_rates
 
@@ -32,7 +33,7 @@ def test_rates_match_hand_computation(ds, raw: dict[str, float]) -> None:
 
 
 def test_reading_as_of_2025_09_17(ds, raw: dict[str, float]) -> None:
-    reading = inflation_monitor(ds.load("core_pce"), "2025-09-17")
+    reading = inflation_monitor(ds.load("core_pce"), "2025-09-17", released=released(ds, "core_pce"))
     # July 2025 was the newest month out (published end of August); August's comes out at the end of September.
     assert reading.month == pd.Timestamp("2025-07-01") and reading.released == pd.Timestamp("2025-08-31")
     yoy = {m: (raw[m] / raw[f"{int(m[:4]) - 1}{m[4:]}"] - 1) * 100 for m in raw if m >= "1960-01"}
@@ -46,13 +47,13 @@ def test_reading_as_of_2025_09_17(ds, raw: dict[str, float]) -> None:
                                                    ("2025-06", "2025-07")]) == 3
     assert reading.gap_to_target == pytest.approx(yoy["2025-07"] - 2.0)
     assert reading.flag == "pressure"
-    on_release_day = inflation_monitor(ds.load("core_pce"), "2025-09-30")
+    on_release_day = inflation_monitor(ds.load("core_pce"), "2025-09-30", released=released(ds, "core_pce"))
     assert on_release_day.month == pd.Timestamp("2025-08-01")
 
 
 def test_reading_ignores_later_months(ds) -> None:
-    full = inflation_monitor(ds.load("core_pce"), "2025-09-17")
-    cut = inflation_monitor(ds.load("core_pce", end="2025-07-01"), "2025-09-17")
+    full = inflation_monitor(ds.load("core_pce"), "2025-09-17", released=released(ds, "core_pce"))
+    cut = inflation_monitor(ds.load("core_pce", end="2025-07-01"), "2025-09-17", released=released(ds, "core_pce"))
     assert full.to_dict() == cut.to_dict()
 
 
@@ -75,7 +76,7 @@ def test_cli_inflation_json(snapshot_dir: Path, ds) -> None:
     result = CliRunner().invoke(app, ["inflation", "--as-of", "2025-09-17", "--snapshot", str(snapshot_dir), "--json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
-    expected = inflation_monitor(ds.load("core_pce"), "2025-09-17").to_dict()
+    expected = inflation_monitor(ds.load("core_pce"), "2025-09-17", released=released(ds, "core_pce")).to_dict()
     assert doc["reading"] == json.loads(json.dumps(expected))
     assert doc["recent"][-1]["month"] == "2025-07" and len(doc["recent"]) == 12
 

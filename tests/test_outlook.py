@@ -329,7 +329,8 @@ def test_valuation_proxy_without_prices_is_the_month_end_pe(inputs_full) -> None
     from ratecycle.outlook.drivers import valuation_state
 
     state = valuation_state(replace(inputs_full, pe_price=None, book_to_market=None), pd.Timestamp(AS_OF))
-    month_end = val.valuation(inputs_full.pe_b, name="pe_sp500", as_of=AS_OF, years=5, lag_months=3)
+    month_end = val.valuation(inputs_full.pe_b, name="pe_sp500", as_of=AS_OF, years=5,
+                              released=inputs_full.released_of("pe_sp500"))
     assert state.detail["method"] == "month_end" and state.detail["value"] == month_end.value
     assert state.state == "proxy:fair" and "month-end 2025-05, published by 2025-08-31" in state.reading
     assert "price-updated P/E not available (sp500 not available in this data source)" in state.note
@@ -383,6 +384,7 @@ def test_a_supplied_small_cap_pe_comes_before_book_to_market(inputs_full) -> Non
 
     pe = pd.Series(np.linspace(14.0, 18.0, 80), index=pd.date_range("2019-01-31", periods=80, freq="ME"))
     state = valuation_state(replace(inputs_full, pe_a=pe), pd.Timestamp(AS_OF))
-    expected = val.relative_valuation(pe, inputs_full.pe_b, a_name="pe_russell2000", b_name="pe_sp500", as_of=AS_OF)
+    expected = val.relative_valuation(pe, inputs_full.pe_b, a_name="pe_russell2000", b_name="pe_sp500", as_of=AS_OF,
+                                      released_b=inputs_full.released_of("pe_sp500"))
     assert state.state is not None and state.state.startswith("relative:")
     assert state.detail["value"] == expected.value and state.detail["series"] == "pe_russell2000/pe_sp500"

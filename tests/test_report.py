@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from pit_by_hand import known_target
+from ratecycle.data.asof import released
 from ratecycle.data.source import DataSource
 from ratecycle.report import ReportOptions, build_report, report_json, write_report
 from ratecycle.report.fmt import cell
@@ -146,7 +147,8 @@ def test_valuation_numbers_match_analysis(built: Built, ds: DataSource) -> None:
     section = section_of(built.doc, "valuation")
     table = next(b for b in section["blocks"] if b["type"] == "table")
     row = next(r for r in table["rows"] if r["series"] == "pe_sp500")
-    direct = val.valuation(ds.load("pe_sp500", end=AS_OF), name="pe_sp500", as_of=AS_OF, years=5, lag_months=3)
+    direct = val.valuation(ds.load("pe_sp500", end=AS_OF), name="pe_sp500", as_of=AS_OF, years=5,
+                           released=released(ds, "pe_sp500"))
     assert row["value"] == direct.value and row["zscore"] == direct.zscore and row["mean"] == direct.mean
     # independent: trailing P/E of the month shown = Shiller P / E from the raw file
     with (Path(ds.snapshot) / "market" / "shiller_ie_data_monthly.csv").open(encoding="utf-8") as fh:
@@ -392,7 +394,7 @@ def test_macro_numbers_equal_the_analyses(built: Built, ds: DataSource) -> None:
     from ratecycle.inflation import inflation_monitor
     from ratecycle.momentum import relative_momentum
 
-    infl = inflation_monitor(ds.load("core_pce", end=AS_OF), AS_OF)
+    infl = inflation_monitor(ds.load("core_pce", end=AS_OF), AS_OF, released=released(ds, "core_pce"))
     text = _text(_section(built.doc, "inflation"))
     assert f"{infl.yoy:.2f}% year on year" in text and infl.month == pd.Timestamp("2025-07-01")
     curve = curve_reading(spread_series(ds.load("ust10y2y", end=AS_OF)), AS_OF, cycle_start="2024-09-18")
@@ -503,7 +505,7 @@ def test_valuation_uses_a_supplied_small_cap_pe(ds: DataSource) -> None:
     pe = source._pe.set_index("date")["value"]
     own = val.valuation(pe[:AS_OF], name="pe_russell2000", as_of=AS_OF, years=5)
     rel = val.relative_valuation(pe[:AS_OF], ds.load("pe_sp500", end=AS_OF), a_name="pe_russell2000",
-                                 b_name="pe_sp500", as_of=AS_OF, years=5)
+                                 b_name="pe_sp500", as_of=AS_OF, years=5, released_b=released(ds, "pe_sp500"))
     assert rows["pe_russell2000"]["value"] == own.value and rows["pe_russell2000"]["observation"] == "2025-08-31"
     assert rows["pe_russell2000/pe_sp500"]["zscore"] == rel.zscore
 
@@ -634,7 +636,7 @@ def test_preset_scorecard_the_day_before_the_later_phase_and_without_a_preset(ds
     assert plain.facts.outlook is not None
     assert plain.facts.outlook.to_dict() == scorecard(inputs_from_source(ds, AS_OF), months=12,
                                                          convention="daily").to_dict()
-    assert plain.facts.outlook.phase == "pause"
+    assert plain.facts.outlook.phase == "later"  # the cut announced on AS_OF is known at its close
 
 
 def test_valuation_section_shows_small_over_big_book_to_market(built: Built, ds: DataSource) -> None:
@@ -643,7 +645,8 @@ def test_valuation_section_shows_small_over_big_book_to_market(built: Built, ds:
     section = next(s for s in built.doc["sections"] if s["key"] == "valuation")
     table = next(b for b in section["blocks"] if b["type"] == "table")
     row = next(r for r in table["rows"] if r["series"] == "bm_small_big")
-    expected = val.valuation(ds.load("bm_small_big"), name="bm_small_big", as_of=AS_OF, years=5, lag_months=1)
+    expected = val.valuation(ds.load("bm_small_big"), name="bm_small_big", as_of=AS_OF, years=5,
+                             released=released(ds, "bm_small_big"))
     assert row["value"] == expected.value and row["zscore"] == expected.zscore
     assert row["percentile"] == expected.percentile and row["observation"] == "2024-12-01"
     text = next(b["text"] for b in section["blocks"] if b["type"] == "paragraph"

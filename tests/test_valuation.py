@@ -15,8 +15,14 @@ from typer.testing import CliRunner
 import pe_by_hand
 from ratecycle import valuation as val
 from ratecycle.cli.main import app
+from ratecycle.data.asof import released
 from ratecycle.data.source import DataSource
 from ratecycle.errors import DataError, RatecycleError
+
+
+def _rel(ds: DataSource) -> dict[str, pd.Series]:
+    """Release days of the Shiller earnings and monthly P/E, from the catalog's rules through the data layer."""
+    return {"earnings_released": released(ds, "shiller:E"), "pe_released": released(ds, "pe_sp500")}
 
 
 def _raw_pe(snapshot_dir: Path) -> dict[str, float]:
@@ -33,7 +39,7 @@ def test_pe_as_of_uses_only_published_earnings(ds, snapshot_dir: Path) -> None:
     raw = _raw_pe(snapshot_dir)
     months = sorted(raw)
     # As of 2025-09-17 the newest month whose earnings were out (month M known at the end of M+3) is 2025-05.
-    result = val.valuation(ds.load("pe_sp500"), name="pe_sp500", as_of="2025-09-17", lag_months=3)
+    result = val.valuation(ds.load("pe_sp500"), name="pe_sp500", as_of="2025-09-17", released=released(ds, "pe_sp500"))
     assert result.observation_date == pd.Timestamp("2025-05-01")
     assert result.released == pd.Timestamp("2025-08-31")
     assert result.value == pytest.approx(raw["2025-05"])
@@ -48,7 +54,7 @@ def test_pe_as_of_uses_only_published_earnings(ds, snapshot_dir: Path) -> None:
     assert result.history_count == len(history)
     assert result.percentile == pytest.approx(100 * sum(v <= raw["2025-05"] for v in history) / len(history))
     # One month-end later, June's earnings count as published.
-    later = val.valuation(ds.load("pe_sp500"), name="pe_sp500", as_of="2025-09-30", lag_months=3)
+    later = val.valuation(ds.load("pe_sp500"), name="pe_sp500", as_of="2025-09-30", released=released(ds, "pe_sp500"))
     assert later.observation_date == pd.Timestamp("2025-06-01")
     assert later.value == pytest.approx(raw["2025-06"])
 
@@ -56,8 +62,8 @@ def test_pe_as_of_uses_only_published_earnings(ds, snapshot_dir: Path) -> None:
 def test_as_of_result_ignores_later_data(ds) -> None:
     full = ds.load("shiller:CAPE")
     cut = full[:"2025-05-01"]
-    a = val.valuation(full, name="shiller:CAPE", as_of="2025-09-17", lag_months=3)
-    b = val.valuation(cut, name="shiller:CAPE", as_of="2025-09-17", lag_months=3)
+    a = val.valuation(full, name="shiller:CAPE", as_of="2025-09-17", released=released(ds, "shiller:CAPE"))
+    b = val.valuation(cut, name="shiller:CAPE", as_of="2025-09-17", released=released(ds, "shiller:CAPE"))
     assert a.to_dict() == b.to_dict()
 
 
@@ -91,7 +97,9 @@ def test_bands_on_irregular_daily_dates_use_calendar_window() -> None:
 def test_relative_series_respects_each_lag() -> None:
     a = pd.Series([10.0, 11.0, 12.0], index=pd.date_range("2024-01-01", periods=3, freq="MS"))
     b = pd.Series([20.0, 22.0, 30.0], index=pd.to_datetime(["2024-01-15", "2024-02-15", "2024-06-15"]))
-    ratio = val.relative_series(a, b, lag_a=1, lag_b=None, name="a/b")
+    # a's month M is released at the end of month M+1; b on its own date
+    released_a = pd.Series(pd.to_datetime(["2024-02-29", "2024-03-31", "2024-04-30"]), index=a.index)
+    ratio = val.relative_series(a, b, released_a=released_a, name="a/b")
     # a's January value is known on 2024-02-29; b is known on its date.
     assert ratio.index[0] == pd.Timestamp("2024-02-29")
     assert ratio.loc["2024-02-29"] == pytest.approx(10.0 / 22.0)
@@ -150,7 +158,7 @@ def test_cli_valuation_json_matches_api(snapshot_dir: Path, ds) -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     expected = val.valuation(ds.load("shiller:CAPE"), name="shiller:CAPE", as_of="2024-12-31", years=10,
-                             lag_months=3)
+                             released=released(ds, "shiller:CAPE"))
     assert doc == json.loads(json.dumps(expected.to_dict()))
     assert doc["window_count"] == 120 and doc["observation_date"] == "2024-09-01"
 
@@ -177,7 +185,7 @@ def test_price_updated_pe_matches_raw_files(ds, snapshot_dir: Path, as_of: str, 
                                             earnings_month: str) -> None:  # type: ignore[no-untyped-def]
     hand = pe_by_hand.price_updated(snapshot_dir, as_of)
     assert (hand.price_date, hand.earnings_month) == (price_date, earnings_month)
-    res = val.price_updated_pe(*_pe_inputs(ds), as_of=as_of)
+    res = val.price_updated_pe(*_pe_inputs(ds), **_rel(ds), as_of=as_of)
     assert res.price_date == pd.Timestamp(price_date) and res.price == hand.price
     assert res.earnings_month == pd.Timestamp(f"{earnings_month}-01") and res.earnings == pytest.approx(hand.earnings)
     assert res.earnings_released == pd.Timestamp(hand.earnings_released) <= pd.Timestamp(as_of)
@@ -194,13 +202,13 @@ def test_price_updated_pe_matches_raw_files(ds, snapshot_dir: Path, as_of: str, 
 
 
 def test_price_updated_pe_on_2025_09_17_in_numbers(ds) -> None:  # type: ignore[no-untyped-def]
-    res = val.price_updated_pe(*_pe_inputs(ds), as_of="2025-09-17")
+    res = val.price_updated_pe(*_pe_inputs(ds), **_rel(ds), as_of="2025-09-17")
     # 6,600.35 / 220.58 (trailing earnings to May 2025): 29.92, +0.80 sigma; the month-end P/E of May is 26.34.
     assert res.value == pytest.approx(6600.35 / 220.58333333333331, rel=1e-12)
     assert round(res.value, 2) == 29.92 and round(res.zscore, 2) == 0.80
     assert round(res.lagged_value, 2) == 26.34 and round(res.lagged_zscore, 2) == -0.01
     # From 2025-09-30 June's earnings (222.53) are published: the close of that day / 222.53.
-    later = val.price_updated_pe(*_pe_inputs(ds), as_of="2025-09-30")
+    later = val.price_updated_pe(*_pe_inputs(ds), **_rel(ds), as_of="2025-09-30")
     assert later.earnings_month == pd.Timestamp("2025-06-01")
     assert later.value == pytest.approx(ds.load("sp500")["2025-09-30"] / 222.53, rel=1e-12)
 
@@ -208,25 +216,25 @@ def test_price_updated_pe_on_2025_09_17_in_numbers(ds) -> None:  # type: ignore[
 def test_price_updated_pe_uses_nothing_after_as_of(ds) -> None:  # type: ignore[no-untyped-def]
     prices, earnings, pe = _pe_inputs(ds)
     as_of = "2025-09-17"
-    full = val.price_updated_pe(prices, earnings, pe, as_of=as_of)
-    cut = val.price_updated_pe(prices[:as_of], earnings[:as_of], pe[:as_of], as_of=as_of)
+    full = val.price_updated_pe(prices, earnings, pe, **_rel(ds), as_of=as_of)
+    cut = val.price_updated_pe(prices[:as_of], earnings[:as_of], pe[:as_of], **_rel(ds), as_of=as_of)
     assert full.to_dict() == cut.to_dict()
     # Later closes and months not yet published (June 2025 on) changed wildly: the same reading.
     unpublished = pd.Timestamp("2025-06-01")
     moved = val.price_updated_pe(prices.where(prices.index <= as_of, prices * 3),
                                  earnings.where(earnings.index < unpublished, earnings * 5),
-                                 pe.where(pe.index < unpublished, pe / 7), as_of=as_of)
+                                 pe.where(pe.index < unpublished, pe / 7), **_rel(ds), as_of=as_of)
     assert moved.to_dict() == full.to_dict()
 
 
 def test_pe_data_readings_equal_valuation_on_many_dates(ds) -> None:  # type: ignore[no-untyped-def]
     prices, earnings, pe = _pe_inputs(ds)
-    data = val.PEData.build(prices, earnings, pe)
+    data = val.PEData.build(prices, earnings, pe, **_rel(ds))
     rng = np.random.default_rng(7)
     days = pd.to_datetime(rng.integers(pd.Timestamp("1935-01-01").value // 86_400_000_000_000,
                                        pd.Timestamp("2026-08-21").value // 86_400_000_000_000, 40), unit="D")
     for day in days:
-        ref = val.valuation(pe, name="pe_sp500", as_of=day, years=5, lag_months=3)
+        ref = val.valuation(pe, name="pe_sp500", as_of=day, years=5, released=released(ds, "pe_sp500"))
         lagged = data.lagged(day)
         for key, expected in ref.to_dict().items():
             got = lagged.to_dict()[key]
@@ -241,7 +249,7 @@ def test_pe_data_readings_equal_valuation_on_many_dates(ds) -> None:  # type: ig
 
 def test_pe_reading_falls_back_to_month_end_with_the_reason(ds) -> None:  # type: ignore[no-untyped-def]
     prices, earnings, pe = _pe_inputs(ds)
-    month_end = val.valuation(pe, name="pe_sp500", as_of="2025-09-17", years=5, lag_months=3)
+    month_end = val.valuation(pe, name="pe_sp500", as_of="2025-09-17", years=5, released=released(ds, "pe_sp500"))
     cases = {
         "sp500 not available in this data source": (None, earnings, "2025-09-17"),
         "shiller:E not available in this data source": (prices, None, "2025-09-17"),
@@ -249,17 +257,17 @@ def test_pe_reading_falls_back_to_month_end_with_the_reason(ds) -> None:  # type
             prices[:"2025-09-05"], earnings, "2025-09-17"),
     }
     for reason, (p, e, as_of) in cases.items():
-        res = val.pe_reading(p, e, pe, as_of=as_of)
+        res = val.pe_reading(p, e, pe, **_rel(ds), as_of=as_of)
         assert isinstance(res, val.Valuation) and reason in res.note, res.note
         assert "the month-end P/E is shown instead" in res.note
         assert {k: v for k, v in res.to_dict().items() if k != "note"} == {
             k: v for k, v in month_end.to_dict().items() if k != "note"}
         with pytest.raises(val.PriceUpdateUnavailable, match=reason.split(" (")[0]):
-            val.PEData.build(p, e, pe).price_updated(as_of)
+            val.PEData.build(p, e, pe, **_rel(ds)).price_updated(as_of)
     # Before the first close there is no price at all.
-    early = val.pe_reading(prices, earnings, pe, as_of="1927-06-30")
+    early = val.pe_reading(prices, earnings, pe, **_rel(ds), as_of="1927-06-30")
     assert isinstance(early, val.Valuation) and "no S&P 500 close on or before 1927-06-30" in early.note
-    assert val.pe_reading(prices, earnings, pe, as_of="2025-09-17").to_dict()["method"] == "price_updated"
+    assert val.pe_reading(prices, earnings, pe, **_rel(ds), as_of="2025-09-17").to_dict()["method"] == "price_updated"
 
 
 class _WithoutEarnings(DataSource):
@@ -327,7 +335,7 @@ def test_report_section_falls_back_when_earnings_are_missing(ds) -> None:  # typ
     section = _section(_WithoutEarnings(ds))
     text = next(b["text"] for b in section["blocks"] if b["type"] == "paragraph")
     direct = val.valuation(ds.load("pe_sp500", end="2025-09-17"), name="pe_sp500", as_of="2025-09-17",
-                           lag_months=3)
+                           released=released(ds, "pe_sp500"))
     assert text.startswith(f"The S&P 500 trailing P/E for May 2025 was {direct.value:.2f} (average price of May "
                            "2025 / trailing earnings to May 2025 (published by 31 Aug 2025))")
     assert "Price-updated P/E not available (shiller:E not available in this data source)" in text
@@ -343,7 +351,7 @@ def test_cli_pe_sp500_is_price_updated(snapshot_dir: Path, ds) -> None:  # type:
     result = CliRunner().invoke(app, [*args, "--json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
-    expected = val.price_updated_pe(*_pe_inputs(ds), as_of="2025-09-17")
+    expected = val.price_updated_pe(*_pe_inputs(ds), **_rel(ds), as_of="2025-09-17")
     assert doc == json.loads(json.dumps({**expected.to_dict(), "basis": expected.basis()}))
     assert doc["basis"] == "price of 2025-09-17 / trailing earnings to 2025-05 (published by 2025-08-31)"
     text = CliRunner().invoke(app, args, terminal_width=200)
@@ -371,6 +379,7 @@ def test_cli_pe_sp500_without_prices_falls_back(tmp_path: Path, ds) -> None:  # 
                                       "--json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
-    expected = val.valuation(ds.load("pe_sp500"), name="pe_sp500", as_of="2025-09-17", lag_months=3)
+    expected = val.valuation(ds.load("pe_sp500"), name="pe_sp500", as_of="2025-09-17",
+                             released=released(ds, "pe_sp500"))
     assert doc["observation_date"] == "2025-05-01" and doc["value"] == pytest.approx(expected.value, rel=1e-12)
     assert "price-updated P/E not available (sp500 not available in this data source)" in doc["note"]

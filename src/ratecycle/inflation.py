@@ -1,8 +1,9 @@
 """Inflation risk monitor on core PCE: the rates the Fed watches, the recent low, and a plain pause-pressure flag.
 
-Point in time: the index for month M is taken as published on the last day of month M+1 (BEA releases it near
-the end of the following month). This is an offline approximation of ALFRED vintages: the values themselves
-are the latest vintage, i.e. revised, so an as-of reading can differ slightly from what was printed then.
+Point in time: the release day of each month comes from the catalog's release rule through the data layer
+(``ratecycle.data.asof.released``; core PCE for month M at the end of month M+1, as BEA releases it near the end
+of the following month). This is an offline approximation of ALFRED vintages: the values themselves are the
+latest vintage, i.e. revised, so an as-of reading can differ slightly from what was printed then.
 """
 
 from __future__ import annotations
@@ -16,14 +17,12 @@ import pandas as pd
 from ._typing import DateLike, to_timestamp
 from .data.vintages import published_on
 from .errors import DataError
-from .valuation import known_at, release_dates
+from .valuation import known_at, release_index
 
-PUBLICATION_LAG_MONTHS = 1
-"""Month M is assumed published on the last day of month M+1."""
 TARGET = 2.0
 """The Fed's inflation target, percent (stated for headline PCE; core is the usual guide to the trend)."""
-VINTAGE_NOTE = ("month M assumed published on the last day of month M+1; an offline approximation of ALFRED "
-                "vintages: values are the latest (revised) vintage")
+VINTAGE_NOTE = ("each month counted from its release day (the catalog's release rule); an offline approximation "
+                "of ALFRED vintages: values are the latest (revised) vintage")
 
 Flag = Literal["pressure", "watch", "calm"]
 
@@ -110,14 +109,15 @@ def classify(yoy: float, ann3: float, months_since_low: int, rises: int, *, targ
     return "calm", "; ".join(parts)
 
 
-def inflation_monitor(core_pce: pd.Series, as_of: DateLike | None = None, *, target: float = TARGET,
-                      margin: float = 0.5, low_lookback: int = 12, lag_months: int | None = PUBLICATION_LAG_MONTHS,
+def inflation_monitor(core_pce: pd.Series, as_of: DateLike | None = None, *, released: pd.Series | None,
+                      target: float = TARGET, margin: float = 0.5, low_lookback: int = 12,
                       note: str = VINTAGE_NOTE) -> InflationReading:
     """The inflation risk reading from the core PCE index as published by ``as_of`` (all data when None).
 
-    ``lag_months=None`` means the series is already exactly what was published on ``as_of`` (a vintage).
+    ``released`` gives each month's release day (``ratecycle.data.asof.released``); None means the series is
+    already exactly what was published on ``as_of`` (a vintage).
     """
-    known = known_at(core_pce, as_of, lag_months) if lag_months is not None else core_pce.dropna().sort_index()
+    known = known_at(core_pce, as_of, released) if released is not None else core_pce.dropna().sort_index()
     if len(known) < 19:
         when = to_timestamp(as_of)
         raise DataError(f"core PCE: need at least 19 published months, have {len(known)}"
@@ -127,9 +127,9 @@ def inflation_monitor(core_pce: pd.Series, as_of: DateLike | None = None, *, tar
     month = pd.Timestamp(rates.index[-1])
     low_month, low_yoy, since, rises = recent_low(rates["yoy"], low_lookback)
     flag, reason = classify(float(last["yoy"]), float(last["ann3"]), since, rises, target=target, margin=margin)
-    released = release_dates(pd.DatetimeIndex([month]), lag_months)[0] if lag_months is not None else None
+    published = release_index(known, released)[-1] if released is not None else None
     return InflationReading(
-        as_of=to_timestamp(as_of), month=month, released=pd.Timestamp(released) if released is not None else None,
+        as_of=to_timestamp(as_of), month=month, released=pd.Timestamp(published) if published is not None else None,
         index_level=float(last["index"]), yoy=float(last["yoy"]), mom_ann=float(last["mom_ann"]),
         ann3=float(last["ann3"]), ann6=float(last["ann6"]), target=target,
         gap_to_target=float(last["yoy"]) - target, low_month=low_month, low_yoy=low_yoy,
@@ -147,7 +147,7 @@ def inflation_from_vintages(vintages: pd.DataFrame, as_of: DateLike, *, target: 
     series = published_on(vintages, when)
     if series.empty:
         raise DataError(f"no core PCE vintage was in force on {when.date()}")
-    return inflation_monitor(series, when, lag_months=None,
+    return inflation_monitor(series, when, released=None,
                              note=f"ALFRED vintage in force on {when.date()}: values as published that day",
                              target=target, margin=margin, low_lookback=low_lookback)
 
@@ -161,11 +161,13 @@ class InflationView:
     """The last months' index level and rates (columns index, yoy, mom_ann, ann3, ann6), by month."""
 
 
-def inflation_view(core_pce: pd.Series, as_of: DateLike | None = None, *, months: int = 12,
-                   target: float = TARGET) -> InflationView:
-    """The reading from the index as published by ``as_of`` (month M from the end of M+1) and its recent rates."""
-    rates = inflation_rates(known_at(core_pce, as_of, PUBLICATION_LAG_MONTHS))
-    return InflationView(inflation_monitor(core_pce, as_of, target=target), rates.iloc[-max(months, 1):])
+def inflation_view(core_pce: pd.Series, as_of: DateLike | None = None, *, released: pd.Series | None,
+                   months: int = 12, target: float = TARGET) -> InflationView:
+    """The reading from the index as published by ``as_of`` (each month from its ``released`` day) and its recent
+    rates."""
+    rates = inflation_rates(known_at(core_pce, as_of, released))
+    return InflationView(inflation_monitor(core_pce, as_of, released=released, target=target),
+                         rates.iloc[-max(months, 1):])
 
 
 def vintage_view(vintages: pd.DataFrame, as_of: DateLike, *, months: int = 12, target: float = TARGET) -> InflationView:

@@ -1,9 +1,10 @@
 """Valuation bands: where a multiple (P/E, CAPE, a ratio of two P/Es) sits against its own trailing history.
 
-Point in time: an observation counts only once it would have been published. Monthly Shiller-based series
-(``pe_sp500``, ``shiller:CAPE``) are dated on the first day of month M; month M's earnings are assumed known on
-the last day of month M+3 (Shiller's earnings trail by about one quarter). Other series (for example the
-user-supplied ``pe_russell2000``) are taken as known on their own date.
+Point in time: an observation counts only once it was published. The release day of each observation comes from
+the catalog's release rule through the data layer (``ratecycle.data.asof.released``) and is passed in as
+``released`` (a Series of release days indexed by observation date); without it an observation is taken as
+known on its own date. Monthly Shiller-based series (``pe_sp500``, ``shiller:CAPE``), for example, are dated on
+the first day of month M and released at the end of month M+3.
 
 Lagging the monthly ratio also lags its price, so the headline S&P 500 P/E on a date is price-updated
 (``price_updated_pe``): the last index close on or before the date over the latest trailing 12-month earnings
@@ -21,10 +22,6 @@ import pandas as pd
 from ._typing import DateLike, to_timestamp
 from .errors import DataError
 
-PUBLICATION_LAG_MONTHS: dict[str, int] = {"pe_sp500": 3, "shiller:CAPE": 3, "shiller:E": 3, "bm_small_big": 1}
-"""Months after the end of the observed month before a monthly observation is known (Shiller earnings lag; a Ken
-French monthly row is public by the end of the next month)."""
-
 IMPORT_COMMANDS: dict[str, str] = {
     "pe_russell2000": "ratecycle data import-series pe_russell2000 FILE.csv",
 }
@@ -36,21 +33,22 @@ DESCRIPTIONS: dict[str, str] = {
 }
 
 
-def release_dates(index: pd.DatetimeIndex, lag_months: int | None) -> pd.DatetimeIndex:
-    """The date each observation becomes known: its own date when ``lag_months`` is None, else month end + lag."""
-    if lag_months is None:
-        return pd.DatetimeIndex(index)
-    return pd.DatetimeIndex(index).to_period("M").to_timestamp(how="start") + pd.offsets.MonthEnd(lag_months + 1)
+def release_index(series: pd.Series, released: pd.Series | None) -> pd.DatetimeIndex:
+    """The release day of each observation of ``series`` (its own date where ``released`` has none)."""
+    index = pd.DatetimeIndex(series.index)
+    if released is None:
+        return index
+    rel = released[~released.index.duplicated(keep="last")].reindex(index)
+    return pd.DatetimeIndex(rel.where(rel.notna(), index.to_series(index=index)).to_numpy(dtype="datetime64[ns]"))
 
 
-def known_at(series: pd.Series, as_of: DateLike | None, lag_months: int | None) -> pd.Series:
+def known_at(series: pd.Series, as_of: DateLike | None, released: pd.Series | None = None) -> pd.Series:
     """The observations of ``series`` already published on ``as_of`` (all of them when ``as_of`` is None)."""
     clean = series.dropna().sort_index()
     when = to_timestamp(as_of)
     if when is None:
         return clean
-    released = release_dates(pd.DatetimeIndex(clean.index), lag_months)
-    return clean[np.asarray(released <= when)]
+    return clean[np.asarray(release_index(clean, released) <= when)]
 
 
 def _window_offset(years: float) -> pd.DateOffset:
@@ -142,7 +140,6 @@ class Valuation(TrailingReading):
     as_of: pd.Timestamp | None
     observation_date: pd.Timestamp
     released: pd.Timestamp
-    lag_months: int | None
     note: str = ""
     """Why this reading is shown instead of a better one (e.g. the price-updated P/E could not be formed)."""
 
@@ -179,12 +176,13 @@ def valuation(
     name: str | None = None,
     as_of: DateLike | None = None,
     years: float = 5,
-    lag_months: int | None = None,
+    released: pd.Series | None = None,
     min_obs: int = 12,
 ) -> Valuation:
-    """Value, trailing mean/std, z-score, bands and full-history percentile of a multiple as known on ``as_of``."""
+    """Value, trailing mean/std, z-score, bands and full-history percentile of a multiple as known on ``as_of``
+    (``released``: each observation's release day, from ``ratecycle.data.asof.released``)."""
     label = name or str(series.name or "series")
-    known = known_at(series, as_of, lag_months)
+    known = known_at(series, as_of, released)
     if known.empty:
         raise DataError(f"no observation of {label} published by {to_timestamp(as_of).date()}"
                         if as_of is not None else f"series {label} has no observations")
@@ -196,28 +194,28 @@ def valuation(
     if len(window) < max(min_obs, 2):
         raise DataError(f"series {label}: only {len(window)} observations in the {years}-year window to "
                         f"{last.date()} (need {max(min_obs, 2)})")
-    released = release_dates(pd.DatetimeIndex([last]), lag_months)[0]
+    published = release_index(known, released)[-1]
     return Valuation(
         series=label, description=DESCRIPTIONS.get(label, label), as_of=to_timestamp(as_of),
-        observation_date=last, released=pd.Timestamp(released), value=value, window_years=float(years),
+        observation_date=last, released=pd.Timestamp(published), value=value, window_years=float(years),
         window_start=pd.Timestamp(window.index[0]), window_count=len(window),
         **_window_stats(window.to_numpy(dtype="float64"), value),
         percentile=percentile_in_history(known, value), history_start=pd.Timestamp(known.index[0]),
-        history_count=len(known), lag_months=lag_months,
+        history_count=len(known),
     )
 
 
-def relative_series(a: pd.Series, b: pd.Series, *, lag_a: int | None = None, lag_b: int | None = None,
-                    name: str | None = None) -> pd.Series:
+def relative_series(a: pd.Series, b: pd.Series, *, released_a: pd.Series | None = None,
+                    released_b: pd.Series | None = None, name: str | None = None) -> pd.Series:
     """A's multiple divided by B's, on month ends, each side using its latest value already published then."""
-    def monthly(series: pd.Series, lag: int | None) -> pd.Series:
+    def monthly(series: pd.Series, released: pd.Series | None) -> pd.Series:
         clean = series.dropna().sort_index()
-        released = pd.Series(clean.to_numpy(dtype="float64"),
-                             index=release_dates(pd.DatetimeIndex(clean.index), lag))
-        released = released[~released.index.duplicated(keep="last")]
-        return released.resample("ME").last()
+        by_release = pd.Series(clean.to_numpy(dtype="float64"), index=release_index(clean, released))
+        by_release = by_release.sort_index(kind="stable")
+        by_release = by_release[~by_release.index.duplicated(keep="last")]
+        return by_release.resample("ME").last()
 
-    left, right = monthly(a, lag_a), monthly(b, lag_b)
+    left, right = monthly(a, released_a), monthly(b, released_b)
     joined = pd.concat([left, right], axis=1, join="outer", sort=True).ffill().dropna()
     joined = joined[joined.iloc[:, 1] > 0]
     ratio = joined.iloc[:, 0] / joined.iloc[:, 1]
@@ -232,12 +230,12 @@ def missing(series: str, reason: str) -> ValuationMissing:
 
 
 def relative_valuation(a: pd.Series, b: pd.Series, *, a_name: str, b_name: str, as_of: DateLike | None = None,
-                       years: float = 5, min_obs: int = 12) -> Valuation:
-    """Relative valuation: A's multiple / B's on month ends, valued like any multiple (publication lags applied)."""
-    ratio = relative_series(a, b, lag_a=PUBLICATION_LAG_MONTHS.get(a_name), lag_b=PUBLICATION_LAG_MONTHS.get(b_name),
-                            name=f"{a_name}/{b_name}")
-    # The ratio is indexed by the month end on which both inputs were already published: no further lag.
-    return valuation(ratio, name=f"{a_name}/{b_name}", as_of=as_of, years=years, lag_months=None, min_obs=min_obs)
+                       years: float = 5, min_obs: int = 12, released_a: pd.Series | None = None,
+                       released_b: pd.Series | None = None) -> Valuation:
+    """Relative valuation: A's multiple / B's on month ends, valued like any multiple (each side from its release)."""
+    ratio = relative_series(a, b, released_a=released_a, released_b=released_b, name=f"{a_name}/{b_name}")
+    # The ratio is indexed by the month end on which both inputs were already published: known on its own date.
+    return valuation(ratio, name=f"{a_name}/{b_name}", as_of=as_of, years=years, min_obs=min_obs)
 
 
 PRICE_STALE_DAYS = 7
@@ -266,7 +264,6 @@ class PriceUpdatedPE(TrailingReading):
     lagged_value: float
     lagged_zscore: float
     lagged_percentile: float
-    lag_months: int
     method: str = "price_updated"
 
     @property
@@ -295,7 +292,7 @@ class PEData:
     """Index closes, trailing earnings and the monthly P/E as sorted numpy arrays with their release dates.
 
     Built once from pandas (``build``); a reading on a date is then a few binary searches, so the outlook can
-    evaluate many past dates cheaply. Release dates follow the Shiller lag (month M known at the end of M+lag).
+    evaluate many past dates cheaply. Release dates come from the data layer (Shiller earnings: the end of M+3).
     """
 
     price_dates: np.ndarray
@@ -306,28 +303,28 @@ class PEData:
     pe_months: np.ndarray
     pe_released: np.ndarray
     pe_values: np.ndarray
-    lag_months: int
     name: str = "pe_sp500"
     absent: tuple[str, ...] = ()
     """Inputs of the price update not supplied at all (e.g. 'sp500', 'shiller:E')."""
 
     @classmethod
     def build(cls, prices: pd.Series | None, earnings: pd.Series | None, pe: pd.Series, *,
-              lag_months: int = PUBLICATION_LAG_MONTHS["pe_sp500"], name: str = "pe_sp500") -> PEData:
-        """Arrays from the daily closes, the monthly trailing earnings and the monthly P/E (None: not available)."""
-        def monthly(series: pd.Series | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+              earnings_released: pd.Series | None, pe_released: pd.Series | None,
+              name: str = "pe_sp500") -> PEData:
+        """Arrays from the daily closes, the monthly trailing earnings and the monthly P/E (None: not available),
+        with the release day of each monthly observation (``ratecycle.data.asof.released``; None: its own date)."""
+        def monthly(series: pd.Series | None, released: pd.Series | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             clean = pd.Series(dtype="float64") if series is None else series.dropna().sort_index()
             index = pd.DatetimeIndex(clean.index)
-            return _ns(index), _ns(release_dates(index, lag_months)), clean.to_numpy(dtype="float64")
+            return _ns(index), _ns(release_index(clean, released)), clean.to_numpy(dtype="float64")
 
         closes = pd.Series(dtype="float64") if prices is None else prices.dropna().sort_index()
-        e_months, e_released, e_values = monthly(earnings)
-        p_months, p_released, p_values = monthly(pe)
+        e_months, e_released, e_values = monthly(earnings, earnings_released)
+        p_months, p_released, p_values = monthly(pe, pe_released)
         absent = tuple(label for label, series in (("sp500", prices), ("shiller:E", earnings)) if series is None)
         return cls(price_dates=_ns(pd.DatetimeIndex(closes.index)), price_values=closes.to_numpy(dtype="float64"),
                    earnings_months=e_months, earnings_released=e_released, earnings_values=e_values,
-                   pe_months=p_months, pe_released=p_released, pe_values=p_values, lag_months=lag_months,
-                   name=name, absent=absent)
+                   pe_months=p_months, pe_released=p_released, pe_values=p_values, name=name, absent=absent)
 
     def _when(self, as_of: DateLike | None) -> pd.Timestamp | None:
         """The as-of date; without one, the last close (the price-updated reading needs a date)."""
@@ -386,7 +383,7 @@ class PEData:
             history_count=end, lagged_month=_ts(self.pe_months[end - 1]),
             lagged_released=_ts(self.pe_released[end - 1]), lagged_value=lagged,
             lagged_zscore=_z(lagged, stats["mean"], stats["std"]),
-            lagged_percentile=float((known <= lagged).mean() * 100.0), lag_months=self.lag_months,
+            lagged_percentile=float((known <= lagged).mean() * 100.0),
         )
 
     def lagged(self, as_of: DateLike | None = None, *, years: float = 5, min_obs: int = 12,
@@ -402,7 +399,7 @@ class PEData:
             window_years=float(years), window_start=_ts(self.pe_months[first]), window_count=end - first,
             **_window_stats(self.pe_values[first:end], value),
             percentile=float((self.pe_values[:end] <= value).mean() * 100.0),
-            history_start=_ts(self.pe_months[0]), history_count=end, lag_months=self.lag_months, note=note,
+            history_start=_ts(self.pe_months[0]), history_count=end, note=note,
         )
 
     def reading(self, as_of: DateLike | None = None, *, years: float = 5, min_obs: int = 12,
@@ -415,19 +412,20 @@ class PEData:
             return self.lagged(as_of, years=years, min_obs=min_obs, note=note)
 
 
-def price_updated_pe(prices: pd.Series, earnings: pd.Series, pe: pd.Series, *, as_of: DateLike | None = None,
-                     years: float = 5, lag_months: int = PUBLICATION_LAG_MONTHS["pe_sp500"], min_obs: int = 12,
-                     max_price_age_days: int = PRICE_STALE_DAYS) -> PriceUpdatedPE:
+def price_updated_pe(prices: pd.Series, earnings: pd.Series, pe: pd.Series, *, earnings_released: pd.Series | None,
+                     pe_released: pd.Series | None, as_of: DateLike | None = None, years: float = 5,
+                     min_obs: int = 12, max_price_age_days: int = PRICE_STALE_DAYS) -> PriceUpdatedPE:
     """Close on or before ``as_of`` / latest trailing earnings published by then, against the monthly P/E's window."""
-    data = PEData.build(prices, earnings, pe, lag_months=lag_months)
+    data = PEData.build(prices, earnings, pe, earnings_released=earnings_released, pe_released=pe_released)
     return data.price_updated(as_of, years=years, min_obs=min_obs, max_price_age_days=max_price_age_days)
 
 
 def pe_reading(prices: pd.Series | None, earnings: pd.Series | None, pe: pd.Series, *,
-               as_of: DateLike | None = None, years: float = 5, lag_months: int = PUBLICATION_LAG_MONTHS["pe_sp500"],
-               min_obs: int = 12) -> PriceUpdatedPE | Valuation:
+               earnings_released: pd.Series | None, pe_released: pd.Series | None,
+               as_of: DateLike | None = None, years: float = 5, min_obs: int = 12) -> PriceUpdatedPE | Valuation:
     """The headline S&P 500 P/E: ``price_updated_pe`` when prices and earnings allow, else the month-end reading."""
-    return PEData.build(prices, earnings, pe, lag_months=lag_months).reading(as_of, years=years, min_obs=min_obs)
+    data = PEData.build(prices, earnings, pe, earnings_released=earnings_released, pe_released=pe_released)
+    return data.reading(as_of, years=years, min_obs=min_obs)
 
 
 def _z(value: float, mean: float, std: float) -> float:

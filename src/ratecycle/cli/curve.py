@@ -23,18 +23,20 @@ SUMMARY = ["date", "level", "inverted", "cycle_start", "since", "since_basis", "
 
 @data_command
 def curve_command(
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Use only data on or before this date.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Use only data released by this date's close.")] = None,
     threshold: Annotated[float, typer.Option("--threshold", help="Change (pp) that counts as steepening.")] = 0.10,
     opts: DataOptions = DataOptions(),
 ) -> None:
     """10y-2y Treasury spread: level on --as-of, change since the current cutting cycle began, past cycles."""
+    from .._typing import to_timestamp
     from ..curve import curve_over_cycles, curve_reading
     from ..cycles import detect_cycles
+    from ..data.asof import as_of as gate
     from ..data.derived import treasury_spread
 
-    ds = opts.source()
-    cycles = detect_cycles(ds.load("fed_target_upper", end=as_of), ds.load("fed_target_lower", end=as_of),
-                           ds.load("fomc_meetings", end=as_of), direction="cut")
+    ds = gate(opts.source(), to_timestamp(as_of))  # only what was released by the close of --as-of
+    cycles = detect_cycles(ds.load("fed_target_upper"), ds.load("fed_target_lower"), ds.load("fomc_meetings"),
+                           direction="cut")
     current = cycles[-1] if cycles and cycles[-1].ongoing else None
     spread = treasury_spread(ds, as_of)
     reading = curve_reading(spread, as_of, cycle_start=current.start if current else None, threshold=threshold)

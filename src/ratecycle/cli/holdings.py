@@ -75,14 +75,14 @@ def _dated(day: str, snapshot: Path | None, store: Path | None, fund: str | None
     --snapshot/--store select, as for every command)."""
     from .. import composition as comp
     from .._typing import to_timestamp
+    from ..data.asof import as_of
 
     when = to_timestamp(day)
     name = (fund or DEFAULT_FUND).upper()
-    downloads = source(snapshot, store).holdings(name)
+    downloads = as_of(source(snapshot, store), when).holdings(name)  # the as-of gate: files dated by then
     found = comp.holdings_on(downloads, when)
     if found is None:
-        held = ", ".join(str(h.as_of.date()) for h in downloads) or "none"
-        raise RatecycleError(f"no {name} holdings download dated on or before {when.date()} (downloads: {held})")
+        raise RatecycleError(f"no {name} holdings download dated on or before {when.date()}")
     return found
 
 
@@ -203,8 +203,11 @@ def momentum_command(
     from ..momentum import relative_momentum
 
     a, b = parse_pair(pair)
-    ds = opts.source()
-    result = relative_momentum(ds.load(a, end=as_of), ds.load(b, end=as_of), as_of, a_name=a, b_name=b)
+    from .._typing import to_timestamp
+    from ..data.asof import as_of as gate
+
+    known = gate(opts.source(), to_timestamp(as_of))  # only closes released by the close of --as-of
+    result = relative_momentum(known.load(a), known.load(b), as_of, a_name=a, b_name=b)
     rows = [h.to_dict() for h in result.horizons]
     opts.emit(rows, document=result.to_dict(),
               columns=["months", "start", "end", "return_a", "return_b", "relative", "sign"],

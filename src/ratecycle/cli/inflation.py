@@ -29,6 +29,9 @@ def inflation_command(
     opts: DataOptions = DataOptions(),
 ) -> None:
     """Core PCE: YoY, MoM and 3/6-month annualised rates, the recent YoY low and a plain pause-pressure flag."""
+    from .._typing import to_timestamp
+    from ..data.asof import as_of as gate
+    from ..data.asof import released
     from ..inflation import inflation_view, vintage_view
 
     if vintages:
@@ -40,8 +43,9 @@ def inflation_command(
         view = vintage_view(fetch_vintages(CORE_PCE_SYMBOL), day, months=months, target=target)
         provenance: dict[str, object] = {"source": f"ALFRED vintages of {CORE_PCE_SYMBOL}", "vintage_in_force_on": day}
     else:
-        ds = opts.source()
-        view = inflation_view(ds.load("core_pce"), as_of, months=months, target=target)
+        ds = gate(opts.source(), to_timestamp(as_of))  # only months released by the close of --as-of
+        view = inflation_view(ds.load("core_pce"), as_of, released=released(ds, "core_pce"), months=months,
+                              target=target)
         provenance = ds.meta("core_pce").to_dict()
     reading = view.reading
     recent = dated_records(view.recent[list(RATE_COLUMNS[1:])].astype("float64"), key="month", fmt="%Y-%m")

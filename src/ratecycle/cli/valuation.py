@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,6 +13,9 @@ from .common import (
     print_json,
 )
 from .options import DataOptions, data_command
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FIELDS = ["series", "observation_date", "released", "age_months", "value", "mean", "std", "zscore", "lower2",
           "lower1", "upper1", "upper2", "percentile", "window_start", "window_count", "history_start", "history_count"]
@@ -35,9 +38,12 @@ def valuation_command(
 ) -> None:
     """Value SERIES on --as-of: z-score against its trailing --years window, +-1/+-2 sigma bands, percentile."""
     from .. import valuation as val
+    from .._typing import to_timestamp
+    from ..data.asof import as_of as gate
+    from ..data.asof import released
     from ..data.catalog import get_spec
 
-    ds = opts.source()
+    ds = gate(opts.source(), to_timestamp(as_of))  # only what was released by the close of --as-of
     names = [series] if vs is None else [series, vs]
     for name in names:
         get_spec(name)  # unknown names are a one-line error, not a 'missing' result
@@ -49,23 +55,23 @@ def valuation_command(
     result: val.Valuation | val.PriceUpdatedPE
     if vs is None:
         data = ds.load(series)
-        lag = val.PUBLICATION_LAG_MONTHS.get(series)
+        known_from: pd.Series | None = released(ds, series)
         if series == PE_NOW:
             result = _pe_now(ds, data, val, as_of=as_of, years=years)
             as_of = as_of if as_of is not None else _iso(result.as_of)  # the last close dates a price-updated P/E
         else:
-            result = val.valuation(data, name=series, as_of=as_of, years=years, lag_months=lag)
+            result = val.valuation(data, name=series, as_of=as_of, years=years, released=known_from)
     else:
-        data = val.relative_series(ds.load(series), ds.load(vs), lag_a=val.PUBLICATION_LAG_MONTHS.get(series),
-                                   lag_b=val.PUBLICATION_LAG_MONTHS.get(vs), name=f"{series}/{vs}")
-        lag = None
+        data = val.relative_series(ds.load(series), ds.load(vs), released_a=released(ds, series),
+                                   released_b=released(ds, vs), name=f"{series}/{vs}")
+        known_from = None
         result = val.relative_valuation(ds.load(series), ds.load(vs), a_name=series, b_name=vs, as_of=as_of,
-                                        years=years)
+                                        years=years, released_a=released(ds, series), released_b=released(ds, vs))
     doc = result.to_dict()
     if isinstance(result, val.PriceUpdatedPE):
         doc["basis"] = result.basis()
     if show_bands:
-        frame = val.bands(val.known_at(data, as_of, lag), years=years)
+        frame = val.bands(val.known_at(data, as_of, known_from), years=years)
         rows = dated_records(frame)
         opts.emit(rows, document={"valuation": doc, "bands": rows},
                   columns=["date", "value", "mean", "zscore", "lower2", "lower1", "upper1", "upper2"],
@@ -76,11 +82,10 @@ def valuation_command(
     elif opts.as_json:
         print_json(doc)
     elif opts.as_csv:
-        print_csv([doc], [*FIELDS, "window_years", "lag_months", "as_of", "note"])
+        print_csv([doc], [*FIELDS, "window_years", "as_of", "note"])
     else:
         rows = [{"field": key, "value": doc[key]} for key in FIELDS]
-        lag_note = (f"observation of month M assumed published at the end of month M+{result.lag_months}"
-                    if result.lag_months is not None else "observations taken as known on their own date")
+        lag_note = f"observations counted from their release: {_rule(series if vs is None else None)}"
         if result.note:
             lag_note = f"{result.note}; {lag_note}"
         if result.age_months is not None:
@@ -91,8 +96,20 @@ def valuation_command(
 
 def _pe_now(ds: Any, pe: Any, val: Any, *, as_of: str | None, years: float) -> Any:
     """The S&P 500 P/E: price-updated when the close and the earnings load, else month-end with a note why."""
+    from ..data.asof import released
+
     inputs = [ds.load(name) if ds.has(name) else None for name in ("sp500", "shiller:E")]
-    return val.PEData.build(*inputs, pe, lag_months=val.PUBLICATION_LAG_MONTHS[PE_NOW]).reading(as_of, years=years)
+    earnings = released(ds, "shiller:E") if inputs[1] is not None else None
+    return val.PEData.build(*inputs, pe, earnings_released=earnings, pe_released=released(ds, PE_NOW)).reading(
+        as_of, years=years)
+
+
+def _rule(series: str | None) -> str:
+    """A series' release rule in words (a ratio of two series: each side from its own release)."""
+    from ..data.catalog import get_spec
+
+    rule = get_spec(series).release if series is not None else None
+    return rule.describe() if rule is not None else "each side from its own release, on month ends"
 
 
 def _iso(value: Any) -> str:
@@ -120,7 +137,7 @@ def _print_pe_now(result: Any, doc: dict[str, Any], *, as_json: bool, as_csv: bo
     emit(rows, as_json=False, as_csv=False, columns=["field", "price-updated", "month-end (lagged)"],
          title=f"S&P 500 trailing P/E on {doc['as_of']}: {doc['basis']}",
          caption=(f"price-updated: the close on or before the as-of date / the latest trailing 12-month earnings "
-                  f"published by then (month M at the end of month M+{result.lag_months}); month-end: Shiller's "
+                  f"published by then ({_rule('shiller:E')}); month-end: Shiller's "
                   f"average price of the latest published month, as the lagged monthly series shows it"))
 
 

@@ -1,6 +1,6 @@
 """Release rules: when each observation of a series became public, so data can be read as known on a date.
 
-Every catalog series carries one ``ReleaseRule``. ``release_dates`` turns a series' observation dates (and, for
+Every catalog series carries one ``ReleaseRule``. ``ReleaseRule.dates`` turns a series' observation dates (and, for
 the Fed target, its values and the FOMC meeting dates) into the day each observation was public at the close.
 An observation is known as of day D when its release date is on or before D; ``ratecycle.data.asof`` applies
 that gate, and nothing else in ratecycle applies a publication lag by hand.

@@ -245,7 +245,9 @@ def valuation_state(inputs: OutlookInputs, when: pd.Timestamp) -> DriverState:
     try:
         if inputs.pe_a is not None and inputs.pe_b is not None:
             result = val.relative_valuation(inputs.pe_a, inputs.pe_b, a_name=inputs.pe_a_name,
-                                            b_name=inputs.pe_b_name, as_of=when, years=VALUATION_YEARS)
+                                            b_name=inputs.pe_b_name, as_of=when, years=VALUATION_YEARS,
+                                            released_a=inputs.released_of(inputs.pe_a_name),
+                                            released_b=inputs.released_of(inputs.pe_b_name))
             bucket, sign = _bucket(result.zscore)
             return DriverState("valuation", f"relative:{bucket}",
                                f"{result.series} {result.value:.2f}, z {result.zscore:+.2f} vs 5y mean "
@@ -260,7 +262,7 @@ def valuation_state(inputs: OutlookInputs, when: pd.Timestamp) -> DriverState:
         data = inputs.pe_now
         own = (data.reading(when, years=VALUATION_YEARS) if data is not None else
                val.valuation(inputs.pe_b, name=inputs.pe_b_name, as_of=when, years=VALUATION_YEARS,
-                             lag_months=val.PUBLICATION_LAG_MONTHS.get(inputs.pe_b_name)))
+                             released=inputs.released_of(inputs.pe_b_name)))
     except DataError as exc:
         return DriverState("valuation", None, f"not available: {exc}")
     return _proxy_state(inputs, own, val)
@@ -271,7 +273,7 @@ def _book_to_market_state(inputs: OutlookInputs, when: pd.Timestamp, val: Any) -
     from .inputs import BOOK_TO_MARKET
 
     result = val.valuation(inputs.book_to_market, name=BOOK_TO_MARKET, as_of=when, years=VALUATION_YEARS,
-                           lag_months=val.PUBLICATION_LAG_MONTHS.get(BOOK_TO_MARKET))
+                           released=inputs.released_of(BOOK_TO_MARKET))
     bucket, sign = _bucket(-result.zscore)  # a high BE/ME ratio is a low price: cheap small caps
     text = (f"{BOOK_TO_MARKET} {result.value:.2f} (month {result.observation_date:%Y-%m}, published by "
             f"{result.released.date()}, {result.age_months} months old), z {result.zscore:+.2f} vs 5y mean, "
@@ -322,7 +324,7 @@ def inflation_state(inputs: OutlookInputs, when: pd.Timestamp) -> DriverState:
     if inputs.core_pce is None:
         return DriverState("inflation", None, "not available: core_pce cannot be loaded")
     try:
-        reading = inflation_monitor(inputs.core_pce, when)
+        reading = inflation_monitor(inputs.core_pce, when, released=inputs.released_of("core_pce"))
     except DataError as exc:
         return DriverState("inflation", None, f"not available: {exc}")
     return DriverState("inflation", reading.flag,

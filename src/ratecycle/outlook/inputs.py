@@ -10,7 +10,8 @@ P/E the S&P 500 closes and Shiller's earnings are loaded too, so the valuation d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -59,16 +60,23 @@ class OutlookInputs:
     """Shiller trailing 12-month earnings for the price-updated P/E (None as for ``pe_price``)."""
     book_to_market: pd.Series | None = None
     """Small over big book-to-market (``bm_small_big``): the valuation input when A's P/E is not supplied."""
+    released: Mapping[str, pd.Series] = field(default_factory=dict)
+    """Release day of each observation of every series loaded, by catalog name (``ratecycle.data.asof.released``):
+    analyses stepping through past dates count an observation only from its release."""
+
+    def released_of(self, name: str) -> pd.Series | None:
+        """The release days of a loaded series (None when it was not loaded)."""
+        return self.released.get(name)
 
     @cached_property
     def pe_now(self) -> PEData | None:
         """B's P/E with its closes and earnings as arrays, built once so readings on many dates stay cheap."""
         if self.pe_b is None or self.pe_b_name != PE_NOW[0]:
             return None
-        from ..valuation import PUBLICATION_LAG_MONTHS, PEData
+        from ..valuation import PEData
 
-        return PEData.build(self.pe_price, self.pe_earnings, self.pe_b, lag_months=PUBLICATION_LAG_MONTHS[PE_NOW[0]],
-                            name=PE_NOW[0])
+        return PEData.build(self.pe_price, self.pe_earnings, self.pe_b, earnings_released=self.released_of(PE_NOW[2]),
+                            pe_released=self.released_of(PE_NOW[0]), name=PE_NOW[0])
 
 
 def _optional(ds: DataSource, name: str, missing: list[str]) -> pd.Series | None:
@@ -77,6 +85,13 @@ def _optional(ds: DataSource, name: str, missing: list[str]) -> pd.Series | None
         missing.append(name)
         return None
     return ds.load(name)
+
+
+def _released(ds: DataSource, names: tuple[str, ...]) -> dict[str, pd.Series]:
+    """Release days of the named series the gated source holds."""
+    from ..data.asof import released
+
+    return {name: released(ds, name) for name in names if ds.has(name)}
 
 
 def inputs_from_source(ds: DataSource, as_of: DateLike, pair: tuple[str, str] = DEFAULT_PAIR,
@@ -111,4 +126,5 @@ def inputs_from_source(ds: DataSource, as_of: DateLike, pair: tuple[str, str] = 
         pe_a=_optional(ds, valuation_pair[0], missing), pe_b=_optional(ds, valuation_pair[1], missing),
         missing=tuple(missing), pe_price=pe_price, pe_earnings=pe_earnings,
         book_to_market=_optional(ds, BOOK_TO_MARKET, missing),
+        released=_released(ds, ("core_pce", *valuation_pair, *PE_NOW[1:], BOOK_TO_MARKET)),
     )

@@ -65,6 +65,12 @@ class Context:
         """Display names of the pair."""
         return display(self.pair[0]), display(self.pair[1])
 
+    def released(self, name: str) -> pd.Series:
+        """The release day of each observation of a series (the catalog's rule, via the data layer)."""
+        from ..data.asof import released
+
+        return released(self.data, name)
+
     def prices(self, name: str) -> pd.Series:
         """A series cut at the as-of date."""
         return self.data.load(name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -10,7 +9,8 @@ import pandas as pd
 from .. import composition as comp
 from ..curve import curve_over_cycles, curve_reading
 from ..data.derived import treasury_spread
-from ..inflation import PUBLICATION_LAG_MONTHS, inflation_monitor, inflation_rates
+from ..data.store import holdings_file_name
+from ..inflation import inflation_monitor, inflation_rates
 from ..momentum import relative_momentum
 from ..valuation import known_at
 from .context import Context
@@ -31,6 +31,12 @@ def _holdings(ctx: Context) -> tuple[Any | None, str]:
     return found, ""
 
 
+def _download(ctx: Context, holdings: Any) -> str:
+    """Where a holdings download was read from, without a local path: its file name and 'snapshot' or 'in store'."""
+    name = holdings_file_name(holdings.fund, holdings.as_of.date().isoformat())
+    return f"{name}, {'in store' if ctx.full.mode == 'store' else 'snapshot'}"
+
+
 def _previous_holdings(ctx: Context, latest: Any) -> Any | None:
     """The download before ``latest`` (both on or before the as-of date), to show how sector weights changed."""
     earlier = [h for h in ctx.data.holdings(HOLDINGS_FUND) if h.as_of < latest.as_of]
@@ -40,8 +46,8 @@ def _previous_holdings(ctx: Context, latest: Any) -> Any | None:
 def _change_blocks(ctx: Context, previous: Any, latest: Any) -> list[Any]:
     """The change in sector weights from the previous download to the one in force on the as-of date."""
     change = comp.compare(previous, latest)
-    source = plain(f"{latest.fund} holdings downloads as of {date_text(previous.as_of)} ({Path(previous.source).name})"
-                   f" and {date_text(latest.as_of)} ({Path(latest.source).name})")
+    source = plain(f"{latest.fund} holdings downloads as of {date_text(previous.as_of)} ({_download(ctx, previous)}) "
+                   f"and {date_text(latest.as_of)} ({_download(ctx, latest)})")
     rows = tuple({"sector": plain(r["sector"]), "before": r["weight_left"], "after": r["weight_right"],
                   "change": r["difference"]} for r in change.sectors.to_dict(orient="records"))
     table = Table(
@@ -112,8 +118,7 @@ def rebalancing_section(ctx: Context) -> Section:
     conc = comp.concentration(holdings)
     sectors = comp.sector_weights(holdings)
     top = comp.top_holdings(holdings, 10)
-    file_name = Path(holdings.source).name  # the download's own name, never the local directory it was read from
-    source = plain(f"{holdings.fund} holdings download as of {date_text(holdings.as_of)} ({file_name})")
+    source = plain(f"{holdings.fund} holdings download as of {date_text(holdings.as_of)} ({_download(ctx, holdings)})")
     figure = Figure(
         title=f"{HOLDINGS_FUND} sector weights (share of equity market value)",
         traces=(Trace("Weight", tuple(plain(s) for s in sectors["sector"]),
@@ -166,9 +171,9 @@ def _monthly_changes_since(index: pd.Series, low_month: pd.Timestamp) -> pd.Seri
 
 def inflation_section(ctx: Context) -> Section:
     """Core PCE as known on the as-of date: YoY and short-run annualised rates, the recent low, the flag."""
-    reading = inflation_monitor(ctx.prices("core_pce"), ctx.as_of)
+    reading = inflation_monitor(ctx.prices("core_pce"), ctx.as_of, released=ctx.released("core_pce"))
     d = reading.to_dict()
-    known = known_at(ctx.prices("core_pce"), ctx.as_of, PUBLICATION_LAG_MONTHS)
+    known = known_at(ctx.prices("core_pce"), ctx.as_of, ctx.released("core_pce"))
     rates = inflation_rates(known)
     rates = rates[rates.index >= rates.index[-1] - pd.DateOffset(years=8)]
     figure = Figure(

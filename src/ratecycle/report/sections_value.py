@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from .. import valuation as val
+from ..data.catalog import get_spec
 from .context import Context
 from .figures import PALETTE
 from .fmt import cell, date_text, month_text
@@ -34,6 +35,12 @@ def month_end_text(res: Any) -> str:
             f"{month_text(res.observation_date)} (published by {date_text(res.released)})")
 
 
+def release_text(name: str) -> str:
+    """The catalog's release rule of a series in words ('month M at the end of month M+3')."""
+    rule = get_spec(name).release
+    return rule.describe() if rule is not None else "on its own date"
+
+
 def _valuations(ctx: Context, val: Any) -> tuple[Any | None, list[Any]]:
     """The headline S&P 500 P/E (price-updated, else month-end with a note why), and every month-end reading."""
     results = []
@@ -42,17 +49,20 @@ def _valuations(ctx: Context, val: Any) -> tuple[Any | None, list[Any]]:
             results.append(val.missing(name, f"series {name} is not in this data source"))
             continue
         results.append(val.valuation(ctx.prices(name), name=name, as_of=ctx.as_of, years=YEARS,
-                                     lag_months=val.PUBLICATION_LAG_MONTHS.get(name)))
+                                     released=ctx.released(name)))
     if ctx.data.has("pe_russell2000") and ctx.data.has(PE_SERIES):
         results.append(val.relative_valuation(ctx.prices("pe_russell2000"), ctx.prices(PE_SERIES),
                                               a_name="pe_russell2000", b_name=PE_SERIES, as_of=ctx.as_of,
-                                              years=YEARS))
+                                              years=YEARS, released_a=ctx.released("pe_russell2000"),
+                                              released_b=ctx.released(PE_SERIES)))
     if not ctx.data.has(PE_SERIES):
         return None, results
     absent = {n for n in (PRICE_SERIES, EARNINGS_SERIES) if not ctx.data.has(n)}
     data = val.PEData.build(None if PRICE_SERIES in absent else ctx.prices(PRICE_SERIES),
                             None if EARNINGS_SERIES in absent else ctx.prices(EARNINGS_SERIES),
-                            ctx.prices(PE_SERIES), lag_months=val.PUBLICATION_LAG_MONTHS[PE_SERIES])
+                            ctx.prices(PE_SERIES),
+                            earnings_released=None if EARNINGS_SERIES in absent else ctx.released(EARNINGS_SERIES),
+                            pe_released=ctx.released(PE_SERIES))
     headline = data.reading(ctx.as_of, years=YEARS)
     if not isinstance(headline, val.PriceUpdatedPE):  # the month-end reading itself, carrying the note
         headline = replace(results[0], note=headline.note)
@@ -71,7 +81,7 @@ def _row(res: Any, val: Any) -> dict[str, Any]:
                 "mean": d["mean"], "std": d["std"], "zscore": d["zscore"], "percentile": d["percentile"]}
     if res.series == PE_SERIES:
         reading = f"month-end (lagged): {month_end_text(res)}"
-    elif res.lag_months is not None:
+    elif res.released != res.observation_date:
         reading = f"month-end: {month_text(res.observation_date)} (published by {date_text(res.released)})"
     else:
         reading = f"as dated: {date_text(res.observation_date)}"
@@ -145,7 +155,7 @@ def _book_to_market_figure(ctx: Context, val: Any, res: Any) -> Figure:
 
 def _figure(ctx: Context, val: Any, headline: Any) -> Figure:
     """Monthly P/E with its 5-year bands over the last CHART_YEARS years, and the price-updated P/E as a point."""
-    known = val.known_at(ctx.prices(PE_SERIES), ctx.as_of, val.PUBLICATION_LAG_MONTHS.get(PE_SERIES))
+    known = val.known_at(ctx.prices(PE_SERIES), ctx.as_of, ctx.released(PE_SERIES))
     frame = val.bands(known, years=YEARS)
     start = ctx.as_of - pd.DateOffset(years=CHART_YEARS)
     shown, earlier = frame[frame.index > start], frame[frame.index <= start]
@@ -168,8 +178,7 @@ def _figure(ctx: Context, val: Any, headline: Any) -> Figure:
               Trace("-2 sigma", band_x, band("lower2"), color=PALETTE["grey"], dash="dot"),
               Trace("Month-end trailing P/E", tuple(x), col("value"), color=PALETTE["b"])]
     notes = [f"Monthly P/E (Shiller average price of the month / trailing 12-month earnings), plotted at its month; "
-             f"a month is included once its earnings were assumed published (end of month M+"
-             f"{val.PUBLICATION_LAG_MONTHS.get(PE_SERIES)}).",
+             f"a month is included once its earnings were published ({release_text(PE_SERIES)}).",
              f"Bands: trailing {YEARS}-year mean plus or minus one and two standard deviations of the monthly P/E."]
     if now:
         traces.append(Trace(f"P/E now: {basis_text(headline)}", (headline.price_date.date().isoformat(),),
