@@ -126,7 +126,7 @@ BOOK_CHART_YEARS = 30
 
 def _book_to_market_figure(ctx: Context, val: Any, res: Any) -> Figure:
     """Small over big book-to-market with its 5-year mean and sigma bands, months published by the as-of date."""
-    known = val.known_at(ctx.prices(BOOK_TO_MARKET), ctx.as_of, val.PUBLICATION_LAG_MONTHS.get(BOOK_TO_MARKET))
+    known = val.known_at(ctx.prices(BOOK_TO_MARKET), ctx.as_of, ctx.released(BOOK_TO_MARKET))
     frame = val.bands(known, years=YEARS)
     shown = frame[frame.index > ctx.as_of - pd.DateOffset(years=BOOK_CHART_YEARS)]
     x = tuple(ts.date().isoformat() for ts in shown.index)
