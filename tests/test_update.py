@@ -7,6 +7,7 @@ files with the csv module, cut at a chosen date to play the part of an earlier d
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import itertools
@@ -190,16 +191,16 @@ def test_update_many_keeps_going(store: Store, snapshot_dir: Path) -> None:
 
 
 def test_missing_provider_is_a_failure(store: Store) -> None:
-    spec = CATALOG["fomc_meetings"]  # provider 'fomc' has no live module
+    spec = dataclasses.replace(CATALOG["fomc_meetings"], segments=(Segment("nowhere", "meetings"),))
     result = update_series(spec, store)
-    assert result.status == "failed" and "no live provider for 'fomc'" in result.message and not store.exists()
+    assert result.status == "failed" and "no live provider for 'nowhere'" in result.message and not store.exists()
     only_given = update_series(get_spec("ust2y"), store, providers={})
     assert only_given.status == "failed" and "provider fred was not supplied" in only_given.message
 
 
 def test_live_sources() -> None:
     assert has_live_source(get_spec("russell2000")) and has_live_source(get_spec("ff_factors:SMB"))
-    assert not has_live_source(get_spec("fomc_meetings"))  # snapshots or a user file only
+    assert has_live_source(get_spec("fomc_meetings"))  # the Federal Reserve's calendar pages
     assert not has_live_source(get_spec("pe_sp500")) and not has_live_source(get_spec("pe_russell2000"))
 
 

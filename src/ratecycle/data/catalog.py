@@ -221,7 +221,8 @@ def _build() -> dict[str, SeriesSpec]:
                    "monthly", (_fred("USREC"),), kind="indicator"),
         SeriesSpec("fomc_meetings", "FOMC meeting and decision (announcement) dates, value 1 on each",
                    "event", "events", (Segment("fomc", "meetings"),), kind="event",
-                   note="No public machine-readable list exists; supplied by snapshots or a user CSV."),
+                   note="Read from the Federal Reserve's FOMC calendar pages (the last day of each meeting), or from "
+                        "a snapshot or a user CSV."),
         SeriesSpec("russell2000", "Russell 2000 price index (^RUT), close", "index points", "daily",
                    (_yahoo("^RUT"),), fallbacks=((_stooq("^rut"),),), kind="index"),
         SeriesSpec("sp500", "S&P 500 price index (^GSPC), close", "index points", "daily",

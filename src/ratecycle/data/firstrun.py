@@ -20,7 +20,7 @@ from .providers.base import get_provider
 from .store import Store
 from .update import ProviderPool, UpdateResult, freshness, has_live_source, update_many
 
-APPROX_MB = {"fred": 0.3, "yahoo": 1.5, "stooq": 0.5, "kenfrench": 0.3, "shiller": 1.5}
+APPROX_MB = {"fred": 0.3, "yahoo": 1.5, "stooq": 0.5, "kenfrench": 0.3, "shiller": 1.5, "fomc": 4.0}
 """Rough size of one symbol's full download by provider, in MB (the whole history, as served today)."""
 CONNECT_TIMEOUT = 3.0
 
@@ -90,9 +90,9 @@ def offline_message(store: Store, missing: tuple[str, ...]) -> str:
             "--snapshot DIR (e.g. ratecycle report --snapshot ../shared/data)")
 
 
-NO_LIVE_SOURCE_HINT = ("fomc_meetings is not in the store and no service publishes it in machine-readable form: "
-                       "the cycle sections need it; import a meeting list with 'ratecycle data import DIR' "
-                       "(a snapshot's fred/fomc_meeting_dates.csv)")
+MEETINGS_FAILED_HINT = ("fomc_meetings could not be read from the Federal Reserve's calendar pages: the cycle "
+                        "sections need it; import a meeting list with 'ratecycle data import DIR' "
+                        "(a snapshot's fred/fomc_meeting_dates.csv)")
 
 
 def prepare_store(store: Store, *, today: dt.date | None = None, check_stale: bool = True,
@@ -116,8 +116,6 @@ def prepare_store(store: Store, *, today: dt.date | None = None, check_stale: bo
         say(f"{len(todo.stale)} stored series are out of date and no provider can be reached: "
             "the note uses the stored data")
         return []
-    if todo.missing and store.metadata("fomc_meetings") is None:
-        say(NO_LIVE_SOURCE_HINT)
     for provider, members in by_provider.items():
         fresh = [m for m in members if m in todo.missing]
         symbols = {s.symbol for m in fresh for s in CATALOG[m].segments}
@@ -133,4 +131,7 @@ def prepare_store(store: Store, *, today: dt.date | None = None, check_stale: bo
         say(f"[{done[0]}/{len(names)}] {result.name}: {tail}")
 
     specs = [CATALOG[name] for name in names]
-    return update_many(specs, store, providers=pool, done=report_one)
+    results = update_many(specs, store, providers=pool, done=report_one)
+    if any(r.name == "fomc_meetings" and not r.ok for r in results) and store.metadata("fomc_meetings") is None:
+        say(MEETINGS_FAILED_HINT)
+    return results

@@ -123,7 +123,7 @@ def fetchable(spec: SeriesSpec) -> bool:
 def has_live_source(spec: SeriesSpec) -> bool:
     """True when the primary source or a fallback uses only providers with a live implementation.
 
-    The FOMC meeting list, for example, has none: it comes from snapshots or a user file.
+    A user-supplied series such as ``pe_russell2000`` has none.
     """
     from .providers import base
 

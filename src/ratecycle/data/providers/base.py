@@ -46,6 +46,7 @@ _MODULES = {
     "shiller": "shiller",
     "ishares": "ishares",
     "localcsv": "localcsv",
+    "fomc": "fomc",
 }
 
 
