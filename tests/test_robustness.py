@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from ratecycle.report.asof import AsOfSource
 from tests.test_events_study import last_close, raw
 from typer.testing import CliRunner
 
 from ratecycle.cli.main import app
+from ratecycle.data.asof import AsOfSource
 from ratecycle.robustness import specification_curve
 from ratecycle.robustness.curve import _candidates, _draw
 from ratecycle.robustness.load import families_from_source

@@ -23,7 +23,7 @@ def robustness_command(
     """Every specification (rules, convention, horizon, anchor, measure), share won, median, permutation p."""
     import pandas as pd
 
-    from ..report.asof import AsOfSource
+    from ..data.asof import AsOfSource
     from ..robustness import specification_curve
     from ..robustness.load import families_from_source
 

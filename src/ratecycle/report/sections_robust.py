@@ -11,8 +11,7 @@ from ..events.stats import SpreadStats
 from ..outlook.track_record import Era, track_record
 from ..robustness import SpecCurve, specification_curve
 from ..robustness.load import families_from_source
-from ..valuation import known_at
-from .context import Context, Unavailable, publication_lag_months
+from .context import Context, Unavailable
 from .facts import Facts
 from .fmt import date_text, pp
 from .model import Column, Figure, Paragraph, Section, Table, Trace
@@ -73,8 +72,7 @@ def robustness_section(ctx: Context) -> Section:
     curve = specification_curve(families, ctx.as_of, permutations=REPORT_PERMUTATIONS)
     facts.spec_curve = curve
     measure = SIZE_MEASURES[0]
-    small = known_at(ctx.prices(measure.small), ctx.as_of, publication_lag_months(measure.small))
-    big = known_at(ctx.prices(measure.big), ctx.as_of, publication_lag_months(measure.big))
+    small, big = ctx.prices(measure.small), ctx.prices(measure.big)  # months released by the as-of date (the gate)
     long_era = next((f for f in families if f[0].family == "long_history"), None)
     if long_era is None:
         raise Unavailable("the Ken French size portfolios or FEDFUNDS are missing")
