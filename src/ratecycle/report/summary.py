@@ -72,7 +72,7 @@ def _decision_sentence(ctx: Context, facts: Facts) -> str | None:
             f"to {level}, effective {date_text(move.effective)}")
     current = next((c for c in facts.cycles or [] if any(m.announced == ctx.as_of for m in c.moves)), None)
     if current is not None:
-        text += (f"; {cell(current.to_dict()['total_change_bps'], 'bps')} since the cutting cycle began on "
+        text += (f"; {cell(current.total_change_bps, 'bps')} since the cutting cycle began on "
                  f"{date_text(current.start)}")
     return text + "."
 
