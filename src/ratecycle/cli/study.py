@@ -12,6 +12,8 @@ from .common import emit, parse_pair, print_table
 from .options import DataOptions, data_command
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .._typing import Anchor, Convention
     from ..data.source import DataSource
     from ..events.pair import Prices
@@ -33,16 +35,33 @@ def load_prices(ds: DataSource, name: str) -> Prices:
 
 
 def load_cycles(ds: DataSource, *, preset: str | None, calendar: Path | None, rule: str | None,
-                min_pause: int | None, max_gap: int | None, direction: str | None) -> list[Any]:
-    """Cycles from a preset, a calendar file, or detection with the given rules (defaults where not given)."""
+                min_pause: int | None, max_gap: int | None, direction: str | None,
+                as_of: pd.Timestamp | None = None) -> list[Any]:
+    """Cycles from a preset, a calendar file, or detection with the given rules (defaults where not given);
+    with ``as_of``, each as known at that day's close (``ds`` should then be the as-of view)."""
     from ..cycles import cycles_from_source, rules_from_options
+    from ..outlook.drivers import clip_cycle
     from .cycles import parse_direction
 
-    cycles = cycles_from_source(ds, rules_from_options(rule, min_pause, max_gap), direction=parse_direction(direction),
-                                calendar=calendar, preset=preset)
+    rules = rules_from_options(rule, min_pause, max_gap)
+    cycles = cycles_from_source(ds, rules, direction=parse_direction(direction), calendar=calendar, preset=preset)
+    if as_of is not None:  # the report's clipping: nothing dated, or known only in hindsight, after the date
+        cycles = [c for c in (clip_cycle(c, as_of, rules) for c in cycles) if c is not None]
     if not cycles:
         raise RatecycleError("no cycles found with these options")
     return cycles
+
+
+def cycles_from_text(preset: str | None, calendar: Path | None, rule: str | None, min_pause: int | None,
+                     max_gap: int | None) -> str:
+    """Where the cycles of a study come from, in words: the detection rules, or the fixed calendar."""
+    from ..cycles import rules_from_options, rules_text
+
+    if preset is not None:
+        return f"calendar preset {preset} (fixed after the fact, not detected)"
+    if calendar is not None:
+        return f"calendar file {calendar} (not detected)"
+    return f"detected from the Fed target ({rules_text(rules_from_options(rule, min_pause, max_gap))})"
 
 
 @data_command
@@ -65,9 +84,16 @@ def study_command(
                                                     "top 30%, decile 1 vs 10) after FEDFUNDS cycles since "
                                                     "1954.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Error on incomplete windows and missing anchors.")] = False,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Use only data released by this date's close; cycles as known that day.")] = None,
     opts: DataOptions = DataOptions(),
 ) -> None:
-    """Returns of A and B over --months after each cycle's --anchor, spreads, hit rate, baseline and test."""
+    """Returns of A and B over --months after each cycle's --anchor, spreads, hit rate, baseline and test.
+
+    Cycles are detected from the Fed target with the rules given (the defaults otherwise); --preset or --calendar
+    uses a fixed calendar instead. The output says which.
+    """
+    from .._typing import to_timestamp
     from ..cycles import rules_from_options
     from ..events import event_study, phase_returns
     from ..events.study import check_anchor
@@ -77,7 +103,10 @@ def study_command(
         convention = "month_end" if long_history else DEFAULT_CONVENTION
     window = check_convention(convention)
     anchor_at = check_anchor(anchor)
-    ds = opts.source()
+    from ..data.asof import as_of as gate
+
+    when = to_timestamp(as_of)
+    ds = gate(opts.source(), when)  # only what was released by the close of --as-of
     if long_history:
         if preset is not None or calendar is not None:
             raise RatecycleError("--long-history uses cycles from FEDFUNDS; it cannot take --preset or --calendar")
@@ -89,18 +118,20 @@ def study_command(
     name_a, name_b = parse_pair(pair)
     a, b = load_prices(ds, name_a), load_prices(ds, name_b)
     cycles = load_cycles(ds, preset=preset, calendar=calendar, rule=rules, min_pause=min_pause, max_gap=max_gap,
-                         direction=direction)
+                         direction=direction, as_of=when)
+    origin = cycles_from_text(preset, calendar, rules, min_pause, max_gap)
     if phases:
         res = phase_returns(a, b, cycles, convention=window, months=months)
-        doc = res.to_dict()
+        doc = res.to_dict() | {"as_of": None if when is None else when.date().isoformat(), "cycles_from": origin}
         opts.emit(doc["rows"], document=doc, pct_columns=PCT,
                   columns=["cycle", "window", "start_a", "end_a", "return_a", "start_b", "end_b", "return_b", "spread",
                       "max_drawdown_a", "max_drawdown_b", "incomplete", "open_phase"]
                   if not (opts.as_json or opts.as_csv) else None,
-                  title=f"{name_a} vs {name_b}: phase returns ({convention})", caption="ex post; spread = A - B")
+                  title=f"{name_a} vs {name_b}: phase returns ({convention})",
+                  caption=f"ex post; spread = A - B; cycles: {origin}")
         return
     result = event_study(a, b, cycles, anchor=anchor_at, months=months, convention=window, strict=strict)
-    doc = result.to_dict()
+    doc = result.to_dict() | {"as_of": None if when is None else when.date().isoformat(), "cycles_from": origin}
     check = _note_check(a, b, preset)
     if check is not None:
         doc["note_check"] = check.to_dict()
@@ -109,8 +140,9 @@ def study_command(
         return
     print_table([_display_row(r) for r in doc["rows"]], DISPLAY_COLUMNS, pct_columns=("A ret", "B ret", "spread"),
                 title=f"{name_a} (A) vs {name_b} (B): {months} months after {anchor}, convention {convention}",
-                caption="; ".join(["from/to: dates of the closes used; A/B from/to: those closes; pctile: percentile "
-                                   "of the spread among all windows of the same length", *result.notes]))
+                caption="; ".join([f"cycles: {origin}", "from/to: dates of the closes used; A/B from/to: those "
+                                   "closes; pctile: percentile of the spread among all windows of the same length",
+                                   *result.notes]))
     _print_summary(doc["summary"], doc["skipped"])
     if check is not None:
         _print_note_check(check, name_a, name_b, str(preset))
@@ -188,14 +220,14 @@ def _print_summary(summary: dict[str, Any], skipped: list[dict[str, str]]) -> No
 
 def _long_history(ds: DataSource, anchor: Anchor, months: int, convention: Convention, direction: str, as_json: bool,
                   as_csv: bool, rules: Any = None) -> None:
-    from ..cycles import long_history_cycles
+    from ..cycles import long_history_cycles, rules_text
     from ..events import SIZE_MEASURES, size_portfolio_study, smb_study
 
     cycles = [c for c in long_history_cycles(ds.load("fed_funds_monthly"), rules) if c.direction == direction]
     if not cycles:
         raise RatecycleError(f"no {direction} cycles found in the long history")
     result = smb_study(ds.load("ff_factors:SMB"), cycles, anchor=anchor, months=months, convention=convention)
-    doc = result.to_dict()
+    doc = result.to_dict() | {"cycles_from": f"detected from monthly FEDFUNDS ({rules_text(rules)})"}
     sizes = [size_portfolio_study(ds.load(m.small), ds.load(m.big), cycles, m, anchor=anchor, months=months,
                                   convention=convention)
              for m in SIZE_MEASURES if ds.has(m.small) and ds.has(m.big)]
@@ -214,7 +246,7 @@ def _long_history(ds: DataSource, anchor: Anchor, months: int, convention: Conve
          columns=["cycle", "anchor", "start", "end", "cumulative_smb", "incomplete", "baseline_percentile"]
          if not as_json else None,
          title=f"Fama-French SMB over {months} months after {anchor} ({direction} cycles from FEDFUNDS)",
-         caption=result.measure)
+         caption=f"{result.measure}; cycles: {doc['cycles_from']}")
     if as_json:
         return
     _print_summary(doc["summary"], doc["skipped"])

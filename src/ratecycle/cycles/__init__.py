@@ -14,7 +14,7 @@ from .pit import (
     point_in_time,
     point_in_time_labels,
 )
-from .rules import CycleRules, rules_from_options
+from .rules import CycleRules, rules_from_options, rules_text
 
 __all__ = [
     "CalendarEntry",
@@ -45,5 +45,6 @@ __all__ = [
     "preset",
     "preset_names",
     "rules_from_options",
+    "rules_text",
     "turning_points",
 ]

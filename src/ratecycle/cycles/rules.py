@@ -55,6 +55,13 @@ class CycleRules(PlainResult):
 
 
 
+def rules_text(rules: CycleRules | None = None) -> str:
+    """The rules in words for a caption or a report ('pause rule longest, min pause 52 days, ...'); None: defaults."""
+    r = rules or CycleRules()
+    return (f"pause rule {r.rule}, min pause {r.min_pause} days, max gap {r.max_gap} days, at least {r.min_moves} "
+            f"moves and {r.min_total_bps:g} bp")
+
+
 def rules_from_options(rule: str | None = None, min_pause: int | None = None, max_gap: int | None = None,
                        meeting_window: int | None = None, min_moves: int | None = None,
                        min_total: float | None = None) -> CycleRules:
