@@ -8,12 +8,13 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from .._typing import DateLike, to_timestamp
-from ..cycles import CycleRules, rules_from_options
+from ..cycles import CycleRules, rules_from_options, rules_text
 from ..data.asof import AsOfSource
 from ..data.source import DataSource
 from ..errors import RatecycleError
 from .appendix import data_section, methods_section
 from .bottom_line import bottom_line_section
+from .comparison import calendar_words
 from .context import Context, Unavailable, display
 from .explore import explore_section
 from .fmt import date_text
@@ -29,7 +30,8 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """What the user chose: as-of date (default: last common date of the pair), pair, cycle definition, horizon."""
+    """What the user chose: as-of date (default: last common date of the pair), pair, cycle rules, horizon, and the
+    calendar preset shown beside the rule-based result (default: the note's, from its first cycle on)."""
 
     as_of: DateLike | None = None
     pair: tuple[str, str] = ("russell2000", "sp500")
@@ -105,6 +107,7 @@ def make_context(ds: DataSource, options: ReportOptions) -> Context:
         from ..cycles import preset as load_preset
 
         load_preset(options.preset)  # an unknown preset is an error here, not a report of empty sections
+    rules = _rules(options)  # bad rules are an error before any data is read
     for name in options.pair:
         get_spec(name)
         if not ds.has(name):
@@ -116,8 +119,11 @@ def make_context(ds: DataSource, options: ReportOptions) -> Context:
     assert start is not None
     if start >= as_of:
         raise RatecycleError(f"rotation window start {start.date()} is not before the as-of date {as_of.date()}")
+    from .comparison import default_calendar
+
+    calendar = options.preset if options.preset is not None else default_calendar(as_of)
     return Context(data=view, full=ds, as_of=as_of, pair=options.pair, months=options.months,
-                   preset=options.preset, rules=_rules(options), rotation_start=start)
+                   calendar=calendar, rules=rules, rotation_start=start)
 
 
 def _rules(options: ReportOptions) -> CycleRules | None:
@@ -156,15 +162,18 @@ def build_report(ds: DataSource, options: ReportOptions | None = None, progress:
     a, b = ctx.names
     settings = {
         "as_of_text": date_text(ctx.as_of), "pair_text": f"{a} vs {b}", "months": ctx.months,
-        "preset": ctx.preset, "rules": _rules_dict(ctx.rules), "rotation_start": ctx.rotation_start.date().isoformat(),
-        "cycles_text": f"preset {ctx.preset}" if ctx.preset else "detected from the Fed target"
-        + (f" ({_rules_dict(ctx.rules)})" if ctx.rules is not None else " (default rules)"),
+        "preset": options.preset, "calendar": ctx.calendar, "rules": _rules_dict(ctx.rules),
+        "rotation_start": ctx.rotation_start.date().isoformat(),
+        "cycles_text": f"detected from the Fed target ({rules_text(ctx.rules)}"
+        + (", the default rules)" if ctx.rules is None else ")")
+        + (f"; {calendar_words(ctx.calendar)} shown beside for comparison" if ctx.calendar else ""),
     }
     first = next((blk for blk in sections[0].blocks if isinstance(blk, Paragraph)), None)
     return Report(title=f"Will {a} beat {b} over the next {ctx.months} months? Fed rate-cycle report as of "
                         f"{date_text(ctx.as_of)}",
                   as_of=ctx.as_of.date().isoformat(), pair=ctx.pair, settings=settings,
                   sections=tuple(sections), what_happened_next=appendix, next_data=next_data,
+                  calendar_comparison=ctx.facts.calendar_comparison,
                   bottom_line=first.text if first is not None and sections[0].key == "bottom_line" else "")
 
 

@@ -44,8 +44,10 @@ class Context:
     as_of: pd.Timestamp
     pair: tuple[str, str]
     months: int
-    preset: str | None
+    calendar: str | None
+    """Calendar preset shown beside the rule-based result, for comparison only (None: none shown)."""
     rules: CycleRules | None
+    """Rules that detect the cycles of every headline figure (None: the defaults)."""
     rotation_start: pd.Timestamp
     facts: Facts = field(default_factory=Facts)
     """Typed results kept by earlier sections for the bottom line, key figures and summary."""

@@ -1,4 +1,4 @@
-"""The cutting cycles as known on the as-of date (detected from cut data, or a calendar clipped at the date)."""
+"""The cutting cycles as known on the as-of date, detected from the target data with the report's rules."""
 
 from __future__ import annotations
 
@@ -8,26 +8,16 @@ from ..cycles import Cycle, cycles_from_source
 from ..outlook.drivers import clip_cycle, known_cuts
 from .context import Context
 
-__all__ = ["calendar_label", "clip_cycle", "cutting_cycles", "cycle_name", "known_cuts", "mark_running_phase",
-           "scorecard_cycles"]
+__all__ = ["clip_cycle", "cutting_cycles", "cycle_name", "known_cuts", "mark_running_phase"]
 
 
 def cutting_cycles(ctx: Context) -> list[Cycle]:
-    """Cutting cycles from the as-of view of the data (computed once per report, kept in ``ctx.facts``)."""
+    """Cutting cycles detected from the as-of view of the data with the report's rules (a calendar preset never
+    replaces them; it is shown beside). Computed once per report, kept in ``ctx.facts``."""
     if ctx.facts.cycles is None:
-        found = cycles_from_source(ctx.data, rules=ctx.rules, direction="cut", preset=ctx.preset)
+        found = cycles_from_source(ctx.data, rules=ctx.rules, direction="cut")
         ctx.facts.cycles = [c for c in (clip_cycle(c, ctx.as_of, ctx.rules) for c in found) if c is not None]
     return list(ctx.facts.cycles)
-
-
-def scorecard_cycles(ctx: Context) -> list[Any] | None:
-    """The cycles the scorecard reads its phase and evidence from: the calendar's when one is chosen, else None."""
-    return cutting_cycles(ctx) if ctx.preset else None
-
-
-def calendar_label(ctx: Context) -> str | None:
-    """Reader-facing name of the chosen calendar ('calendar preset note-2025'), None when cycles are detected."""
-    return f"calendar preset {ctx.preset}" if ctx.preset else None
 
 
 def cycle_name(cycle: Any) -> str:

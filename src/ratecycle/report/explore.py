@@ -146,7 +146,6 @@ def explore_section(ctx: Context) -> Section:
     intro = ("Choose another pair, pause rule, minimum pause, maximum gap, window convention, horizon or anchor: "
              "the table, the chart and the statistics below follow at once. Every combination was computed by the "
              f"robustness sweep on the data up to the as-of date ({len(grid.stats):,} combinations); each equals "
-             "'ratecycle study' with the same options. Cycles are detected from the target here"
-             + (f", not taken from the calendar preset {ctx.preset}." if ctx.preset else ".")
-             + " Only completed windows count in the statistics.")
+             "'ratecycle study' with the same options. Cycles are detected from the target, as in the rest of the "
+             "report. Only completed windows count in the statistics.")
     return Section("explore", "Explore", (Paragraph(intro), Explorer(grid=grid.to_json(), summary=grid.summary())))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..curve import CurveReading
 from ..cycles import Cycle
@@ -14,6 +15,9 @@ from ..outlook.scorecard import Scorecard
 from ..outlook.track_record import TrackRecord
 from ..robustness import SpecCurve
 from ..valuation import PriceUpdatedPE, Valuation, ValuationMissing
+
+if TYPE_CHECKING:
+    from .comparison import CalendarComparison
 
 ValuationResult = Valuation | ValuationMissing | PriceUpdatedPE
 """One valuation reading: a month-end multiple, a missing series, or the price-updated S&P 500 P/E."""
@@ -42,4 +46,6 @@ class Facts:
     track_record: TrackRecord | None = None
     """The call replayed at every past later-phase start from earlier cycles only (robustness section)."""
     head_to_head: tuple[HeadToHead, HeadToHead] | None = None
+    calendar_comparison: CalendarComparison | None = None
+    """A fixed calendar's record beside the rule-based one, for comparison only (significance section)."""
     """Growth/value pairs and small-versus-large pairs over later phases and the months after (ETF section)."""

@@ -64,6 +64,16 @@ def long_history_rows(ctx: Context, facts: Facts) -> list[Row]:
              "detail": f"mean {pp(s.mean)} over {ctx.months} months"}]
 
 
+def calendar_rows(ctx: Context, facts: Facts) -> list[Row]:
+    """One row for the calendar shown beside the record (the note's, fixed after the fact), never the headline."""
+    comparison = facts.calendar_comparison
+    if comparison is None or not comparison.figures.n:
+        return []
+    f = comparison.figures
+    return [{"measure": f"For comparison: {comparison.label}", "value": f.hits, "display": f"{f.hits} of {f.n}",
+             "detail": f"mean {pp(f.mean_spread)}; not used for the call"}]
+
+
 def today_rows(ctx: Context, facts: Facts) -> list[Row]:
     """Readings on the as-of date: the rotation window, the scorecard, inflation and the curve."""
     rows: list[Row] = []
@@ -89,7 +99,7 @@ def today_rows(ctx: Context, facts: Facts) -> list[Row]:
 
 
 KEY_ROWS: tuple[Callable[[Context, Facts], list[Row]], ...] = (policy_rows, record_rows, long_history_rows, robust_rows,
-                                                               today_rows)
+                                                               calendar_rows, today_rows)
 """Writers of the key-figures rows, in reading order; new evidence adds a writer here."""
 
 

@@ -7,9 +7,12 @@ so the three outputs carry the same numbers by construction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .fmt import Format, cell
+
+if TYPE_CHECKING:
+    from .comparison import CalendarComparison
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,8 @@ class Report:
     next_data: dict[str, Any] = field(default_factory=dict)
     bottom_line: str = ""
     """The answer to the title in at most 120 words (also the first section's text)."""
+    calendar_comparison: CalendarComparison | None = None
+    """A fixed calendar's record beside the rule-based one (None when no calendar is shown)."""
 
     def figures(self) -> list[Figure]:
         """All figures in order (appendix last)."""
@@ -208,6 +213,8 @@ class Report:
         """The report.json document; everything after the as-of date lives under ``what_happened_next`` only."""
         return {"title": self.title, "as_of": self.as_of, "pair": list(self.pair), "settings": dict(self.settings),
                 "bottom_line": self.bottom_line,
+                "calendar_comparison": (self.calendar_comparison.to_dict() if self.calendar_comparison is not None
+                                        else None),
                 "sections": [s.to_dict() for s in self.sections],
                 "what_happened_next": ({**self.next_data, "section": self.what_happened_next.to_dict()}
                                        if self.what_happened_next else self.next_data or None)}

@@ -9,7 +9,7 @@ from ..events import compare_window, head_to_head
 from ..events.pair import row_records
 from ..outlook import inputs_from_source, scorecard
 from .context import CONVENTION, Context, display
-from .cyclesview import calendar_label, cutting_cycles, scorecard_cycles
+from .cyclesview import cutting_cycles
 from .fmt import date_text, pp
 from .model import Column, Paragraph, Section, Table
 from .sections_macro_parts import curve_section, inflation_section, rebalancing_section
@@ -41,8 +41,8 @@ def call_text(ctx: Context, card: Any) -> str:
 def scorecard_section(ctx: Context) -> Section:
     """One row per driver (reading, past-cycle evidence, direction, weight, rank), then the overall call."""
     inputs = inputs_from_source(ctx.data, ctx.as_of, pair=ctx.pair)
-    card = scorecard(inputs, months=ctx.months, cycles=scorecard_cycles(ctx), rules=ctx.rules,
-                             convention=CONVENTION)  # the same windows as the phase and significance sections
+    card = scorecard(inputs, months=ctx.months, rules=ctx.rules,
+                     convention=CONVENTION)  # the same cycles and windows as the phase and significance sections
     ctx.facts.outlook = card
     a, b = ctx.names
     rows = tuple({"rank": r.rank, "driver": r.driver, "reading": r.reading,
@@ -51,11 +51,8 @@ def scorecard_section(ctx: Context) -> Section:
                   "mean_spread": r.mean_spread,
                   "percentile": None if r.baseline_percentile is None else 100 * r.baseline_percentile,
                   "note": r.note} for r in sorted(card.rows, key=lambda r: r.rank))
-    calendar = calendar_label(ctx)
-    basis = (f"the policy phase today and every driver's past cycles follow the {calendar}, clipped at the as-of "
-             "date (the same cycles as the calendar section)" if calendar else
-             "cycles detected from the target with " + ("the default rules" if ctx.rules is None else
-                                                            "the rules chosen for this report"))
+    basis = "cycles detected from the target with " + ("the default rules" if ctx.rules is None else
+                                                       "the rules chosen for this report")
     table = Table(
         title=f"Driver scorecard: {a} against {b} over the next {ctx.months} months",
         columns=(Column("rank", "Rank", "int"), Column("driver", "Driver"), Column("reading", "Reading now"),

@@ -6,7 +6,7 @@ from typing import Any, get_args
 
 import pandas as pd
 
-from ..cycles import cycles_from_source, long_history_cycles
+from ..cycles import cycles_from_source, long_history_cycles, rules_text
 from ..events import (
     NOTE_2025_EARLY_CLAIMS,
     compare_window,
@@ -17,8 +17,9 @@ from ..events import (
     smb_study,
 )
 from ..events.pair import row_records
+from .comparison import calendar_comparison, comparison_blocks
 from .context import CONVENTION, Context, Unavailable
-from .cyclesview import cutting_cycles, known_cuts, mark_running_phase
+from .cyclesview import cutting_cycles, mark_running_phase
 from .figures import PALETTE, PHASE_COLORS, line
 from .fmt import date_text, pct, pp
 from .model import Band, Column, Figure, Section, Table, Trace
@@ -72,43 +73,24 @@ def calendar_section(ctx: Context) -> Section:
     if not cycles:
         raise Unavailable("no cutting cycle found in the data up to the as-of date")
     rows = []
-    pending: list[str] = []
     for cycle in cycles:
         pause, later = cycle.pause, cycle.later_phase
-        cuts = known_cuts(cycle, ctx.as_of)
-        in_data = {m.announced for m in cycle.moves}
-        pending += [f"{date_text(day)} ({cycle.label})" for day in cuts if day not in in_data]
-        moves_known = cycle.moves_known
         rows.append({"cycle": cycle.label, "start": _iso(cycle.start),
                      "pause_start": _iso(pause.start) if pause else None,
                      "pause_end": _iso(pause.end) if pause else None, "pause_days": pause.days if pause else None,
                      "later_start": _iso(later.start) if later else None, "end": _iso(cycle.end),
-                     "cuts": len(cycle.moves) if moves_known else None,
-                     "total_bps": round(cycle.total_change_bps, 4) if moves_known else None,
+                     "cuts": len(cycle.moves), "total_bps": round(cycle.total_change_bps, 4),
                      "ongoing": cycle.ongoing})
-    calendar = bool(ctx.preset)
-    notes: tuple[str, ...] = (
-        f"Calendar: preset {ctx.preset}, clipped at the as-of date: first cut, pause, later phase and last cut are "
-        "the calendar's dates known on that day; cuts and total change count the moves in the target data."
-        if calendar else "Detected from the target series with the rules in the report settings.",
-        "A dash under the pause means the cycle had no qualifying pause (so no later phase).")
-    if pending:  # the first note, so it stays beside the table in the main body
-        notes = (f"Cut dated by the calendar but not in the target data released by the as-of date: "
-                 f"{', '.join(pending)}. It is shown as the last cut but not counted in the target-data columns.",
-                 *notes)
+    notes = (f"Detected from the target series: {rules_text(ctx.rules)}.",
+             "A dash under the pause means the cycle had no qualifying pause (so no later phase).")
     table = Table(
         title="Cutting cycles, pauses and phases (announcement dates)",
         columns=(Column("cycle", "Cycle"), Column("start", "First cut", "date"),
                  Column("pause_start", "Pause from", "date"), Column("pause_end", "Pause to", "date"),
                  Column("pause_days", "Pause days", "int"), Column("later_start", "Later phase from", "date"),
-                 Column("end", "Last cut", "date"),
-                 Column("cuts", "Cuts in target data" if calendar else "Cuts", "int"),
-                 Column("total_bps", "Total change in target data" if calendar else "Total change", "bps"),
-                 Column("ongoing", "Ongoing", "flag")),
-        rows=tuple(rows),
-        source=ctx.source("fed_target_upper", "fed_target_lower", "fomc_meetings",
-                          extra=f"calendar preset {ctx.preset}" if ctx.preset else ""),
-        notes=notes)
+                 Column("end", "Last cut", "date"), Column("cuts", "Cuts", "int"),
+                 Column("total_bps", "Total change", "bps"), Column("ongoing", "Ongoing", "flag")),
+        rows=tuple(rows), source=ctx.source("fed_target_upper", "fed_target_lower", "fomc_meetings"), notes=notes)
     with_pause = sum(1 for r in rows if r["pause_start"])
     text = (f"{len(rows)} cutting cycles are known on {date_text(ctx.as_of)}; {with_pause} of them have a pause "
             "and so an early and a later phase.")
@@ -400,6 +382,8 @@ def significance_section(ctx: Context) -> Section:
             f"{ctx.months}-month windows.")
     blocks: list[Any] = [text, per_cycle, stats, figure]
     blocks.extend(_long_history_blocks(ctx))
+    ctx.facts.calendar_comparison = calendar_comparison(ctx, study)
+    blocks.extend(comparison_blocks(ctx, ctx.facts.calendar_comparison))
     return Section("significance", "Significance and baseline", tuple(blocks))
 
 

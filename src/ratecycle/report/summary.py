@@ -92,8 +92,6 @@ def summary_section(ctx: Context, facts: Facts) -> Section:
     sentences: list[str] = [s for s in (w(ctx, facts) for w in writers) if s]
     if not sentences:
         raise Unavailable("no analysis result was available to summarise")
-    if ctx.preset:
-        sentences.append(f"Cycles follow the calendar preset {ctx.preset}, which was fixed after the fact.")
     sentences.append("Historical returns in this report are measured after the fact (ex post); the call uses only "
                      f"data available on {date_text(ctx.as_of)}.")
     return Section("summary", "Where things stand", (" ".join(sentences),))
