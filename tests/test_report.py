@@ -42,7 +42,8 @@ class Built:
 
 @pytest.fixture(scope="session")
 def built(ds: DataSource, tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The note's calendar, as of 17 Sep 2025, from the full snapshot (built once per session)."""
+    """As of 17 Sep 2025 with the note's calendar asked for (shown beside the detected cycles), from the full
+    snapshot (built once per session)."""
     report = build_report(ds, ReportOptions(as_of=AS_OF, preset="note-2025"))
     paths = write_report(report, tmp_path_factory.mktemp("report"))
     return Built(report, json.loads(paths["json"].read_text()), paths["html"].read_text(), paths["md"].read_text(),
@@ -237,11 +238,10 @@ def test_what_happened_next_is_ex_post_and_partial(built: Built, snapshot_dir: P
 
 def test_cli_errors_are_one_line(tmp_path: Path, snapshot_dir: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "ratecycle.cli.main", "report", "--snapshot", str(snapshot_dir),
-                           "--preset", "note-2025", "--min-pause", "40", "--out", str(tmp_path / "r")],
+                           "--preset", "note-2025", "--min-pause", "400", "--out", str(tmp_path / "r")],
                           capture_output=True, text=True)
     assert proc.returncode == 2, proc.stderr
-    assert proc.stderr.strip().splitlines() == ["ratecycle: error: choose either --preset or --rules/--min-pause/"
-                                                "--max-gap, not both"]
+    assert proc.stderr.strip().splitlines() == ["ratecycle: error: min_pause (400) cannot exceed max_gap (370)"]
     assert not (tmp_path / "r").exists()
 
 
@@ -369,22 +369,26 @@ def _text(section: dict) -> str:
 
 
 def test_phase_and_study_numbers_equal_the_analyses(built: Built, ds: DataSource, snapshot_dir: Path) -> None:
+    """Even with --preset the phases and the record use the cycles detected with the default rules."""
     from ratecycle.cycles import cycles_from_source
+    from ratecycle.data.asof import as_of
     from ratecycle.events import event_study, phase_returns
 
     a, b = ds.load("russell2000", end=AS_OF), ds.load("sp500", end=AS_OF)
-    cycles = [c for c in cycles_from_source(ds, direction="cut", preset="note-2025") if c.start <= pd.Timestamp(AS_OF)]
+    cycles = [c for c in cycles_from_source(as_of(ds, AS_OF), direction="cut") if not c.ongoing]
     direct = phase_returns(a, b, cycles, convention="daily", months=12, anchors=("later_start",)).rows
     table = _tables(_section(built.doc, "phases"))[0]
     later = {r["cycle"]: r for r in table["rows"] if r["window"] == "later phase"}
-    for row in direct[direct["window"] == "later"].itertuples():
+    rows = direct[(direct["window"] == "later") & ~direct["before_data"].astype(bool)]
+    assert {r.cycle for r in rows.itertuples()} >= {"cut 1989-06", "cut 2019-07"}
+    for row in rows.itertuples():
         assert later[row.cycle]["return_a"] == row.return_a and later[row.cycle]["spread"] == row.spread
     # independent: the 2019-20 later phase from the raw closes (3 Mar 2020 to the close before Sunday 15 Mar 2020)
     rut = _raw_closes(snapshot_dir / "market" / "RUT_daily.csv")
     assert later["cut 2019-07"]["return_a"] == pytest.approx(rut["2020-03-13"] / rut["2020-03-03"] - 1, abs=1e-12)
     study = event_study(a, b, cycles, anchor="later_start", months=12, convention="daily").summary
     stats = {r["measure"]: r["value"] for r in _tables(_section(built.doc, "significance"))[1]["rows"]}
-    assert stats["Cycles with a complete window (n)"] == study.n == 4
+    assert stats["Cycles with a complete window (n)"] == study.n == 6
     assert stats["Mean spread"] == study.mean and stats["Hit rate"] == study.hit_rate
     assert f"In {study.hits} of {study.n} cutting cycles" in _text(_section(built.doc, "significance"))
 
@@ -415,12 +419,10 @@ def test_macro_numbers_equal_the_analyses(built: Built, ds: DataSource) -> None:
 
 
 def test_scorecard_and_etf_sections(built: Built, ds: DataSource) -> None:
-    from ratecycle.cycles import cycles_from_source
     from ratecycle.outlook import inputs_from_source, scorecard
 
-    # the report is built with the note's calendar, so the scorecard reads its phase and evidence from it
-    note = cycles_from_source(ds, direction="cut", preset="note-2025")
-    card = scorecard(inputs_from_source(ds, AS_OF), months=12, cycles=note)
+    # the note's calendar is only shown beside: the scorecard reads its phase and evidence from detected cycles
+    card = scorecard(inputs_from_source(ds, AS_OF), months=12, convention="daily")
     section = _section(built.doc, "scorecard")
     rows = _tables(section)[0]["rows"]
     assert [r["driver"] for r in rows] == [r.driver for r in sorted(card.rows, key=lambda r: r.rank)]
@@ -452,7 +454,8 @@ def test_scorecard_and_etf_sections(built: Built, ds: DataSource) -> None:
             assert line[key] == f"{sum(r['spread'] > 0 for r in counted)} of {len(counted)}"
         assert f"{pair.replace(' vs ', ' beat ')} in {line['later_hits']} later phases" in _text(etfs)
     ijr = next(r for r in size["rows"] if r["pair"] == "IJR vs SPY")
-    assert ijr["since"] == "2000-05-26" and ijr["after_hits"].endswith("of 4")
+    # detected cycles with a completed later-phase window after IJR's first close: 2001-01, 2007-09 and 2019-07
+    assert ijr["since"] == "2000-05-26" and ijr["after_hits"].endswith("of 3")
 
 
 def test_default_as_of_is_last_common_date_and_view_cuts(ds: DataSource, snapshot_dir: Path) -> None:
@@ -534,74 +537,109 @@ def test_etf_section_on_the_default_date_skips_a_fund_that_ended_earlier(ds: Dat
     assert rows["IWM"]["return"] == pytest.approx(iwm["2026-08-21"] / iwm["2026-07-01"] - 1, abs=1e-12)
 
 
-# --- the chosen calendar drives the scorecard's policy row and the calendar table --------------------------------
+# --- a calendar preset is shown beside the detected cycles, never instead of them --------------------------------
+
 
 NOTE_PRESET = Path(__file__).resolve().parents[1] / "src" / "ratecycle" / "presets" / "note-2025.toml"
 
 
-def _note_dates(field: str) -> list[str]:
-    """One boundary of every cycle of the note's calendar, read straight from the preset file."""
+def _study_cli(snapshot_dir: Path, as_of: str, *extra: str) -> dict:
+    """``ratecycle study --as-of D --convention daily --json`` in its own process (``extra``: e.g. --preset)."""
+    proc = subprocess.run([sys.executable, "-m", "ratecycle.cli.main", "study", "--as-of", as_of, "--convention",
+                           "daily", "--json", "--snapshot", str(snapshot_dir), *extra],
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+SUMMARY_KEYS = {"n": "n", "hits": "hits", "hit_rate": "hit_rate", "mean_spread": "mean", "median_spread": "median",
+                "mean_ci": "mean_ci", "t_interval": "t_interval", "exact_p": "exact_p", "sign_test_p": "sign_test_p"}
+"""Figures of the report's calendar comparison and the key of the same number in ``study --json``'s summary."""
+
+
+def _assert_same_figures(figures: dict, study: dict) -> None:
+    """The comparison's figures are the study command's: same cycles, counts, means, intervals and p-values."""
+    summary = study["summary"]
+    for ours, theirs in SUMMARY_KEYS.items():
+        assert figures[ours] == summary[theirs], ours
+    assert figures["p_value"] == summary["test"]["p_value"]
+    assert figures["cycles"] == [r["cycle"] for r in study["rows"] if not r["incomplete"] and not r["before_data"]]
+
+
+def test_preset_report_has_the_default_reports_headline(built: Built, ds: DataSource) -> None:
+    """--preset note-2025 changes nothing but the setting: the default report already shows the note's calendar
+    beside, and the bottom line, key figures and every section come from the detected cycles."""
+    default = json.loads(report_json(build_report(ds, ReportOptions(as_of=AS_OF))))
+    assert built.doc["settings"]["preset"] == "note-2025" and default["settings"]["preset"] is None
+    assert built.doc["settings"]["calendar"] == default["settings"]["calendar"] == "note-2025"
+    assert built.doc["bottom_line"] == default["bottom_line"]
+    assert section_of(built.doc, "key_figures") == section_of(default, "key_figures")
+    strip = lambda doc: {k: v for k, v in doc.items() if k != "settings"}  # noqa: E731
+    assert strip(built.doc) == strip(default)
+
+
+def test_headline_and_calendar_comparison_equal_the_study_command(built: Built, snapshot_dir: Path) -> None:
+    """Headline: 'ratecycle study' with the default rules; beside it: 'ratecycle study --preset note-2025'."""
+    rules, note = _study_cli(snapshot_dir, AS_OF), _study_cli(snapshot_dir, AS_OF, "--preset", "note-2025")
+    comparison = built.doc["calendar_comparison"]
+    assert comparison["calendar"] == "note-2025" and comparison["label"] == "the note's calendar (fixed after the fact)"
+    assert (comparison["anchor"], comparison["months"], comparison["convention"]) == ("later_start", 12, "daily")
+    _assert_same_figures(comparison, note)
+    _assert_same_figures(comparison["rule_based"], rules)
+    assert comparison["cycles"] == ["cut 2001-01", "cut 2002-11", "cut 2007-09", "cut 2019-07"]
+    assert (comparison["n"], comparison["hits"], rules["summary"]["n"], rules["summary"]["hits"]) == (4, 4, 6, 4)
+    assert rules["cycles_from"].startswith("detected from the Fed target (pause rule longest, min pause 52 days")
+    # the key figures quote the rule-based study, the calendar only in its one labelled row
+    figures = {r["measure"]: r for r in _tables(_section(built.doc, "key_figures"))[0]["rows"]}
+    s = rules["summary"]
+    record = figures["Past later phases with the Russell 2000 ahead after 12 months"]
+    assert record["display"] == f"{s['hits']} of {s['n']}"
+    assert figures["Mean spread, Russell 2000 minus S&P 500"]["value"] == s["mean"]
+    calendar_row = figures["For comparison: the note's calendar (fixed after the fact)"]
+    assert calendar_row["display"] == "4 of 4" and "not used for the call" in calendar_row["detail"]
+    assert f"(mean of {s['n']} past later phases" in built.doc["bottom_line"]
+    text = _text(_section(built.doc, "significance"))
+    assert ("For comparison only, the note's calendar (fixed after the fact): the Russell 2000 was ahead in 4 of 4"
+            in text)
+    moved = _section(built.doc, "supporting_tables")
+    table = next(t for t in _tables(moved) if t["title"].endswith("the rules beside the note's calendar (fixed after "
+                                                                     "the fact)"))
+    assert [(r["n"], r["hits"], r["mean"]) for r in table["rows"]] == [
+        (s["n"], s["hits"], s["mean"]), (4, 4, note["summary"]["mean"])]
+
+
+def test_calendar_comparison_on_another_date_equals_the_study_command(ds: DataSource, snapshot_dir: Path) -> None:
+    """As of 31 Dec 2009 (the 2007-08 calendar cycle just complete): the default report against the CLI."""
+    day = "2009-12-31"
+    doc = json.loads(report_json(build_report(ds, ReportOptions(as_of=day))))
+    comparison = doc["calendar_comparison"]
+    note = _study_cli(snapshot_dir, day, "--preset", "note-2025")
+    _assert_same_figures(comparison, note)
+    _assert_same_figures(comparison["rule_based"], _study_cli(snapshot_dir, day))
+    assert comparison["cycles"] == ["cut 2001-01", "cut 2002-11", "cut 2007-09"]
+    record = {r["measure"]: r["value"] for r in _tables(_section(doc, "significance"))[1]["rows"]}
+    assert record["Cycles with a complete window (n)"] == comparison["rule_based"]["n"]
+    assert record["Mean spread"] == comparison["rule_based"]["mean_spread"]
+
+
+def test_note_calendar_is_shown_from_its_first_cycle_on(ds: DataSource) -> None:
+    """By default the note's calendar appears beside the record once its first cycle (3 Jan 2001) has begun."""
     import tomllib
 
-    return [c[field] for c in tomllib.loads(NOTE_PRESET.read_text(encoding="utf-8"))["cycle"] if field in c]
+    from ratecycle.report.build import make_context
+
+    first = min(c["start"] for c in tomllib.loads(NOTE_PRESET.read_text(encoding="utf-8"))["cycle"])
+    assert first == "2001-01-03"
+    assert make_context(ds, ReportOptions(as_of="2001-01-02")).calendar is None
+    assert make_context(ds, ReportOptions(as_of=first)).calendar == "note-2025"
+    assert make_context(ds, ReportOptions(as_of="2001-01-02", preset="note-2025")).calendar == "note-2025"
 
 
-def _month_end_spreads(snapshot_dir: Path, anchors: list[str], as_of: str, months: int = 12,
-                       month_end: bool = True) -> list[float]:
-    """Russell 2000 minus S&P 500 from each anchor to ``months`` later, by hand: from month end to month end, or
-    (``month_end=False``, the daily convention) from the anchor day's close to the same day ``months`` later."""
-    import bisect
-
-    tables = [_raw_closes(snapshot_dir / "market" / f) for f in ("RUT_daily.csv", "GSPC_daily.csv")]
-
-    def ret(table: dict[str, float], start: pd.Timestamp, end: pd.Timestamp) -> float:
-        days = sorted(table)
-        first = table[days[bisect.bisect_right(days, start.strftime("%Y-%m-%d")) - 1]]
-        return table[days[bisect.bisect_right(days, end.strftime("%Y-%m-%d")) - 1]] / first - 1
-
-    out = []
-    for anchor in anchors:
-        start = pd.Timestamp(anchor) + (pd.offsets.MonthEnd(0) if month_end else pd.DateOffset(0))
-        end = pd.Timestamp(anchor) + pd.DateOffset(months=months) + (pd.offsets.MonthEnd(0) if month_end
-                                                                     else pd.DateOffset(0))
-        if end <= pd.Timestamp(as_of):
-            out.append(ret(tables[0], start, end) - ret(tables[1], start, end))
-    return out
-
-
-def test_preset_scorecard_reads_the_calendars_later_phase(built: Built, snapshot_dir: Path) -> None:
-    table = _tables(_section(built.doc, "scorecard"))[0]
-    policy = next(r for r in table["rows"] if r["driver"] == "policy")
-    assert policy["reading"] == "later phase: cuts resumed 2025-09-17 after a pause (cycle begun 2024-09-18)"
-    # the report's scorecard uses the report's daily windows, like its phase and significance sections
-    spreads = _month_end_spreads(snapshot_dir, _note_dates("pause_end"), AS_OF, month_end=False)
-    assert policy["n"] == len(spreads) == 4
-    assert policy["hit_rate"] == pytest.approx(sum(s > 0 for s in spreads) / len(spreads)) == 1.0
-    assert policy["mean_spread"] == pytest.approx(sum(spreads) / len(spreads))
-    assert policy["direction"] == "favours Russell 2000" and policy["rank"] == 1
-    assert any("calendar preset note-2025" in n and "later_start" in n for n in _notes(built.doc, table))
-    assert not any("detected" in n for n in _notes(built.doc, table))
-    # ratecycle outlook with the same preset prints the same row
-    from typer.testing import CliRunner
-
-    from ratecycle.cli.main import app
-
-    result = CliRunner().invoke(app, ["outlook", "--as-of", AS_OF, "--preset", "note-2025", "--convention", "daily",
-                                      "--snapshot", str(snapshot_dir), "--json"])
-    assert result.exit_code == 0, result.output
-    doc = json.loads(result.output)
-    row = next(r for r in doc["rows"] if r["driver"] == "policy")
-    assert (row["reading"], row["n"], row["hit_rate"], row["mean_spread"]) == (
-        policy["reading"], policy["n"], policy["hit_rate"], policy["mean_spread"])
-    assert doc["phase"] == "later" and f"weighted score {doc['score']:+.2f}" in _text(_section(built.doc, "scorecard"))
-
-
-def test_preset_calendar_table_takes_the_last_cut_from_the_calendar(built: Built, snapshot_dir: Path) -> None:
+def test_calendar_table_is_detected_even_with_a_preset(built: Built, snapshot_dir: Path) -> None:
     table = _tables(_section(built.doc, "calendar"))[0]
     row = table["rows"][-1]
     assert row["cycle"] == "cut 2024-09" and row["later_start"] == "2025-09-17" and row["end"] == "2025-09-17"
-    # cuts and total change are labelled as target data: the upper bound's changes in the raw file public by the
-    # close of AS_OF, including the cut decided that day (effective 18 Sep)
+    # cuts and total change: the upper bound's changes in the raw file public by the close of AS_OF, including the
+    # cut decided that day (effective 18 Sep)
     upper = dict(known_target(snapshot_dir, "DFEDTARU", AS_OF))
     days = sorted(d for d in upper if d >= "2024-09-18")
     before = upper[max(d for d in upper if d < days[0])]
@@ -611,32 +649,29 @@ def test_preset_calendar_table_takes_the_last_cut_from_the_calendar(built: Built
             changes.append(upper[day] - before)
         before = upper[day]
     assert row["cuts"] == len(changes) == 4 and row["total_bps"] == pytest.approx(100 * sum(changes)) == -125
-    labels = {c["key"]: c["label"] for c in table["columns"]}
-    assert labels["cuts"] == "Cuts in target data" and labels["total_bps"] == "Total change in target data"
+    assert [r["cycle"] for r in table["rows"]][:3] == ["cut 1982-10", "cut 1984-09", "cut 1987-11"]
+    assert any(n.startswith("Detected from the target series: pause rule longest, min pause 52 days")
+               for n in _notes(built.doc, table))
 
 
-def test_preset_scorecard_the_day_before_the_later_phase_and_without_a_preset(ds: DataSource) -> None:
+@pytest.mark.parametrize("day", ["2025-09-16", AS_OF])
+def test_scorecard_with_a_preset_is_the_outlooks_without_a_calendar(ds: DataSource, day: str) -> None:
     from ratecycle.outlook import inputs_from_source, scorecard
     from ratecycle.report import Table
     from ratecycle.report.build import make_context
     from ratecycle.report.sections_macro import scorecard_section
 
-    ctx = make_context(ds, ReportOptions(as_of="2025-09-16", preset="note-2025"))
+    ctx = make_context(ds, ReportOptions(as_of=day, preset="note-2025"))
     table = next(b for b in scorecard_section(ctx).blocks if isinstance(b, Table))
     card = ctx.facts.outlook
     assert card is not None
-    # the calendar's later phase begins on 17 Sep 2025, after this as-of date: not used
-    assert card.phase == "pause" and card.anchor == "pause_start"
-    policy = next(r for r in table.rows if r["driver"] == "policy")
-    assert policy["reading"].startswith("pause: no move for 272 days since 2024-12-18")
-    assert any("calendar preset note-2025" in n for n in table.notes)
-    # no preset: the phase is detected from the target data, exactly as the outlook without a calendar
-    plain = make_context(ds, ReportOptions(as_of=AS_OF))
-    scorecard_section(plain)
-    assert plain.facts.outlook is not None
-    assert plain.facts.outlook.to_dict() == scorecard(inputs_from_source(ds, AS_OF), months=12,
-                                                         convention="daily").to_dict()
-    assert plain.facts.outlook.phase == "later"  # the cut announced on AS_OF is known at its close
+    assert card.to_dict() == scorecard(inputs_from_source(ds, day), months=12, convention="daily").to_dict()
+    assert any("cycles detected from the target with the default rules" in n for n in table.notes)
+    if day == AS_OF:
+        assert card.phase == "later"  # the cut announced on AS_OF is known at its close
+    else:  # no cut since 18 Dec 2024: a pause by the detection rules
+        policy = next(r for r in table.rows if r["driver"] == "policy")
+        assert card.phase == "pause" and policy["reading"].startswith("pause: no move for 272 days since 2024-12-18")
 
 
 def test_valuation_section_shows_small_over_big_book_to_market(built: Built, ds: DataSource) -> None:

@@ -96,11 +96,11 @@ def test_twelve_months_after_chart_matches_the_phase_table(ds) -> None:
     from ratecycle.report.model import Figure, Table
     from ratecycle.report.sections_market import phases_section
 
-    section = phases_section(make_context(ds, ReportOptions(as_of="2025-09-17", preset="note-2025")))
+    section = phases_section(make_context(ds, ReportOptions(as_of="2025-09-17")))
     figure = next(b for b in section.blocks if isinstance(b, Figure) and "after each later phase" in b.title)
     table = next(b for b in section.blocks if isinstance(b, Table) and "Phase returns" in b.title)
     after = [r for r in table.rows if r["window"].startswith("12m after") and r["start"] != r["end"]]
-    assert figure.traces[0].x == ("2001-01", "2002-11", "2007-09", "2019-07")
+    assert figure.traces[0].x == ("1987-11", "1989-06", "1995-07", "2001-01", "2007-09", "2019-07")
     assert list(figure.traces[0].y) == [r["return_a"] for r in after]
     assert list(figure.traces[1].y) == [r["return_b"] for r in after]
     assert plotly_spec(figure)["layout"]["xaxis"]["type"] == "category"  # '2001-01' is a label, not a date
@@ -126,9 +126,9 @@ def test_summary_says_when_cuts_may_be_pausing_again(ds, snapshot_dir) -> None:
     quiet = (dt.date(2026, 8, 21) - announced).days
     assert f"{quiet} days before, longer than the 52-day pause rule: cuts may be pausing again" in \
         _cycle_sentence(ctx, ctx.facts)
-    note = make_context(ds, ReportOptions(as_of="2025-09-17", preset="note-2025"))
-    cutting_cycles(note)
-    assert "pausing again" not in _cycle_sentence(note, note.facts)
+    resumed = make_context(ds, ReportOptions(as_of="2025-09-17"))  # the cut of that day ended the pause
+    cutting_cycles(resumed)
+    assert "pausing again" not in _cycle_sentence(resumed, resumed.facts)
 
 
 def test_cycles_before_the_data_are_listed_as_left_out(ds, snapshot_dir) -> None:
@@ -188,7 +188,10 @@ def test_note_gaps_on_one_common_window(ds, snapshot_dir) -> None:
 
 
 def test_history_sentence_gives_the_chance_of_the_record(ds) -> None:
-    """4 of 4 at the baseline hit rate r: the chance is r**4, with r the share of positive baseline spreads."""
+    """4 of 6 at the baseline hit rate r: the chance of at least 4 hits in 6 draws, with r the share of positive
+    baseline spreads (the note's calendar, 4 of 4, is only shown beside and gives r**4)."""
+    from math import comb
+
     from ratecycle.report.bottom_line import confidence_reason
     from ratecycle.report.build import ReportOptions, make_context
     from ratecycle.report.sections_market import significance_section
@@ -199,8 +202,12 @@ def test_history_sentence_gives_the_chance_of_the_record(ds) -> None:
     assert study is not None and study.baseline is not None
     rate = float((study.baseline.spreads > 0).mean())
     text = confidence_reason(None, study)
-    assert "the 4 of 4 record rests on few cycles" in text
-    assert f"chance alone gives a record this good {round(100 * rate ** 4)}% of the time" in text
+    assert "the 4 of 6 record rests on few cycles" in text
+    chance = sum(comb(6, k) * rate ** k * (1 - rate) ** (6 - k) for k in (4, 5, 6))
+    assert f"chance alone gives a record this good {round(100 * chance)}% of the time" in text
+    beside = ctx.facts.calendar_comparison
+    assert beside is not None and (beside.figures.hits, beside.figures.n) == (4, 4)
+    assert beside.figures.sign_test_p == pytest.approx(rate ** 4, rel=1e-12)
 
 
 @pytest.mark.parametrize(("as_of", "expected"), [("2025-09-17", "4.00-4.25%"), ("2026-08-21", "3.50-3.75%"),
@@ -227,23 +234,18 @@ def test_summary_states_the_target_in_the_data(ds, snapshot_dir, as_of: str, exp
 
 
 def test_a_preset_pause_or_end_is_not_known_before_the_rules_can_see_it(ds) -> None:
-    """No hindsight from the calendar: on 1 May 2008 (one day after the cut the note-2025 calendar calls the pause
-    start) the report still reads the early phase; on 12 Dec 2001 (one day after its last cut) the 2001 cycle is
-    still under way, because only max_gap (300) days without a cut show that it ended."""
+    """No hindsight in the calendar shown beside: on 1 May 2008 (one day after the cut the note-2025 calendar calls
+    the pause start) its 2007 cycle has no pause yet; on 12 Dec 2001 (one day after its last cut) the 2001 cycle is
+    still under way, because only max_gap days without a cut show that it ended."""
     from ratecycle.report.build import ReportOptions, make_context
-    from ratecycle.report.cyclesview import cutting_cycles
-    from ratecycle.report.sections_macro import scorecard_section
+    from ratecycle.report.comparison import calendar_cycles
 
     early = make_context(ds, ReportOptions(as_of="2008-05-01", preset="note-2025"))
-    current = cutting_cycles(early)[-1]
+    current = calendar_cycles(early)[-1]
     assert current.label.startswith("cut 2007") and current.pause is None and current.ongoing
     assert current.pause_from is None
-    scorecard_section(early)
-    assert early.facts.outlook.phase == "early"
     after_end = make_context(ds, ReportOptions(as_of="2001-12-12", preset="note-2025"))
-    assert cutting_cycles(after_end)[-1].ongoing
-    scorecard_section(after_end)
-    assert after_end.facts.outlook.phase == "later"
+    assert calendar_cycles(after_end)[-1].ongoing
 
 
 def test_history_sentence_says_when_a_record_is_no_better_than_chance(ds) -> None:

@@ -20,7 +20,9 @@ def report(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Report date (default: last common date of the pair).")]
     = None,
     pair: Annotated[str, typer.Option("--pair", help="Two series: small caps, large caps.")] = "russell2000,sp500",
-    preset: Annotated[str | None, typer.Option("--preset", help="Cycle calendar preset, e.g. note-2025.")] = None,
+    preset: Annotated[str | None, typer.Option(
+        "--preset", help="Calendar shown beside the rule-based record for comparison (default: note-2025 from its "
+                         "first cycle on); it never replaces the detected cycles.")] = None,
     rules: Annotated[str | None, typer.Option("--rules", help="Pause rule: longest or threshold.")] = None,
     min_pause: Annotated[int | None, typer.Option("--min-pause", help="Minimum pause length in days.")] = None,
     max_gap: Annotated[int | None, typer.Option("--max-gap", help="Days without a move that end a cycle.")] = None,
@@ -44,14 +46,13 @@ def report(
     from rich.console import Console
 
     from ..report import ReportOptions, build_report, write_report
-    from ..report.build import resolve_as_of
+    from ..report.build import check_options, resolve_as_of
     from ..report.write import check_foreign_files, default_out_dir
 
-    if preset and (rules or min_pause is not None or max_gap is not None):
-        raise RatecycleError("choose either --preset or --rules/--min-pause/--max-gap, not both")
     console = Console(stderr=True)
     options = ReportOptions(as_of=as_of, pair=parse_pair(pair), preset=preset, rules=rules, min_pause=min_pause,
                             max_gap=max_gap, months=months, rotation_start=rotation_start)
+    check_options(options)  # a bad option is one line, before any fetch or progress output
     data = source(snapshot, store)
     if data.snapshot is None and not no_fetch:
         _fill_store(data, options.pair, check_stale=as_of is None, console=console)

@@ -97,17 +97,22 @@ def resolve_as_of(ds: DataSource, pair: tuple[str, str], as_of: DateLike | None)
     return ts
 
 
-def make_context(ds: DataSource, options: ReportOptions) -> Context:
-    """Cut the data at the as-of date and resolve the cycle rules."""
-    from ..data.catalog import get_spec
-
+def check_options(options: ReportOptions) -> CycleRules | None:
+    """Fail at once on an option that cannot work (horizon, preset, rules); the rules chosen (None: defaults)."""
     if options.months < 1:
         raise RatecycleError(f"--months must be at least 1, got {options.months}")
     if options.preset is not None:
         from ..cycles import preset as load_preset
 
         load_preset(options.preset)  # an unknown preset is an error here, not a report of empty sections
-    rules = _rules(options)  # bad rules are an error before any data is read
+    return _rules(options)
+
+
+def make_context(ds: DataSource, options: ReportOptions) -> Context:
+    """Cut the data at the as-of date and resolve the cycle rules."""
+    from ..data.catalog import get_spec
+
+    rules = check_options(options)  # before any data is read
     for name in options.pair:
         get_spec(name)
         if not ds.has(name):
@@ -185,4 +190,4 @@ def _rules_dict(rules: object | None) -> dict[str, object] | None:
     return asdict(rules) if is_dataclass(rules) and not isinstance(rules, type) else {"rules": str(rules)}
 
 
-__all__ = ["ReportOptions", "build_report", "display", "make_context", "resolve_as_of"]
+__all__ = ["ReportOptions", "build_report", "check_options", "display", "make_context", "resolve_as_of"]
