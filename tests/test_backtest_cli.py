@@ -62,6 +62,10 @@ def test_backtest_csv_and_daily(snapshot_dir: Path) -> None:
     assert [d["date"] for d in days] == ["2020-03-03", "2020-03-04", "2020-03-05", "2020-03-06"]
     assert [d["a"] for d in days] == [0.0, 1.0, 1.0, 1.0]
     assert [d["phase"] for d in days] == ["cut_pause", "cut_later", "cut_later", "cut_later"]
+    table = CliRunner().invoke(app, ["backtest", "--min-pause", "60", "--snapshot", str(snapshot_dir)])
+    assert table.exit_code == 0, table.output
+    assert "Cycles detected from the Fed target: pause rule longest, min pause 60 days, max gap 370 days" in " ".join(
+        table.output.split())
 
 
 def test_backtest_bad_strategy_is_one_line_exit_2(snapshot_dir: Path, monkeypatch: pytest.MonkeyPatch,

@@ -84,6 +84,8 @@ def test_cli_curve_json(snapshot_dir: Path) -> None:
     last = doc["cycles"][-1]
     assert last["start"] == "2024-09-18" and last["ongoing"] is True
     assert all(c["start"] <= "2025-09-17" for c in doc["cycles"])
+    assert "(pause rule longest, min pause 52 days, max gap 370 days, at least 2 moves and 50 bp, the default rules)" \
+        in doc["note"]
 
 
 def test_negative_threshold_is_refused() -> None:

@@ -96,6 +96,37 @@ def test_study_detected_cycles(snapshot_dir: Path, cached_source: None) -> None:
     assert all(r["cycle"].startswith("cut") for r in doc["rows"])
 
 
+def _daily_close(snapshot_dir: Path, ticker: str) -> dict[str, float]:
+    with (snapshot_dir / "market" / f"{ticker}_daily.csv").open(newline="") as fh:
+        return {r["date"]: float(r["close"]) for r in csv.DictReader(fh) if r["close"]}
+
+
+def test_study_as_of_sees_only_that_day_and_states_its_cycles(snapshot_dir: Path, cached_source: None) -> None:
+    """As of 31 Dec 2009: detected cycles known then (the 2007-08 one ended), windows cut at that day, the rules in
+    words; with the note's calendar, its cycles up to 2007 only and the calendar named as fixed after the fact."""
+    runner = CliRunner()
+    out = runner.invoke(app, ["study", "--as-of", "2009-12-31", "--snapshot", str(snapshot_dir), "--json"])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.output)
+    assert doc["as_of"] == "2009-12-31"
+    assert doc["cycles_from"] == ("detected from the Fed target (pause rule longest, min pause 52 days, max gap 370 "
+                                  "days, at least 2 moves and 50 bp)")
+    assert [r["cycle"] for r in doc["rows"]][-1] == "cut 2007-09"
+    assert max(max(r["end_a"], r["end_b"]) for r in doc["rows"] if not r["before_data"]) <= "2009-12-31"
+    assert doc["baseline"]["last_window_end"] <= "2009-12-31"
+    rut, spx = _daily_close(snapshot_dir, "RUT"), _daily_close(snapshot_dir, "GSPC")
+    row = next(r for r in doc["rows"] if r["anchor"] == "2008-10-08")
+    expected = (rut["2009-10-08"] / rut["2008-10-08"] - 1) - (spx["2009-10-08"] / spx["2008-10-08"] - 1)
+    assert row["spread"] == pytest.approx(expected, abs=1e-12) and row["incomplete"] is False
+    out = runner.invoke(app, ["study", "--as-of", "2009-12-31", "--preset", "note-2025", "--snapshot",
+                              str(snapshot_dir), "--json"])
+    doc = json.loads(out.output)
+    assert doc["cycles_from"] == "calendar preset note-2025 (fixed after the fact, not detected)"
+    assert [r["cycle"] for r in doc["rows"]] == ["cut 2001-01", "cut 2002-11", "cut 2007-09"]
+    table = runner.invoke(app, ["study", "--as-of", "2009-12-31", "--snapshot", str(snapshot_dir)])
+    assert "cycles: detected from the Fed target (pause rule longest" in " ".join(table.output.split())
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["study", "--pair", "russell2000,nosuch"], "unknown series 'nosuch'"),
     (["study", "--preset", "note-2025", "--strict"], "runs past the data (last date used 2026-08-21)"),

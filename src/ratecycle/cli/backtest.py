@@ -41,7 +41,7 @@ def backtest_command(
     """Backtest a phase-rotation strategy driven only by point-in-time cycle labels."""
     from ..backtest import parse_strategy
     from ..backtest.run import backtest_from_source
-    from ..cycles import rules_from_options
+    from ..cycles import rules_from_options, rules_text
 
     a, b = parse_pair(pair)
     rules = rules_from_options(rule, min_pause, max_gap)
@@ -57,7 +57,7 @@ def backtest_command(
                   title=f"backtest {result.strategy.name}: daily returns and weights")
         return
     rows = [m.to_dict() for m in result.metrics]
-    caption = " ".join(result.notes)
+    caption = " ".join([f"Cycles detected from the Fed target: {rules_text(rules)}.", *result.notes])
     opts.emit(rows, columns=COLUMNS if not (opts.as_json or opts.as_csv) else None,
               document=doc, pct_columns=PCT, caption=caption,
               title=f"{result.strategy.name}{' (EX POST labels)' if doc['ex_post'] else ''}: A={a}, B={b}, "

@@ -30,7 +30,7 @@ def curve_command(
     """10y-2y Treasury spread: level on --as-of, change since the current cutting cycle began, past cycles."""
     from .._typing import to_timestamp
     from ..curve import curve_over_cycles, curve_reading
-    from ..cycles import detect_cycles
+    from ..cycles import detect_cycles, rules_text
     from ..data.asof import as_of as gate
     from ..data.derived import treasury_spread
 
@@ -44,16 +44,17 @@ def curve_command(
     rows = [{k: (v.date().isoformat() if hasattr(v, "date") else v) for k, v in rec.items()}
             for rec in records(history)]
     doc = reading.to_dict()
+    note = (f"cycles are cutting cycles detected from target data on or before the as-of date ({rules_text()}, the "
+            "default rules)")
     if opts.as_json:
-        print_json({"reading": doc, "cycles": rows,
-                    "note": "cycles are cutting cycles detected from target data on or before the as-of date"})
+        print_json({"reading": doc, "cycles": rows, "note": note})
     elif opts.as_csv:
         print_csv(rows, list(history.columns))
     else:
         print_table([{"measure": k, "value": doc.get(k)} for k in SUMMARY], ["measure", "value"],
                     title=f"10y-2y Treasury spread, percentage points (as of {doc['as_of']})")
         print_table(rows, ["cycle", "start", "end", "ongoing", "level_start", "level_end", "change", "trend"],
-                    title="Cutting cycles: spread at start and end (trend +1 steepened, -1 flattened)")
+                    title="Cutting cycles: spread at start and end (trend +1 steepened, -1 flattened)", caption=note)
 
 
 def register(app: typer.Typer) -> None:
