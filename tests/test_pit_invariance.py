@@ -59,26 +59,47 @@ def cuts(tmp_path_factory: pytest.TempPathFactory, snapshot_dir: Path) -> dict[s
 def test_data_cut_command_writes_what_was_released(tmp_path: Path, snapshot_dir: Path,
                                                    monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    """The cut of 17 Sep 2025 ends the target on 18 Sep (that day's decision), core PCE in July; a series with
-    nothing released by the date has no file."""
+    """The cut of 17 Sep 2025 keeps the raw layout: the target ends on 18 Sep (that day's decision), core PCE in
+    July, DFF on 16 Sep (next business day), Shiller earnings in May; a series with nothing released has no file."""
     code, out, err = cli(monkeypatch, capsys, "data", "cut", "--as-of", "2025-09-17", str(tmp_path / "cut"),
                          "--snapshot", str(snapshot_dir), "--json")
     assert code == 0, err
     doc = json.loads(out)
+    assert doc["layout"] == "raw"
     last = {s["name"]: s["last"] for s in doc["series"]}
     assert last["fed_target_upper"] == "2025-09-18" and last["core_pce"] == "2025-07-01"
     assert last["russell2000"] == "2025-09-17" and last["shiller:E"] == "2025-05-01"
-    manifest = json.loads((tmp_path / "cut" / "manifest.json").read_text())
-    assert sorted(manifest["series"]) == sorted(last)
-    files = {p.name for p in (tmp_path / "cut" / "series").iterdir()}
-    assert files == {Path(e["file"]).name for e in manifest["series"].values()}
+    cut = tmp_path / "cut"
+    assert not (cut / "manifest.json").exists()
+    for name, expected in (("fred/DFEDTARU.csv", "2025-09-18,4.25"), ("fred/PCEPILFE.csv", "2025-07-01,"),
+                           ("fred/DFF.csv", "2025-09-16,"), ("market/RUT_daily.csv", "2025-09-17,")):
+        full = (snapshot_dir / name).read_text().splitlines()
+        lines = (cut / name).read_text().splitlines()
+        assert lines[-1].startswith(expected), name
+        assert lines == full[:len(lines)], name  # the same header and rows, byte for byte
+    shiller = (cut / "market" / "shiller_ie_data_monthly.csv").read_text().splitlines()
+    full_shiller = (snapshot_dir / "market" / "shiller_ie_data_monthly.csv").read_text().splitlines()
+    assert shiller[0] == full_shiller[0]
+    rows = {line.split(",")[0]: line.split(",") for line in shiller[1:]}
+    header = shiller[0].split(",")
+    assert rows["2025-08"][header.index("P")] != "" and rows["2025-08"][header.index("E")] == ""
+    assert rows["2025-05"][header.index("E")] != "" and "2025-09" not in rows
+    ff = (cut / "market" / "F-F_Research_Data_Factors.CSV").read_text().splitlines()
+    assert ff[0] == (snapshot_dir / "market" / "F-F_Research_Data_Factors.CSV").read_text().splitlines()[0]
+    assert max(line.split(",")[0] for line in ff if line[:6].isdigit()) == "202507"
+    assert {p.name for p in (cut / "market").glob("*_holdings_*")} == {"IWM_holdings_2025-05-13.csv"}
     code, out, err = cli(monkeypatch, capsys, "data", "cut", "--as-of", "1995-06-30", str(tmp_path / "early"),
                          "--snapshot", str(snapshot_dir), "--json")
+    assert code == 0, err
     early = json.loads(out)
     skipped = {s["name"]: s["reason"] for s in early["skipped"]}
     first_iwm = (snapshot_dir / "market" / "IWM_daily.csv").read_text().splitlines()[1].split(",")[0]
     assert first_iwm > "1995-06-30" and skipped["iwm"] == "nothing released by 1995-06-30"
-    assert not (tmp_path / "early" / "series" / "iwm.csv").exists()
+    assert not (tmp_path / "early" / "market" / "IWM_daily.csv").exists()
+    assert (tmp_path / "early" / "fred" / "DFEDTARU.csv").read_text().splitlines() == ["date,DFEDTARU"]
+    code, out, err = cli(monkeypatch, capsys, "data", "cut", "--as-of", "1995-06-30", str(tmp_path / "early"),
+                         "--snapshot", str(snapshot_dir))
+    assert code != 0 and "new or empty" in err
 
 
 @pytest.mark.parametrize("day", DATES)

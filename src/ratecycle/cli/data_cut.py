@@ -15,7 +15,8 @@ from .data_store import _emit_transfer
 
 @data_app.command("cut")
 def cut_dir(
-    directory: Annotated[Path, typer.Argument(help="Directory to write the cut snapshot into (export layout).")],
+    directory: Annotated[Path, typer.Argument(help="New or empty directory to write the cut into (in the layout "
+                                                   "of the data read).")],
     as_of: Annotated[str, typer.Option("--as-of", help="Keep what was released by the close of this day "
                                                         "(YYYY-MM-DD).")],
     snapshot: SnapshotOpt = None,
@@ -23,8 +24,9 @@ def cut_dir(
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
-    """Write every series and holdings download released by the close of --as-of (the catalog's release rules):
-    hand a colleague exactly what was known that day; read it back with --snapshot DIR."""
+    """Write every series and holdings download released by the close of --as-of (the catalog's release rules), in
+    the layout of the data read (a raw snapshot gives its own files, cut): hand a colleague exactly what was known
+    that day; read it back with --snapshot DIR."""
     from .._typing import to_timestamp
     from ..data.cut import cut_snapshot
 

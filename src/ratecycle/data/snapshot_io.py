@@ -288,7 +288,7 @@ def write_export(directory: Path, items: list[tuple[pd.DataFrame, SeriesMeta]], 
         dates = frame["date"].dt.strftime("%Y-%m-%d").tolist()
         values = frame["value"].to_numpy(dtype="float64").tolist()
         lines = ["date,value", *(f"{d},{v!r}" for d, v in zip(dates, values, strict=True))]
-        _atomic_write(series_dir / file_name, ("\n".join(lines) + "\n").encode("utf-8"))
+        atomic_write(series_dir / file_name, ("\n".join(lines) + "\n").encode("utf-8"))
         spec = CATALOG.get(meta.name)
         entry = meta.to_dict()
         entry.pop("name")
@@ -306,19 +306,19 @@ def write_export(directory: Path, items: list[tuple[pd.DataFrame, SeriesMeta]], 
             raise DataError(f"cannot create {holdings_dir}: {exc.strerror or exc}") from None
         for info, content in holdings:
             name = holdings_file_name(info.fund, info.as_of)
-            _atomic_write(holdings_dir / name, content)
+            atomic_write(holdings_dir / name, content)
             held[name] = {**info.to_dict(), "file": f"holdings/{name}"}
     manifest = {
         "format": EXPORT_FORMAT, "version": EXPORT_VERSION,
         "exported_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "origin": origin, "series": entries, "holdings": held,
     }
-    _atomic_write(directory / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
+    atomic_write(directory / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
     return TransferResult(str(directory), "export", tuple(metas), tuple(skipped),
                           tuple(info for info, _ in (holdings or [])))
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same directory and ``os.replace``."""
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
