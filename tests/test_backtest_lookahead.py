@@ -1,4 +1,4 @@
-"""No look-ahead: the backtest's position on day t is the same when every input is cut at t."""
+"""No look-ahead: the backtest's position on day t is the same when every input is read through the as-of gate at t."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import pandas as pd
 import pytest
 
 from ratecycle.backtest import STRATEGIES, phases_from_labels, run_backtest
+from ratecycle.backtest.run import backtest_from_source
 from ratecycle.cycles import CycleRules, cycles_from_moves, load_targets, policy_moves
 from ratecycle.cycles.pit import point_in_time_labels
+from ratecycle.data.asof import as_of
 
 RULES = CycleRules()
 
@@ -16,10 +18,9 @@ RULES = CycleRules()
 @pytest.fixture(scope="module")
 def full(ds):  # type: ignore[no-untyped-def]
     upper, lower, meetings = load_targets(ds)
-    a, b = ds.load("russell2000"), ds.load("sp500")
-    phases = phases_from_labels(point_in_time_labels(upper, lower, meetings, RULES))
-    result = run_backtest(a, b, phases, STRATEGIES["later-phase"], lag=1, cost_bps=5, pair=("russell2000", "sp500"))
-    return upper, lower, meetings, a, b, result
+    result = backtest_from_source(ds, ("russell2000", "sp500"), STRATEGIES["later-phase"], rules=RULES, lag=1,
+                                  cost_bps=5)
+    return upper, lower, meetings, ds, result
 
 
 def _test_days(upper: pd.Series, lower: pd.Series, meetings: pd.Series, trading: pd.DatetimeIndex) -> list:  # type: ignore[type-arg]
@@ -45,21 +46,21 @@ def _test_days(upper: pd.Series, lower: pd.Series, meetings: pd.Series, trading:
     return sorted(days)
 
 
-def test_positions_identical_on_truncated_data(full) -> None:  # type: ignore[no-untyped-def]
-    upper, lower, meetings, a, b, result = full
+def test_positions_identical_on_gated_data(full) -> None:  # type: ignore[no-untyped-def]
+    """The full-history run's position on t equals a run on what the as-of gate released by the close of t
+    (prices to t, meetings to t, a target change from its announcement day), labelled by the plain walk."""
+    upper, lower, meetings, ds, result = full
     weights = result.weights
     days = _test_days(upper, lower, meetings, weights.index)
     assert len(days) > 40
-    window = pd.Timedelta(days=RULES.meeting_window)
     seen_phases = set()
     for t in days:
-        # inputs known at the close of t: prices and meetings up to t; target changes dated up to t + the
-        # meeting window (FRED dates a change by its effective day, usually the day after the announcement)
-        labels = point_in_time_labels(upper[: t + window], lower[: t + window], meetings[meetings.index <= t],
-                                      RULES, start=t - pd.Timedelta(days=20), end=t)
-        short = run_backtest(a[(a.index <= t) & (a.index >= t - pd.Timedelta(days=40))],
-                             b[(b.index <= t) & (b.index >= t - pd.Timedelta(days=40))],
-                             phases_from_labels(labels), STRATEGIES["later-phase"], lag=1, cost_bps=5)
+        known = as_of(ds, t)
+        labels = point_in_time_labels(*load_targets(known), RULES, start=t - pd.Timedelta(days=20), end=t)
+        since = t - pd.Timedelta(days=40)
+        a, b = known.load("russell2000", start=since), known.load("sp500", start=since)
+        assert a.index[-1] <= t and b.index[-1] <= t
+        short = run_backtest(a, b, phases_from_labels(labels), STRATEGIES["later-phase"], lag=1, cost_bps=5)
         got = short.weights.loc[t]
         want = weights.loc[t]
         assert (got["a"], got["b"], got["phase"]) == (want["a"], want["b"], want["phase"]), t

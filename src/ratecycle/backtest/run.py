@@ -29,17 +29,18 @@ def backtest_from_source(
     cash: str | None = None,
     labels: str = "point-in-time",
 ) -> BacktestResult:
-    """Run ``strategy`` on ``pair`` with phases from ``point_in_time_labels`` (no look-ahead in the signal);
+    """Run ``strategy`` on ``pair`` with phases from ``released_labels`` (each day's label from the moves the as-of
+    gate had released by its close: no look-ahead in the signal);
     ``cash`` names a rate series in annual percent (e.g. ``fed_effective``) earned on uninvested cash.
     ``labels='ex-post'`` uses the hindsight labels instead: not tradable, only to show what hindsight adds."""
     from ..cycles import CycleRules, load_targets
-    from ..cycles.pit import point_in_time_labels
+    from ..cycles.loader import released_labels
     from ..errors import RatecycleError
 
     rules = rules or CycleRules()
     upper, lower, meetings = load_targets(ds)
     if labels == "point-in-time":
-        frame = point_in_time_labels(upper, lower, meetings, rules)
+        frame = released_labels(ds, rules)
     elif labels == "ex-post":
         frame = _ex_post(upper, lower, meetings, rules)
     else:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .common import dated_records, parse_pair, print_table
+from .common import AsOfOpt, dated_records, parse_pair, print_table
 from .options import DataOptions, data_command
 
 COLUMNS = ["name", "total_return", "cagr", "volatility", "sharpe", "sortino", "max_drawdown", "calmar",
@@ -36,6 +36,7 @@ def backtest_command(
         "--labels", help="point-in-time (default, tradable) or ex-post (hindsight, for comparison only).")] =
     "point-in-time",
     daily: Annotated[bool, typer.Option("--daily", help="Print daily returns and weights instead of metrics.")] = False,
+    as_of: AsOfOpt = None,
     opts: DataOptions = DataOptions(),
 ) -> None:
     """Backtest a phase-rotation strategy driven only by point-in-time cycle labels."""
@@ -45,7 +46,7 @@ def backtest_command(
 
     a, b = parse_pair(pair)
     rules = rules_from_options(rule, min_pause, max_gap)
-    result = backtest_from_source(opts.source(), (a, b), parse_strategy(strategy), rules=rules, lag=lag,
+    result = backtest_from_source(opts.source_as_of(as_of), (a, b), parse_strategy(strategy), rules=rules, lag=lag,
                                   cost_bps=cost_bps, start=start, end=end,
                                   cash=None if cash.lower() == "none" else cash, labels=labels)
     doc = result.to_dict()

@@ -30,6 +30,8 @@ StoreOpt = Annotated[
     typer.Option("--store", envvar="RATECYCLE_STORE", help="DuckDB store file (default: user cache dir)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="Use only data released by the close of this day (YYYY-MM-DD; the catalog's release rules).")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV on stdout.")]
 
 

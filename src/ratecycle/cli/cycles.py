@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import RatecycleError
-from .common import records
+from .common import AsOfOpt, records
 from .options import DataOptions, data_command, rule_options
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ def cycles_command(
     since: SinceOpt = None,
     long_history: Annotated[bool, typer.Option(
         "--long-history", help="Add cycles before 1982 from the monthly effective rate (low confidence).")] = False,
+    as_of: AsOfOpt = None,
     *,
     cycle_rules: CycleRules,
     opts: DataOptions = DataOptions(),
@@ -89,7 +90,7 @@ def cycles_command(
     from ..cycles import cycles_from_source, filter_cycles
     from ..cycles.history import long_history_cycles
 
-    ds = opts.source()
+    ds = opts.source_as_of(as_of)  # only moves released by the close of --as-of
     way = parse_direction(direction)
     cycles = cycles_from_source(ds, rules=cycle_rules, direction=way, since=since, calendar=calendar, preset=preset)
     agreement = None
@@ -143,6 +144,7 @@ def phase_command(
 def pit_diff_command(
     direction: DirectionOpt = None,
     since: SinceOpt = None,
+    as_of: AsOfOpt = None,
     *,
     cycle_rules: CycleRules,
     opts: DataOptions = DataOptions(),
@@ -150,7 +152,7 @@ def pit_diff_command(
     """Where the real-time label of each cycle differed from the hindsight label, and for how many days."""
     from ..cycles.views import pit_differences
 
-    result = pit_differences(opts.source(), cycle_rules, parse_direction(direction), since)
+    result = pit_differences(opts.source_as_of(as_of), cycle_rules, parse_direction(direction), since)
     rows = [{k: _plain(v) for k, v in rec.items()} for rec in records(result.differences)]
     doc = {"rules": cycle_rules.to_dict(), "differences": rows,
            "by_cycle": [{k: _plain(v) for k, v in rec.items()} for rec in records(result.by_cycle)]}

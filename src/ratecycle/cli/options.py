@@ -64,6 +64,12 @@ class DataOptions:
         """The DataSource these options name (environment as fallback)."""
         return source(self.snapshot, self.store)
 
+    def source_as_of(self, day: str | None) -> DataSource:
+        """The DataSource seen through the as-of gate at the close of ``day`` (all of it when no day is given)."""
+        from ..data.asof import as_of
+
+        return as_of(self.source(), day)
+
     def emit(self, rows: Sequence[Mapping[str, Any]], **kwargs: Any) -> None:
         """Print rows as a table, JSON or CSV, as the flags ask (see ``common.emit``)."""
         emit(rows, as_json=self.as_json, as_csv=self.as_csv, **kwargs)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import RatecycleError
-from .common import emit, parse_pair, print_table
+from .common import AsOfOpt, emit, parse_pair, print_table
 from .options import DataOptions, data_command
 
 if TYPE_CHECKING:
@@ -103,10 +103,8 @@ def study_command(
         convention = "month_end" if long_history else DEFAULT_CONVENTION
     window = check_convention(convention)
     anchor_at = check_anchor(anchor)
-    from ..data.asof import as_of as gate
-
     when = to_timestamp(as_of)
-    ds = gate(opts.source(), when)  # only what was released by the close of --as-of
+    ds = opts.source_as_of(as_of)  # only what was released by the close of --as-of
     if long_history:
         if preset is not None or calendar is not None:
             raise RatecycleError("--long-history uses cycles from FEDFUNDS; it cannot take --preset or --calendar")
@@ -283,13 +281,14 @@ def compare_command(
     pair: PairOpt = "russell2000,sp500",
     convention: ConventionOpt = "daily",
     strict: Annotated[bool, typer.Option("--strict", help="Error when the window runs past the data.")] = False,
+    as_of: AsOfOpt = None,
     opts: DataOptions = DataOptions(),
 ) -> None:
     """A and B from --start to --end: closes used, returns, spread, and both paths rebased to 100."""
     from ..events import compare_window
     from ..events.windows import check_convention
 
-    ds = opts.source()
+    ds = opts.source_as_of(as_of)
     name_a, name_b = parse_pair(pair)
     result = compare_window(load_prices(ds, name_a), load_prices(ds, name_b), start, end,
                             convention=check_convention(convention), strict=strict)
@@ -316,13 +315,14 @@ def notecheck_command(
     preset: Annotated[str, typer.Option("--preset", help="Cycle calendar the note uses.")] = "note-2025",
     early: Annotated[bool, typer.Option("--early", help="Check the note's early-phase statements instead "
                                                         "(signs of both indices in four early phases).")] = False,
+    as_of: AsOfOpt = None,
     opts: DataOptions = DataOptions(),
 ) -> None:
     """Each figure the 2025 note states, our value under every convention, and which window reproduces it."""
     from ..cycles import preset as load_preset
     from ..events import NOTE_2025_CLAIMS, NOTE_2025_EARLY_CLAIMS, note_check
 
-    ds = opts.source()
+    ds = opts.source_as_of(as_of)
     name_a, name_b = parse_pair(pair)
     result = note_check(load_prices(ds, name_a), load_prices(ds, name_b), load_preset(preset),
                         claims=NOTE_2025_EARLY_CLAIMS if early else NOTE_2025_CLAIMS)

@@ -7,7 +7,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from ..errors import RatecycleError
-from .common import parse_pair
+from .common import AsOfOpt, parse_pair
 from .options import DataOptions, data_command
 
 HEATMAP_COLUMNS = ["anchor", "months", "variants", "share_hit_rate_above_half", "share_mean_spread_positive",
@@ -59,6 +59,7 @@ def sweep_command(
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on this Dask scheduler address.")] = None,
     dask: Annotated[bool, typer.Option("--dask", help="Run on a local Dask cluster.")] = False,
     workers: Annotated[int, typer.Option("--workers", help="Workers of the local Dask cluster.")] = 2,
+    as_of: AsOfOpt = None,
     opts: DataOptions = DataOptions(),
 ) -> None:
     """Sweep every combination of the given parameters; print a verdict and a heatmap-ready table (ex post)."""
@@ -74,7 +75,7 @@ def sweep_command(
                      conventions=_choices(conventions, CONVENTIONS, "window convention"),
                      months=_ints(months, "--months"), direction=choose(direction, DIRECTIONS, "direction"),
                      since=since)
-    ds = opts.source()
+    ds = opts.source_as_of(as_of)  # only what was released by the close of --as-of
     client = open_client(scheduler, local=dask, workers=workers) if (scheduler or dask) else None
     try:
         result = sweep_from_source(ds, grid, client=client)

@@ -36,6 +36,41 @@ def moves_from_source(ds: DataSource, rules: CycleRules | None = None) -> tuple[
     return policy_moves(upper, lower, meetings, rules.meeting_window), frame.index[-1].normalize()
 
 
+def released_moves(ds: DataSource, rules: CycleRules | None = None) -> list[Move]:
+    """Policy moves of the source, each dated no earlier than the day the as-of gate releases its target row
+    (``ratecycle.data.asof.released``): with the default meeting window that is its announcement day."""
+    from dataclasses import replace
+
+    from ..data.asof import released
+
+    rules = rules or CycleRules()
+    upper, lower, meetings = load_targets(ds)
+    known = pd.concat([released(ds, TARGET_SERIES[0]), released(ds, TARGET_SERIES[1])], axis=1).max(axis=1)
+    out = []
+    for move in policy_moves(upper, lower, meetings, rules.meeting_window):
+        day = pd.Timestamp(known.get(move.effective, move.effective))
+        out.append(move if day <= move.announced else replace(move, announced=day))
+    return out
+
+
+def released_labels(ds: DataSource, rules: CycleRules | None = None, start: DateLike | None = None,
+                    end: DateLike | None = None) -> pd.DataFrame:
+    """Point-in-time labels for every calendar day of the target data, each from the moves the as-of gate had
+    released by that day's close: the label of day t equals the one read through ``as_of(ds, t)``."""
+    from .._typing import to_timestamp
+    from .pit import labels_frame, walk_labels
+
+    rules = rules or CycleRules()
+    upper, lower, _ = load_targets(ds)
+    frame = aligned_targets(upper, lower)
+    if frame.empty:
+        raise RatecycleError("series fed_target_upper/fed_target_lower have no common dates")
+    first, last = frame.index[0].normalize(), frame.index[-1].normalize()
+    lo, hi = to_timestamp(start) or first, to_timestamp(end) or last
+    days = pd.date_range(max(lo, first), min(hi, last), freq="D")
+    return labels_frame(walk_labels(released_moves(ds, rules), list(days), rules))
+
+
 def cycles_from_source(
     ds: DataSource,
     rules: CycleRules | None = None,

@@ -8,7 +8,7 @@ otherwise series come from the DuckDB store (``RATECYCLE_STORE`` / ``--store PAT
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -131,7 +131,8 @@ class DataSource:
 
     def holdings(self, fund: str) -> list[Holdings]:
         """Every dated holdings download of ``fund`` (e.g. IWM), oldest first: the snapshot's files in snapshot
-        mode, the stored downloads in store mode; read once per DataSource. Empty when there are none."""
+        mode (source ``snapshot <relative path>``), the stored downloads in store mode; read once per DataSource.
+        Empty when there are none."""
         key = fund.strip().upper()
         if key not in self._holdings:
             if self.snapshot is not None:
@@ -139,7 +140,9 @@ class DataSource:
 
                 files = [f for f in self._snapshot_provider(self.snapshot).holdings_files()
                          if f.name.partition("_holdings_")[0].upper() == key]
-                found = [read_holdings(f) for f in files]
+                # named relative to the snapshot, like a series' source: no local path in any output
+                found = [replace(read_holdings(f), source=f"snapshot {f.relative_to(self.snapshot).as_posix()}")
+                         for f in files]
             else:
                 from .store import Store
 
