@@ -238,11 +238,13 @@ def test_store_without_holdings_table_reads_empty_and_upgrades(raw_file: Path, t
     con.close()
     store = Store(path)
     assert store.holdings_list() == [] and DataSource(store_path=path).holdings("IWM") == []
+    assert store.releases("core_pce") is None
     (written,) = store.write_holdings([HoldingsFile("iwm", HOLDINGS, raw_file.read_bytes(), "ishares", "test",
                                                     "2026-05-06T00:00:00+00:00")])
     assert written.fund == "IWM" and store.holdings_list() == [written]
     con = duckdb.connect(str(path), read_only=True)
-    assert con.execute("SELECT value FROM store_info WHERE key = 'schema_version'").fetchone() == ("2",)
+    assert con.execute("SELECT value FROM store_info WHERE key = 'schema_version'").fetchone() == ("3",)
+    assert con.execute("SELECT count(*) FROM releases").fetchone() == (0,)
     con.close()
 
 

@@ -36,7 +36,9 @@ def release_days(ds: DataSource, name: str) -> pd.DatetimeIndex:
         raise DataError(f"series {name} has no release rule in the catalog, so it cannot be read as of a date")
     frame = ds.frame(name)
     dates = pd.DatetimeIndex(frame["date"])
-    if spec.release.kind != "target_announcement":
+    if spec.release.kind == "stored_release":
+        days = spec.release.dates(dates, stored=ds.stored_releases(name))
+    elif spec.release.kind != "target_announcement":
         days = spec.release.dates(dates)
     else:
         meetings = pd.DatetimeIndex(ds.frame(MEETINGS)["date"]) if ds.has(MEETINGS) else None

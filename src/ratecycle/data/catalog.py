@@ -22,6 +22,7 @@ from .release import (
     TARGET_ANNOUNCEMENT,
     ReleaseRule,
     month_end_lag,
+    stored_release,
 )
 
 
@@ -116,8 +117,9 @@ SHILLER_FIELDS = ("P", "D", "E", "CPI", "CAPE", "GS10")
 SHILLER_EARNINGS_FIELDS = ("E", "CAPE")
 """Shiller fields built on reported earnings (CAPE averages ten years of them): public with the earnings lag."""
 
-PCE_RELEASE = month_end_lag(1)
-"""Core PCE and PCE for month M: the end of month M+1 (offline; ALFRED vintages give the exact dates live)."""
+PCE_RELEASE = stored_release(1)
+"""Core PCE and PCE: each month on its first ALFRED vintage date when the store holds one (``data fetch`` with
+FRED_API_KEY stores them), else month M at the end of month M+1."""
 SHILLER_EARNINGS_LAG_MONTHS = 3
 SHILLER_EARNINGS_RELEASE = month_end_lag(SHILLER_EARNINGS_LAG_MONTHS)
 """Shiller's trailing earnings for month M are reported about a quarter late: the end of month M+3."""

@@ -115,7 +115,8 @@ def _cut_export(ds: DataSource, view: AsOfSource, out: Path) -> TransferResult:
             continue
         items.append((view.frame(name), view.meta(name)))
     origin = f"cut as of {view.as_of.date()} of {ds.mode}"
-    return write_export(out, items, skipped, origin=origin, holdings=_holdings(ds, view.as_of))
+    releases = {name: found for _, meta in items if (found := ds.stored_releases(name := meta.name)) is not None}
+    return write_export(out, items, skipped, origin=origin, holdings=_holdings(ds, view.as_of), releases=releases)
 
 
 def _holdings(ds: DataSource, as_of: pd.Timestamp) -> list[tuple[StoredHoldings, bytes]]:

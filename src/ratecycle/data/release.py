@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 ReleaseKind = Literal["same_day", "next_business_day", "target_announcement", "month_over", "month_end_lag",
-                      "annual_next_year"]
+                      "annual_next_year", "stored_release"]
 
 TARGET_MEETING_WINDOW_DAYS = 3
 """A target change effective on day E was decided at a meeting held on E or at most this many days before it."""
@@ -29,7 +29,8 @@ class ReleaseRule:
 
     kind: ReleaseKind
     months: int = 0
-    """For ``month_end_lag``: month M is public on the last day of month M+``months``."""
+    """For ``month_end_lag`` (and ``stored_release`` without a stored date): month M is public on the last day of
+    month M+``months``."""
 
     def describe(self) -> str:
         """One line for ``docs/data.md``, ``data list`` and the report's methods appendix."""
@@ -44,12 +45,22 @@ class ReleaseRule:
             return "once its month is over (the first day of the next month)"
         if self.kind == "month_end_lag":
             return f"month M at the end of month M+{self.months}"
+        if self.kind == "stored_release":
+            return ("on the release date stored with the observation (ALFRED's first vintage date, fetched with "
+                    f"FRED_API_KEY); without one, month M at the end of month M+{self.months}")
         return "the end of January of the following year"
 
     def dates(self, dates: pd.DatetimeIndex, values: np.ndarray | None = None,
-              meetings: pd.DatetimeIndex | None = None) -> pd.DatetimeIndex:
-        """The release day of each observation dated ``dates`` (values and meetings only for the Fed target)."""
+              meetings: pd.DatetimeIndex | None = None, stored: pd.Series | None = None) -> pd.DatetimeIndex:
+        """The release day of each observation dated ``dates`` (values and meetings only for the Fed target;
+        ``stored``, release days by observation date, only for ``stored_release``)."""
         index = pd.DatetimeIndex(dates).normalize()
+        if self.kind == "stored_release":
+            fallback = month_end_lag(self.months).dates(index)
+            if stored is None or stored.empty:
+                return fallback
+            known = pd.DatetimeIndex(stored.reindex(index).to_numpy(dtype="datetime64[ns]"))
+            return pd.DatetimeIndex(np.where(known.isna(), fallback.to_numpy(), known.to_numpy()))
         if self.kind == "same_day":
             return index
         if self.kind == "next_business_day":
@@ -72,8 +83,14 @@ ANNUAL_NEXT_YEAR = ReleaseRule("annual_next_year")
 
 
 def month_end_lag(months: int) -> ReleaseRule:
-    """Month M public on the last day of month M+``months`` (core PCE: 1; Shiller earnings: 3)."""
+    """Month M public on the last day of month M+``months`` (Shiller earnings: 3)."""
     return ReleaseRule("month_end_lag", months)
+
+
+def stored_release(fallback_months: int) -> ReleaseRule:
+    """Each observation on the release date stored with it (ALFRED vintages); without one, month M at the end of
+    month M+``fallback_months`` (core PCE and PCE: 1)."""
+    return ReleaseRule("stored_release", fallback_months)
 
 
 def announcement_day(effective: pd.Timestamp, meetings: np.ndarray,

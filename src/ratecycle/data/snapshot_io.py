@@ -2,7 +2,8 @@
 
 ``import_snapshot`` reads a snapshot directory (raw or export layout) and writes every series and every
 holdings download it holds into the store in one transaction. ``export_store`` / ``export_snapshot`` write
-the export layout: ``series/<name>.csv`` (``date,value``, floats in their shortest exact form),
+the export layout: ``series/<name>.csv`` (``date,value``, floats in their shortest exact form; a third column
+``released`` when release dates are stored with the series, e.g. ALFRED's for core PCE),
 ``holdings/<FUND>_holdings_<YYYY-MM-DD>.csv`` (the downloads byte for byte) plus ``manifest.json`` with
 provenance and content hashes, so that importing an export gives back identical frames and files.
 """
@@ -133,7 +134,9 @@ def import_snapshot(directory: str | Path, store: Store, *, source: DataSource |
     if not loaded and not holdings:
         raise DataError(f"no catalog series found in {root} (expected fred/*.csv and market/*.csv, "
                         f"or {MANIFEST} with series/*.csv)")
-    items = [Replacement(meta.name, frame, meta, origin=_origin(root, layout, meta.name)) for frame, meta in loaded]
+    items = [Replacement(meta.name, frame, meta, origin=_origin(root, layout, meta.name),
+                         released=read_export_releases(root / "series" / export_file_name(meta.name), meta.name)
+                         if layout == "export" else None) for frame, meta in loaded]
     written, stored = store.write(items, holdings, allow_outliers=allow_outliers, replace=replace)
     return TransferResult(str(root), layout, tuple(written), tuple(skipped), tuple(stored))
 
@@ -144,8 +147,9 @@ def export_store(store: Store, directory: str | Path, names: list[str] | None = 
     wanted = names if names is not None else list(stored)
     items = [stored[name] for name in wanted if name in stored]
     skipped = [Skipped(name, f"not in the store {store.path}") for name in wanted if name not in stored]
+    releases = {name: found for name in wanted if name in stored and (found := store.releases(name)) is not None}
     return write_export(Path(directory).expanduser(), items, skipped, origin=f"store {store.path}",
-                         holdings=store.holdings_content())
+                         holdings=store.holdings_content(), releases=releases)
 
 
 def export_snapshot(snapshot: str | Path, directory: str | Path, names: list[str] | None = None) -> TransferResult:
@@ -181,6 +185,22 @@ def read_export_csv(path: Path, name: str) -> pd.DataFrame:
     if not in_order or not np.isfinite(values).all():
         return frames.read_date_value_csv(path, series=name)
     return pd.DataFrame({"date": dates.as_unit("ns"), "value": values})
+
+
+def read_export_releases(path: Path, name: str) -> pd.Series | None:
+    """The ``released`` column of an export series file (release day by observation date), or None without one."""
+    if not path.is_file():
+        return None
+    lines = read_bounded(path, series=name).decode("utf-8", errors="replace").splitlines()
+    if not lines or lines[0].strip().split(",") != ["date", "value", "released"]:
+        return None
+    cells = [line.split(",") for line in lines[1:] if line.strip()]
+    known = [(c[0], c[2]) for c in cells if len(c) == 3 and c[2].strip()]
+    if not known:
+        return None
+    days = [frames.parse_day(r, file=path, series=name, row=i) for i, (_, r) in enumerate(known, start=2)]
+    dates = [frames.parse_day(d, file=path, series=name) for d, _ in known]
+    return pd.Series(pd.DatetimeIndex(days), index=pd.DatetimeIndex(dates, name="date"), name=name)
 
 
 def format_value(value: float) -> str:
@@ -272,8 +292,10 @@ def _read_export(provider: SnapshotProvider, wanted: set[str] | None,
 
 
 def write_export(directory: Path, items: list[tuple[pd.DataFrame, SeriesMeta]], skipped: list[Skipped],
-                  *, origin: str, holdings: list[tuple[StoredHoldings, bytes]] | None = None) -> TransferResult:
-    """Write series and holdings files first, the manifest last, each through a temporary file and an atomic rename."""
+                  *, origin: str, holdings: list[tuple[StoredHoldings, bytes]] | None = None,
+                  releases: dict[str, pd.Series] | None = None) -> TransferResult:
+    """Write series and holdings files first, the manifest last, each through a temporary file and an atomic rename.
+    A series with stored release days (``releases``) gets them as a third column, ``released``."""
     if directory.exists() and not directory.is_dir():
         raise DataError(f"export target is not a directory: {directory}")
     series_dir = directory / "series"
@@ -288,6 +310,11 @@ def write_export(directory: Path, items: list[tuple[pd.DataFrame, SeriesMeta]], 
         dates = frame["date"].dt.strftime("%Y-%m-%d").tolist()
         values = frame["value"].to_numpy(dtype="float64").tolist()
         lines = ["date,value", *(f"{d},{v!r}" for d, v in zip(dates, values, strict=True))]
+        stored = (releases or {}).get(meta.name)
+        if stored is not None:
+            known = stored.reindex(pd.DatetimeIndex(frame["date"]))
+            days = ["" if pd.isna(r) else pd.Timestamp(r).strftime("%Y-%m-%d") for r in known]
+            lines = ["date,value,released", *(f"{line},{r}" for line, r in zip(lines[1:], days, strict=True))]
         atomic_write(series_dir / file_name, ("\n".join(lines) + "\n").encode("utf-8"))
         spec = CATALOG.get(meta.name)
         entry = meta.to_dict()

@@ -68,6 +68,7 @@ class DataSource:
     _holdings: dict[str, list[Holdings]] = field(default_factory=dict, repr=False)
     _released: dict[str, pd.DatetimeIndex] = field(default_factory=dict, repr=False)
     """Release day of each observation, per series (``ratecycle.data.asof.release_days``), computed once."""
+    _stored_releases: dict[str, pd.Series | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_env(cls, snapshot: str | Path | None = None, store: str | Path | None = None) -> DataSource:
@@ -149,6 +150,24 @@ class DataSource:
                 found = Store(self.store_path or default_store_path()).holdings(key)
             self._holdings[key] = sorted(found, key=lambda h: h.as_of)
         return self._holdings[key]
+
+    def stored_releases(self, name: str) -> pd.Series | None:
+        """Release days stored with the observations of ``name`` (by observation date; ALFRED vintage dates fetched
+        with FRED_API_KEY), or None: the store and an export-layout snapshot hold them, a raw snapshot does not.
+        Read once."""
+        if name not in self._stored_releases:
+            if self.snapshot is not None:
+                from .providers.snapshot import export_file_name
+                from .snapshot_io import read_export_releases
+
+                listed = name in self._snapshot_provider(self.snapshot).manifest()
+                path = self.snapshot / "series" / export_file_name(name)
+                self._stored_releases[name] = read_export_releases(path, name) if listed else None
+            else:
+                from .store import Store
+
+                self._stored_releases[name] = Store(self.store_path or default_store_path()).releases(name)
+        return self._stored_releases[name]
 
     def last_date(self, *names: str) -> pd.Timestamp:
         """The latest date common to all the named series (their minimum last date)."""

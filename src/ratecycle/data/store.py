@@ -2,7 +2,9 @@
 
 Tables: ``observations(series, date, value)``, ``series_meta`` (one row of provenance per series),
 ``update_log`` (one row per write: how many rows were added and how many stored values were revised) and
-``holdings`` (fund holdings downloads kept byte for byte, one per fund and as-of date, with provenance).
+``holdings`` (fund holdings downloads kept byte for byte, one per fund and as-of date, with provenance) and
+``releases(series, date, released)`` (the day each observation was first published, where a provider tells it:
+ALFRED vintages for core PCE and PCE; read by the catalog's ``stored_release`` rule).
 Every write is one transaction, so a failed write leaves the file exactly as it was. Reads open the file
 read-only, and a store that does not exist yet reads as empty without creating anything.
 """
@@ -33,8 +35,9 @@ if TYPE_CHECKING:
     from .catalog import SeriesSpec
     from .providers.ishares import Holdings
 
-SCHEMA_VERSION = 2
-"""2 added the ``holdings`` table; an older store gains it on its next write (reads treat it as empty)."""
+SCHEMA_VERSION = 3
+"""2 added the ``holdings`` table, 3 the ``releases`` table; an older store gains them on its next write (reads treat
+them as empty)."""
 
 _DDL = (
     "CREATE TABLE IF NOT EXISTS store_info (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -47,6 +50,8 @@ _DDL = (
     "CREATE TABLE IF NOT EXISTS holdings (fund VARCHAR NOT NULL, as_of DATE NOT NULL, file_name VARCHAR NOT NULL,"
     " content BLOB NOT NULL, provider VARCHAR, source VARCHAR, fetched_at VARCHAR, sha256 VARCHAR NOT NULL,"
     " rows BIGINT, PRIMARY KEY (fund, as_of))",
+    "CREATE TABLE IF NOT EXISTS releases (series VARCHAR NOT NULL, date DATE NOT NULL, released DATE NOT NULL,"
+    " PRIMARY KEY (series, date))",
 )
 _HOLDINGS_SELECT = ("SELECT fund, CAST(as_of AS VARCHAR), file_name, provider, source, fetched_at, sha256, rows,"
                     " octet_length(content) FROM holdings")
@@ -83,6 +88,8 @@ class Replacement:
     revised: int = 0
     origin: object = None
     """The file or address the frame was read from, named by a validation error (default: ``meta.source``)."""
+    released: pd.Series | None = None
+    """Release day by observation date (e.g. ALFRED's first vintage dates), stored over any held for those dates."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +203,21 @@ class Store:
         return {name: (frame, _meta_from_row(row))
                 for name, row, frame in zip(ordered, rows, _split(table, len(ordered)), strict=True)}
 
+    def releases(self, name: str) -> pd.Series | None:
+        """The stored release day of each observation of ``name`` that has one (index: observation date), or None."""
+        with self._reader() as con:
+            if con is None or not _has_table(con, "releases"):
+                return None
+            table = con.execute("SELECT date, released FROM releases WHERE series = ? ORDER BY date",
+                                [name]).fetchnumpy()
+        if len(table["date"]) == 0:
+            return None
+        import numpy as np
+
+        return pd.Series(pd.DatetimeIndex(np.asarray(table["released"], dtype="datetime64[ns]")),
+                         index=pd.DatetimeIndex(np.asarray(table["date"], dtype="datetime64[ns]"), name="date"),
+                         name=name)
+
     def metadata(self, name: str) -> SeriesMeta | None:
         """Provenance of a stored series, or None when it is not stored."""
         with self._reader() as con:
@@ -272,9 +294,10 @@ class Store:
 
     def replace(self, name: str, frame: pd.DataFrame, meta: SeriesMeta, *, requested_start: str | None = None,
                 added: int | None = None, revised: int = 0, origin: object = None, allow_outliers: bool = False,
-                replace: bool = False, on: dt.date | None = None) -> SeriesMeta:
-        """Replace one series (observations and provenance) in one transaction; returns the stored provenance."""
-        item = Replacement(name, frame, meta, requested_start, added, revised, origin)
+                replace: bool = False, on: dt.date | None = None, released: pd.Series | None = None) -> SeriesMeta:
+        """Replace one series (observations and provenance, plus any ``released`` days) in one transaction; returns
+        the stored provenance."""
+        item = Replacement(name, frame, meta, requested_start, added, revised, origin, released)
         return self.write([item], allow_outliers=allow_outliers, replace=replace, on=on)[0][0]
 
     def replace_many(self, items: Iterable[Replacement], *, holdings: Iterable[HoldingsFile] = (),
@@ -331,6 +354,8 @@ class Store:
                             f"(series {item.name}, from {item.origin or item.meta.source})")
                     con.execute("DELETE FROM observations WHERE series = ?", [item.name])
                     self._insert_frame(con, item.name, frame)
+                    if item.released is not None and not item.released.empty:
+                        self._insert_releases(con, item.name, item.released)
                     con.execute("INSERT OR REPLACE INTO series_meta VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 [meta.name, meta.provider, meta.symbol, meta.source, meta.fetched_at, meta.first,
                                  meta.last, meta.rows, meta.content_hash])
@@ -367,6 +392,17 @@ class Store:
             con.execute("INSERT INTO observations SELECT ?, CAST(date AS DATE), value FROM ratecycle_rows", [name])
         finally:
             con.unregister("ratecycle_rows")
+
+    def _insert_releases(self, con: duckdb.DuckDBPyConnection, name: str, released: pd.Series) -> None:
+        """Store release days by observation date, replacing those held for the same dates (caller's transaction)."""
+        rows = pd.DataFrame({"date": pd.DatetimeIndex(released.index).to_numpy(dtype="datetime64[ns]"),
+                             "released": pd.DatetimeIndex(released).to_numpy(dtype="datetime64[ns]")})
+        con.register("ratecycle_releases", rows)
+        try:
+            con.execute("INSERT OR REPLACE INTO releases SELECT ?, CAST(date AS DATE), CAST(released AS DATE)"
+                        " FROM ratecycle_releases", [name])
+        finally:
+            con.unregister("ratecycle_releases")
 
     @contextmanager
     def _reader(self) -> Iterator[duckdb.DuckDBPyConnection | None]:

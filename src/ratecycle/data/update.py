@@ -183,10 +183,13 @@ def update_series(
         )
         starts = [r.start for r in requests]
         first_start = None if not starts or None in starts else min(s for s in starts if s is not None)
+        released, note = release_dates(spec, segments, pool, first_start, report)
+        if note:
+            errors.append(note)
         try:
             written = store.replace(spec.name, merged, meta, requested_start=first_start, added=added,
                                     revised=revised, origin=label, allow_outliers=allow_outliers, replace=replace,
-                                    on=_today(now))
+                                    on=_today(now), released=released)
         except RatecycleError as exc:
             return UpdateResult(spec.name, "failed", message=f"write failed: {exc}")
         changed = stored is None or written.content_hash != stored[1].content_hash
@@ -198,6 +201,28 @@ def update_series(
         )
     return UpdateResult(spec.name, "failed", rows_before=0 if old is None else len(old),
                         rows_after=0 if old is None else len(old), message="; ".join(errors))
+
+
+def release_dates(spec: SeriesSpec, segments: tuple[Segment, ...], pool: ProviderPool, start: str | None,
+                  report: Progress) -> tuple[pd.Series | None, str]:
+    """For a series whose release rule reads stored release dates: each observation's first vintage date from
+    ALFRED (FRED with FRED_API_KEY), from ``start`` on, and a note; (None, '') when the rule or provider has none.
+    A failed vintage request is a note, not a failed update: the catalog's fallback rule then dates those months."""
+    from .providers.fred import Provider as FredProvider
+    from .providers.fred import first_release
+
+    if spec.release is None or spec.release.kind != "stored_release" or len(segments) != 1:
+        return None, ""
+    provider = pool.get(segments[0].provider)
+    if not isinstance(provider, FredProvider) or not provider.api_key:
+        return None, ""
+    report(spec.name, f"fetching ALFRED vintage dates of {segments[0].symbol}")
+    try:
+        firsts = first_release(provider.fetch_vintages(segments[0].symbol, start=start))
+    except RatecycleError as exc:
+        return None, f"release dates not updated (ALFRED): {exc}"
+    return pd.Series(pd.DatetimeIndex(firsts["realtime_start"]), index=pd.DatetimeIndex(firsts["date"]),
+                     name=spec.name), ""
 
 
 def update_many(
