@@ -85,6 +85,10 @@ class AsOfSource(DataSource):
                 rows=len(cut), content_hash=frames.content_hash(cut))
         return self._meta[name]
 
+    def stored_releases(self, name: str) -> pd.Series | None:
+        """The base's stored release days (the gate only drops observations; their dating is the base's)."""
+        return self.base.stored_releases(name)
+
     def holdings(self, fund: str) -> list[Holdings]:
         """The base's holdings downloads of ``fund`` dated on or before the as-of date (public on their file's date)."""
         return [h for h in self.base.holdings(fund) if h.as_of <= self.as_of]

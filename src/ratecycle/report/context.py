@@ -103,7 +103,9 @@ class Context:
         if spec.frequency != "monthly":
             return f"last observation {date_text(meta.last)}"
         rule = spec.release
-        if rule is None or rule.kind != "month_end_lag":
+        if rule is None or rule.kind not in ("month_end_lag", "stored_release"):
             return f"latest month {month_text(meta.last)}"
-        return (f"latest month published by {date_text(self.as_of)}: {month_text(meta.last)} "
-                f"(month M counts from the end of M+{rule.months})")
+        basis = f"month M counts from the end of M+{rule.months}"
+        if rule.kind == "stored_release" and self.data.stored_releases(name) is not None:
+            basis = f"month M counts from its first ALFRED vintage date, else from the end of M+{rule.months}"
+        return f"latest month published by {date_text(self.as_of)}: {month_text(meta.last)} ({basis})"
