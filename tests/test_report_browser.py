@@ -153,3 +153,37 @@ def test_chart_labels_do_not_overlap(browser: Any, page_path: Path) -> None:
     page, _, _ = _open(browser, page_path, 1100)
     assert page.evaluate(OVERLAPS) == []
     page.close()
+
+
+CHART_VS_TABLE = """() => {
+  const counted = Array.from(document.querySelectorAll('#explore-table tbody tr'))
+    .map(tr => Array.from(tr.cells).map(td => td.textContent)).filter(cells => cells[7] === 'yes');
+  const zero = Array.from(document.querySelectorAll('#explore-chart line'))
+    .find(l => l.getAttribute('stroke') === '#6b7280');
+  const y0 = zero.getBoundingClientRect().top;
+  const bars = Array.from(document.querySelectorAll('#explore-chart rect.bar')).map(r => {
+    const box = r.getBoundingClientRect();
+    return {tip: r.querySelector('title').textContent, above: box.bottom <= y0 + 0.5 && box.top < y0 - 0.5,
+            below: box.top >= y0 - 0.5 && box.bottom > y0 + 0.5};
+  });
+  return {counted, bars};
+}"""
+"""The counted rows of the explorer's table and its chart's bars (hover text, side of the zero line)."""
+
+
+@pytest.mark.parametrize("width", [1100, 390])
+def test_explorer_chart_draws_the_counted_rows(browser: Any, page_path: Path, width: int) -> None:
+    page, errors, _ = _open(browser, page_path, width)
+    for combo in COMBINATIONS[:3]:
+        for name, value in combo.items():
+            page.select_option(f"#explore-app select[name={name}]", str(value))
+        seen = page.evaluate(CHART_VS_TABLE)
+        assert len(seen["bars"]) == len(seen["counted"]) > 0, combo
+        for cells, bar in zip(seen["counted"], seen["bars"], strict=True):
+            cycle, spread = cells[0], cells[6]
+            assert bar["tip"].startswith(f"{cycle}: ") and bar["tip"].endswith(f"spread {spread}"), (combo, bar)
+            value = float(spread.removesuffix(" pp"))
+            if value != 0:
+                assert bar["above"] == (value > 0) and bar["below"] == (value < 0), (combo, cells, bar)
+    assert errors == []
+    page.close()

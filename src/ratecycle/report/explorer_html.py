@@ -1,4 +1,5 @@
-"""The Explore section in HTML: server-drawn controls, the grid embedded compressed, and a small script of our own."""
+"""The Explore section in HTML: server-drawn controls, the grid embedded compressed, and a small script of our own
+that looks a change up in the grid and draws the spread chart as SVG (a plotly redraw per change was too slow)."""
 
 from __future__ import annotations
 
@@ -22,43 +23,72 @@ SCRIPT = r"""(function(){
 var root=document.getElementById('explore-app');if(!root){return;}
 function pct(v){return v===null?'-':(v>=0?'+':'')+(100*v).toFixed(1)+'%';}
 function pp(v){return v===null?'-':(v>=0?'+':'')+(100*v).toFixed(1)+' pp';}
+function esc(s){return String(s).replace(/&/g,'&amp;').replace(/</g,'&lt;').replace(/>/g,'&gt;')
+.replace(/"/g,'&quot;');}
 var MON=['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'];
 function day(s){var p=s.split('-');return (+p[2])+' '+MON[+p[1]-1]+' '+p[0];}
 async function inflate(id){var el=document.getElementById(id);var bin=atob(el.textContent.trim());
 var bytes=new Uint8Array(bin.length);for(var i=0;i<bin.length;i++){bytes[i]=bin.charCodeAt(i);}
 var s=new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
 return JSON.parse(await new Response(s).text());}
+var chart=document.getElementById('explore-chart');var shown=null;
+function step(span){var raw=span/5;var mag=Math.pow(10,Math.floor(Math.log10(raw)));
+var m=[1,2,2.5,5,10].find(function(f){return f*mag>=raw*(1-1e-9);});return m*mag;}
+function width(){return Math.max(chart.clientWidth,300);}
+function draw(c,W){shown=c;var n=c.ys.length,L=50,R=14,T=28;
+var band=(W-L-R)/Math.max(n,1),tilt=band>=40,every=tilt?1:Math.ceil(14/band),B=tilt?62:84,H=B+256;
+var pw=W-L-R,ph=H-T-B;
+var out=['<svg xmlns="http://www.w3.org/2000/svg" width="'+W+'" height="'+H+'" role="img" aria-label="'+
+esc(c.title)+' by cycle">'];
+if(!n){out.push('<text x="'+(W/2)+'" y="'+(H/2)+'" text-anchor="middle">No completed window under these rules.'+
+'</text>');}
+else{var lo=Math.min(0,Math.min.apply(null,c.ys)),hi=Math.max(0,Math.max.apply(null,c.ys));
+var pad=0.05*((hi-lo)||0.02);var st=step(hi-lo+2*pad);
+var k0=Math.floor((lo-(lo<0?pad:0))/st),k1=Math.ceil((hi+(hi>0?pad:0))/st);if(k1===k0){k1=k0+1;}
+lo=k0*st;hi=k1*st;var dec=0;while(dec<4){var f=100*st*Math.pow(10,dec);if(Math.abs(f-Math.round(f))<1e-6){break;}dec++;}
+var y=function(v){return T+ph*(hi-v)/(hi-lo);};
+for(var k=k0;k<=k1;k++){var v=k*st,yy=y(v).toFixed(1);
+out.push('<line x1="'+L+'" x2="'+(W-R)+'" y1="'+yy+'" y2="'+yy+'" stroke="'+(k===0?'#6b7280':'#e5e7eb')+'"/>'+
+'<text x="'+(L-6)+'" y="'+yy+'" dy="0.35em" text-anchor="end">'+(v>=0?'+':'')+(100*v).toFixed(dec)+'%</text>');}
+var y0=y(0);
+c.ys.forEach(function(v,i){var x=L+band*i,top=Math.min(y(v),y0),h=Math.abs(y(v)-y0),mid=(x+band/2).toFixed(1);
+out.push('<rect class="bar" x="'+(x+0.1*band).toFixed(1)+'" y="'+top.toFixed(1)+'" width="'+(0.8*band).toFixed(1)+
+'" height="'+h.toFixed(1)+'" fill="'+(v>0?'#c2410c':'#1d4ed8')+'"><title>'+esc(c.tips[i])+'</title></rect>'+
+(i%every?'':'<text transform="translate('+mid+','+(T+ph+8)+') rotate('+(tilt?-35:-90)+')" dy="0.35em" '+
+'text-anchor="end">'+esc(c.xs[i])+'</text>'));});}
+out.push('<text x="4" y="14" class="title">'+esc(c.title)+'</text></svg>');
+chart.innerHTML=out.join('');}
+new ResizeObserver(function(){var W=width();if(shown&&chart.firstChild&&+chart.firstChild.getAttribute('width')!==W){
+draw(shown,W);}}).observe(chart);
 inflate('explore-grid').then(function(grid){
-var form=root.querySelector('form');var body=root.querySelector('tbody');
-var chart=document.getElementById('explore-chart');
-function variant(){var id=0;grid.controls.forEach(function(c){var vals=grid.options[c].map(String);
-id=id*vals.length+vals.indexOf(form.elements[c].value);});return id;}
+var form=root.querySelector('form');var body=root.querySelector('tbody');var heads=root.querySelectorAll('thead th');
+var first=root.querySelector('[data-label="first"]');var stats={};
+root.querySelectorAll('[data-stat]').forEach(function(el){stats[el.getAttribute('data-stat')]=el;});
+var values=grid.controls.map(function(c){return grid.options[c].map(String);});
+function variant(){var id=0;grid.controls.forEach(function(c,i){
+id=id*values[i].length+values[i].indexOf(form.elements[c].value);});return id;}
 function names(){var sel=form.elements['pair'];return sel.options[sel.selectedIndex].text.split(' vs ');}
-function setStat(key,value,text){var el=root.querySelector('[data-stat="'+key+'"]');
-el.setAttribute('data-value',value===null?'':String(value));el.textContent=text;}
-function update(){var t0=performance.now();var id=variant();var st=grid.stats[id];var nm=names();
+function setStat(key,value,text){var el=stats[key];el.setAttribute('data-value',value===null?'':String(value));
+el.textContent=text;}
+function update(){var t0=performance.now();var W=width();var id=variant();var st=grid.stats[id];var nm=names();
 setStat('n',st[0],String(st[0]));setStat('hits',st[1],st[1]+' of '+st[0]);
 setStat('mean_spread',st[2],pp(st[2]));setStat('median_spread',st[3],pp(st[3]));setStat('excluded',st[4],String(st[4]));
-root.querySelector('[data-label="first"]').textContent=nm[0]+' ahead';
-var heads=root.querySelectorAll('thead th');heads[4].textContent=nm[0];heads[5].textContent=nm[1];
-var rows=[],xs=[],ys=[],tips=[],colors=[];
+first.textContent=nm[0]+' ahead';heads[4].textContent=nm[0];heads[5].textContent=nm[1];
+var rows=[],xs=[],ys=[],tips=[];
 grid.members[id].forEach(function(k){var w=grid.windows[k];var spread=(w[4]===null||w[5]===null)?null:w[4]-w[5];
 rows.push('<tr><td class="text"><span class="nw">'+w[0]+'</span></td><td class="text">'+day(w[1])+
 '</td><td class="text">'+day(w[2])+'</td><td class="text">'+day(w[3])+'</td><td class="num">'+pct(w[4])+
 '</td><td class="num">'+pct(w[5])+
 '</td><td class="num">'+pp(spread)+'</td><td class="text">'+(w[6]?'yes':'no: window not complete')+'</td></tr>');
-if(w[6]){xs.push(w[0]);ys.push(spread);colors.push(spread>0?'#c2410c':'#1d4ed8');
+if(w[6]){xs.push(w[0]);ys.push(spread);
 tips.push(w[0]+': '+nm[0]+' '+pct(w[4])+', '+nm[1]+' '+pct(w[5])+', spread '+pp(spread));}});
 body.innerHTML=rows.join('')||'<tr><td class="text" colspan="8">No cycle has this anchor under these rules.</td></tr>';
-if(window.Plotly){Plotly.react(chart,[{type:'bar',x:xs,y:ys,marker:{color:colors},hovertext:tips,
-hoverinfo:'text',name:'Spread'}],{height:300,margin:{l:60,r:20,t:10,b:60},font:{size:12},
-yaxis:{title:{text:'Spread, '+nm[0]+' minus '+nm[1]},tickformat:'+.0%',zeroline:true},
-xaxis:{type:'category',tickangle:-35},paper_bgcolor:'white',plot_bgcolor:'white'},
-{displaylogo:false,responsive:true});}
+draw({xs:xs,ys:ys,tips:tips,title:'Spread, '+nm[0]+' minus '+nm[1]},W);
 root.setAttribute('data-update-ms',(performance.now()-t0).toFixed(2));}
-form.addEventListener('change',update);window.plotlyReady.then(update);update();root.setAttribute('data-ready','1');
+form.addEventListener('change',update);update();root.setAttribute('data-ready','1');
 });})();"""
-"""The explorer's script: a variant id from the controls, then a lookup of the sweep's numbers (no computation)."""
+"""The explorer's script: a variant id from the controls, a lookup of the sweep's numbers (no computation), the
+table in one assignment and the bar chart as one SVG string."""
 
 
 def _esc(text: object) -> str:
