@@ -14,7 +14,7 @@ from .data import data_app
 @data_app.command("doctor")
 def doctor(
     only: Annotated[list[str] | None, typer.Argument(
-        help="Providers to try (default: fred yahoo stooq kenfrench shiller ishares).")] = None,
+        help="Providers to try (default: fred yahoo stooq kenfrench shiller ishares fomc).")] = None,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:

@@ -21,9 +21,10 @@ from ..errors import DataError, ProviderError, RatecycleError
 from .catalog import Segment
 from .firstrun import can_connect, provider_address
 from .providers.base import get_provider
+from .providers.fomc import Meeting
 
 Verdict = Literal["reachable", "refused", "changed format", "unreachable"]
-PROVIDERS = ("fred", "yahoo", "stooq", "kenfrench", "shiller", "ishares")
+PROVIDERS = ("fred", "yahoo", "stooq", "kenfrench", "shiller", "ishares", "fomc")
 DEADLINE = 5.0
 """Seconds allowed to connect and for each read of a doctor request."""
 REQUESTS = {
@@ -33,10 +34,12 @@ REQUESTS = {
     "kenfrench": "F-F_Research_Data_Factors (zip, about 30 kB)",
     "shiller": "the publisher's page (its ie_data.xls link)",
     "ishares": "IWM holdings (today's file)",
+    "fomc": "the Fed's meeting calendar page (recent years)",
 }
 """What each provider's tiny request asks for."""
 _TRANSPORT = re.compile(r"cannot connect|connect timeout|read timeout|timeout \(|connection reset|incomplete response")
-_FORMAT = re.compile(r"HTML page|not a holdings file|no link to|unexpected answer|unexpected header")
+_FORMAT = re.compile(r"HTML page|not a holdings file|no link to|unexpected answer|unexpected header|"
+                     r"page layout changed")
 
 
 @dataclass(frozen=True)
@@ -74,8 +77,20 @@ def _probe(name: str, provider: Any, today: dt.date) -> tuple[str, str]:
         if location != provider.base_url or location.lower().split("?")[0].endswith((".xls", ".xlsx", ".csv")):
             return "the configured workbook address (not downloaded)", f"explicit address {location}"
         return "the publisher's page (its ie_data.xls link)", f"link found: {provider.workbook_url('ie_data')}"
+    if name == "fomc":
+        return REQUESTS["fomc"], _calendar_found(provider.calendar(), today)
     download = provider.download_holdings("IWM")
     return "IWM holdings (today's file)", f"{len(download.holdings.rows)} rows as of {download.holdings.as_of:%Y-%m-%d}"
+
+
+def _calendar_found(meetings: list[Meeting], today: dt.date) -> str:
+    """What the calendar page lists: meetings (cancelled ones left out) over which years, the latest held by today."""
+    listed = [m.decision for m in meetings if m.kind != "cancelled"]
+    if not listed:
+        return f"only cancelled meetings listed ({len(meetings)})"
+    held = [d for d in listed if d <= today]
+    latest = f"latest decision {held[-1]:%Y-%m-%d}" if held else "none held yet"
+    return f"{len(listed)} meetings listed for {listed[0].year}-{listed[-1].year}, {latest}"
 
 
 def _verdict(exc: Exception) -> Verdict:

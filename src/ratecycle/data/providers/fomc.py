@@ -207,10 +207,14 @@ class Provider(HttpProvider):
             raise ProviderError(f"{SERVICE} {symbol}: empty response body ({got.url})")
         return got
 
+    def calendar(self) -> list[Meeting]:
+        """Every entry of the current calendar page (the recent years), oldest first: one request."""
+        got = self._page(CALENDAR_PATH, "calendar")
+        return parse_calendar(got.content, got.url)
+
     def meetings(self, first_year: int) -> list[Meeting]:
         """Entries from ``first_year`` on: the calendar page, then each older year's historical page."""
-        got = self._page(CALENDAR_PATH, "calendar")
-        current = parse_calendar(got.content, got.url)
+        current = self.calendar()
         found = list(current)
         for year in range(first_year, min(m.decision.year for m in current)):
             page = self._page(HISTORICAL_PATH.format(year=year), str(year))
