@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from ..cycles.model import Cycle
     from ..data.source import DataSource
 
-COLUMNS = ["rank", "driver", "reading", "direction", "weight", "n", "hit_rate", "mean_spread", "baseline_percentile",
-           "note"]
+COLUMNS = ["rank", "driver", "reading", "direction", "weight", "contribution", "n", "hit_rate", "mean_spread",
+           "baseline_percentile", "note"]
 
 
 @data_command
@@ -26,7 +26,8 @@ def outlook_command(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date of the outlook (default: last common close).")]
     = None,
     pair: Annotated[str, typer.Option("--pair", help="A,B series names.")] = "russell2000,sp500",
-    weights: Annotated[str | None, typer.Option("--weights", help="e.g. policy=0.5,valuation=0 (others default).")]
+    weights: Annotated[str | None, typer.Option(
+        "--weights", help="Similarity weights, e.g. policy=0.5,valuation=0 (default: equal, 0.2 each).")]
     = None,
     months: Annotated[int, typer.Option("--months", help="Horizon of the evidence windows, months.")] = 12,
     convention: Annotated[str, typer.Option("--convention", help="daily, month_end or prior_month_end.")]
@@ -61,8 +62,11 @@ def outlook_command(
     card = scorecard(inputs, weights=weights, months=months, convention=check_convention(convention), cycles=cycles,
                      rules=rules_from_options(rules, min_pause, max_gap) if custom else None)
     rows = [r.to_dict() for r in card.rows]
-    caption = (f"Score {card.score:+.2f} -> {card.call}; confidence {card.confidence} ({card.confidence_reason}). "
-               f"Phase: {card.phase}. " + " ".join(f"Note: {n}." for n in card.notes))
+    share = "-" if card.policy_share is None else f"{round(card.policy_share * card.policy_n)} of {card.policy_n}"
+    caption = (f"P({a} ahead) {card.probability:.2f} from {card.effective_n:.1f} weighted past cycles (at today's "
+               f"phase: {share}); P(win rate > 1/2) {card.posterior_above_half:.2f} -> {card.call}; confidence "
+               f"{card.confidence} ({card.confidence_reason}). Phase: {card.phase}. "
+               + " ".join(f"Note: {n}." for n in card.notes))
     opts.emit(rows, document=card.to_dict(), columns=COLUMNS,
               pct_columns=["hit_rate", "mean_spread", "baseline_percentile"],
               title=f"Outlook {a} vs {b}, {months} months, as of {card.as_of.date()}", caption=caption)

@@ -349,3 +349,16 @@ def curve_state(inputs: OutlookInputs, when: pd.Timestamp, cycle_start: pd.Times
     return DriverState("curve", word, f"10y-2y {reading.level:+.2f} pp, {reading.change:+.2f} since "
                                       f"{reading.since_basis} ({word})", reading.direction,
                        {"level": reading.level, "change": reading.change, "since": reading.since.date().isoformat()})
+
+
+def state_at(driver: str, inputs: OutlookInputs, when: pd.Timestamp, cycle_start: pd.Timestamp | None) -> DriverState:
+    """A non-policy driver's state on ``when`` (data released by then), the curve measured from ``cycle_start``."""
+    if driver == "momentum":
+        return momentum_state(inputs, when)
+    if driver == "valuation":
+        return valuation_state(inputs, when)
+    if driver == "inflation":
+        return inflation_state(inputs, when)
+    if driver == "curve":
+        return curve_state(inputs, when, cycle_start)
+    raise ValueError(f"no point-in-time state for driver {driver!r}")

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..events import EventStudyResult
-from ..outlook.scorecard import CALL_THRESHOLD, Scorecard
+from ..outlook.combine import CALL_POSTERIOR, posterior_above_half
+from ..outlook.scorecard import Scorecard
 from .context import Context, Unavailable
 from .facts import Facts
 from .fmt import pp
@@ -71,9 +72,9 @@ class BottomLine:
 
 def _call_words(card: Scorecard, a: str, b: str) -> tuple[str, int]:
     """The scorecard's call in reader-facing names and its sign."""
-    if card.score >= CALL_THRESHOLD:
+    if card.direction > 0:
         return f"the {a} ahead of the {b}", 1
-    if card.score <= -CALL_THRESHOLD:
+    if card.direction < 0:
         return f"the {b} ahead of the {a}", -1
     return f"no clear edge between the {a} and the {b}", 0
 
@@ -124,11 +125,11 @@ def without_best(study: EventStudyResult | None) -> str:
 
 
 def drivers_against(card: Scorecard | None, direction: int) -> list[str]:
-    """Drivers of the scorecard that point the other way from the call, by weight."""
+    """Drivers whose matching cycles pull the probability away from the call (largest pull first)."""
     if card is None or direction == 0:
         return []
-    rows = sorted((r for r in card.rows if r.direction == -direction), key=lambda r: -r.weight)
-    return [f"{r.driver} points the other way" for r in rows]
+    rows = sorted((r for r in card.rows if direction * r.contribution < 0), key=lambda r: -abs(r.contribution))
+    return [f"{r.driver} pulls the other way (probability {r.contribution:+.2f})" for r in rows]
 
 
 def evidence_against(ctx: Context, facts: Facts, direction: int) -> tuple[str, ...]:
@@ -154,26 +155,49 @@ EXTRA_AGAINST: tuple[Callable[[Context, Facts, int], list[str]], ...] = (against
 """Further evidence-against writers (e.g. a specification curve), each returning short clauses."""
 
 
-def what_would_change(card: Scorecard | None, b: str) -> str:
-    """The fewest drivers whose turning neutral would take the score inside the no-call band."""
+MAX_MORE = 20
+"""How many further past cycles ``what_would_change`` considers before saying no plausible record would do it."""
+
+
+def more_cycles(card: Scorecard, win: bool) -> tuple[int, float] | None:
+    """The fewest further past cycles like today (similarity 1), all won (``win``) or all lost, that move the
+    posterior across the call line (into a call when there is none, out of it when there is one), with the posterior
+    then; None when more than ``MAX_MORE`` would be needed."""
+    hits, n = card.weighted_hits, card.effective_n
+    for k in range(1, MAX_MORE + 1):
+        post = posterior_above_half(hits + (k if win else 0), n + k)
+        crossed = (post >= CALL_POSTERIOR or post <= 1 - CALL_POSTERIOR) if card.direction == 0 else (
+            post < CALL_POSTERIOR if card.direction > 0 else post > 1 - CALL_POSTERIOR)
+        if crossed:
+            return k, post
+    return None
+
+
+def what_would_change(card: Scorecard | None, a: str, b: str) -> str:
+    """How many more past cycles like today, going which way, would make (or undo) the call: the posterior rule."""
     if card is None:
         return ""
-    if abs(card.score) < CALL_THRESHOLD:
-        return (f"It would take a weighted score beyond +/-{CALL_THRESHOLD:.2f} (now {card.score:+.2f}) to make "
-                "a call.")
-    sign = 1 if card.score > 0 else -1
-    helping = sorted((r for r in card.rows if sign * r.contribution > 0), key=lambda r: -abs(r.contribution))
-    score, names = card.score, []
-    for row in helping:
-        score -= row.contribution
-        names.append(row.driver)
-        if abs(score) < CALL_THRESHOLD or np.sign(score) != sign:
-            break
-    if abs(score) >= CALL_THRESHOLD and np.sign(score) == sign:
-        return "No single change of one driver would undo the call."
-    joined = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    return (f"What would change it: {joined} turning neutral would drop the score from {card.score:+.2f} to "
-            f"{score:+.2f}, below the {CALL_THRESHOLD:.2f} needed for a call.")
+    now = card.posterior_above_half
+    if card.direction == 0:
+        steps = [(s[0], s[1], name) for s, name in ((more_cycles(card, True), a), (more_cycles(card, False), b))
+                 if s is not None]
+        if not steps:
+            return (f"What would change it: a call needs P(win rate > 1/2) of {CALL_POSTERIOR:.2f} or "
+                    f"{1 - CALL_POSTERIOR:.2f} (now {now:.2f}); more than {MAX_MORE} further cycles would be needed.")
+        k, post, name = min(steps, key=lambda x: x[0])
+        return (f"What would change it: a call needs P(win rate > 1/2) of {CALL_POSTERIOR:.2f} or "
+                f"{1 - CALL_POSTERIOR:.2f} (now {now:.2f}); {k} more past cycle{'s' * (k > 1)} like today with the "
+                f"{name} ahead would take it to {post:.2f}.")
+    winner, loser = (a, b) if card.direction > 0 else (b, a)
+    line = CALL_POSTERIOR if card.direction > 0 else 1 - CALL_POSTERIOR
+    step = more_cycles(card, win=card.direction < 0)
+    if step is None:
+        return (f"What would change it: P(win rate > 1/2) is {now:.2f}; more than {MAX_MORE} further cycles would be "
+                "needed to undo the call.")
+    k, post = step
+    return (f"What would change it: {k} more past cycle{'s' * (k > 1)} like today with the {loser} ahead of the "
+            f"{winner} would take P(win rate > 1/2) from {now:.2f} to {post:.2f}, past the {line:.2f} the call "
+            "needs.")
 
 
 def bottom_line(ctx: Context, facts: Facts) -> BottomLine:
@@ -193,7 +217,7 @@ def bottom_line(ctx: Context, facts: Facts) -> BottomLine:
         raise Unavailable("neither the scorecard nor the past-cycle record could be computed")
     return BottomLine(call=call, direction=direction, confidence=confidence,
                       confidence_reason=confidence_reason(card, facts.study), expected=expected,
-                      against=evidence_against(ctx, facts, direction), change=what_would_change(card, b))
+                      against=evidence_against(ctx, facts, direction), change=what_would_change(card, a, b))
 
 
 def bottom_line_section(ctx: Context, facts: Facts) -> Section:

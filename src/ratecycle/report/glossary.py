@@ -53,7 +53,8 @@ TERMS: tuple[Term, ...] = (
          "window, from the binomial distribution."),
     Term("permutation test", "The share of random sets of windows whose mean spread is at least the cycles' mean."),
     Term("scorecard", "Five drivers (policy phase, momentum, valuation, inflation, curve), each read today and "
-         "checked against past cycles; their weighted directions give the call.", ("driver scorecard",)),
+         "checked against past cycles; each past cycle counts once, weighted by how many of today's readings it "
+         "shared, and the weighted record gives the probability and the call.", ("driver scorecard",)),
     Term("z-score", "How many standard deviations (sigma) a value lies from its trailing mean.", ("sigma",)),
     Term("P/E", "Price divided by trailing 12-month earnings."),
     Term("CAPE", "Price divided by the 10-year average of inflation-adjusted earnings (Shiller)."),

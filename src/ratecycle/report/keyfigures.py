@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..outlook.scorecard import CALL_THRESHOLD
+from ..outlook.combine import CALL_POSTERIOR
 from .context import Context, Unavailable
 from .facts import Facts
 from .fmt import Format, cell, date_text, ordinal, pp
@@ -84,10 +84,12 @@ def today_rows(ctx: Context, facts: Facts) -> list[Row]:
                          f"{a} {cell(r.return_a, 'pct')}, {b} {cell(r.return_b, 'pct')}"))
     if facts.outlook is not None:
         card = facts.outlook
-        call = (f"{a} ahead" if card.score >= CALL_THRESHOLD else f"{b} ahead" if card.score <= -CALL_THRESHOLD
-                else "no clear edge")
-        rows.append({"measure": "Driver scorecard, weighted score", "value": card.score,
-                     "display": f"{card.score:+.2f}", "detail": f"{call}; confidence {card.confidence}"})
+        call = {1: f"{a} ahead", -1: f"{b} ahead", 0: "no clear edge"}[card.direction]
+        rows.append({"measure": f"Driver scorecard: probability the {a} is ahead", "value": card.probability,
+                     "display": f"{card.probability:.2f}",
+                     "detail": f"{call}; P(win rate > 1/2) {card.posterior_above_half:.2f} (a call needs "
+                               f"{CALL_POSTERIOR:.2f} or {1 - CALL_POSTERIOR:.2f}); {card.effective_n:.1f} weighted "
+                               f"past cycles; confidence {card.confidence}"})
     if facts.inflation is not None:
         infl = facts.inflation
         rows.append({"measure": "Core PCE inflation, year on year", "value": infl.yoy, "display": f"{infl.yoy:.2f}%",

@@ -8,6 +8,7 @@ from ..data.pairs import SIZE_PAIRS, STYLE_PAIRS
 from ..events import compare_window, head_to_head
 from ..events.pair import row_records
 from ..outlook import inputs_from_source, scorecard
+from ..outlook.combine import CALL_POSTERIOR
 from .context import CONVENTION, Context, display
 from .cyclesview import cutting_cycles
 from .fmt import date_text, pp
@@ -46,7 +47,7 @@ def scorecard_section(ctx: Context) -> Section:
     ctx.facts.outlook = card
     a, b = ctx.names
     rows = tuple({"rank": r.rank, "driver": r.driver, "reading": r.reading,
-                  "direction": {1: f"favours {a}", -1: f"favours {b}"}.get(int(r.direction), "neutral"),
+                  "direction": {1: f"favour {a}", -1: f"favour {b}"}.get(int(r.direction), "no lean"),
                   "weight": r.weight, "contribution": r.contribution, "n": r.n, "hit_rate": r.hit_rate,
                   "mean_spread": r.mean_spread,
                   "percentile": None if r.baseline_percentile is None else 100 * r.baseline_percentile,
@@ -56,15 +57,17 @@ def scorecard_section(ctx: Context) -> Section:
     table = Table(
         title=f"Driver scorecard: {a} against {b} over the next {ctx.months} months",
         columns=(Column("rank", "Rank", "int"), Column("driver", "Driver"), Column("reading", "Reading now"),
-                 Column("direction", "Direction"), Column("weight", "Weight", "ratio"),
+                 Column("direction", "Its cycles"), Column("weight", "Weight", "ratio"),
                  Column("contribution", "Contribution", "ratio"), Column("n", "Past cases", "int"),
                  Column("hit_rate", "Hit rate", "share"), Column("mean_spread", "Mean spread", "pp"),
                  Column("percentile", "Baseline percentile", "pctile"), Column("note", "Note")),
         rows=rows, source=ctx.source(ctx.a, ctx.b, "fed_target_upper", "core_pce", "ust10y2y"),
-        notes=("Contribution = weight x direction (+1 when a driver favours the first series, -1 the second).",
+        notes=("Each past cycle counts once in the probability, weighted by the share of today's drivers it matches; "
+               "a driver's contribution is the probability with it minus the probability without it.",
                f"Evidence: past cutting cycles in the same state, measured after the fact; {basis}.", *card.notes))
-    call = (f"Overall call: {call_text(ctx, card)} (weighted score {card.score:+.2f}; confidence {card.confidence}: "
-            f"{card.confidence_reason}).")
+    call = (f"Overall call: {call_text(ctx, card)} (probability {card.probability:.2f} that the {a} is ahead; "
+            f"P(win rate > 1/2) {card.posterior_above_half:.2f}, a call needs {CALL_POSTERIOR:.2f} or "
+            f"{1 - CALL_POSTERIOR:.2f}; confidence {card.confidence}: {card.confidence_reason}).")
     return Section("scorecard", "Driver scorecard and overall call", (Paragraph(call, role="call"), table))
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from ..events import SIZE_MEASURES, size_portfolio_study
 from ..events.stats import SpreadStats
-from ..outlook.track_record import Era, track_record
+from ..outlook import inputs_from_source
+from ..outlook.track_record import Era, TrackRecord, long_history_inputs, track_record
 from ..robustness import SpecCurve, specification_curve
 from ..robustness.load import families_from_source
 from .context import Context, Unavailable
@@ -84,9 +85,10 @@ def robustness_section(ctx: Context) -> Section:
     default = next(v for v in market[1] if v.rules.rule == "longest" and v.rules.min_pause == 52
                    and v.rules.max_gap == 370 and v.min_moves == 2)
     first_target = ctx.prices("fed_target_upper").index[0]
+    inputs = inputs_from_source(ctx.data, ctx.as_of, pair=ctx.pair)  # the scorecard's drivers, read point in time
     eras = [Era("long history", tuple(c for c in long_cycles if c.start < first_target), long_era[0].a,
-                long_era[0].b, "month_end"),
-            Era(market[0].name, default.cycles, market[0].a, market[0].b, "daily")]
+                long_era[0].b, "month_end", long_history_inputs(inputs, long_era[0].a, long_era[0].b)),
+            Era(market[0].name, default.cycles, market[0].a, market[0].b, "daily", inputs)]
     record = track_record(eras, months=ctx.months)
     facts.track_record = record
     a, b = ctx.names
@@ -118,12 +120,21 @@ def robustness_section(ctx: Context) -> Section:
     text = (f"Across {curve.n_specs} specifications (cycle rules, window convention, horizon, anchor and measure) "
             f"small caps were ahead on average in {curve.share_positive:.0%}, median {pp(curve.median_spread)}; "
             f"random pseudo-event dates give a curve at least this favourable with probability "
-            f"{curve.p_share:.2f}. The replayed call was right in "
-            f"{'-' if record.hit_rate is None else f'{record.hit_rate:.0%}'} of the calls it made; its Brier score "
+            f"{curve.p_share:.2f}. Replayed at {len(record.scored())} past later-phase starts, the scorecard called a "
+            f"side {_calls_made(record)}; its Brier score "
             f"{_num(record.brier)} compares with {_num(record.brier_always_small)} for always calling small caps "
             f"and 0.250 for a coin flip.")
     return Section("robustness", "Does it survive other choices, the long history and its own track record?",
                    (Paragraph(text), curve_fig, choices_fig, evidence, calls))
+
+
+def _calls_made(record: TrackRecord) -> str:
+    """'3 times and was right 2 times', or 'never' when every replayed call was 'none'."""
+    called = [c for c in record.scored() if c.hit is not None]
+    if not called:
+        return "never"
+    right = sum(1 for c in called if c.hit)
+    return f"{len(called)} time{'s' * (len(called) != 1)} and was right {right} time{'s' * (right != 1)}"
 
 
 def _num(x: float | None) -> str:
@@ -175,8 +186,10 @@ def robust_rows(ctx: Context, facts: Facts) -> list[dict[str, object]]:
                      "detail": f"median {pp(curve.median_spread)}; permutation p {curve.p_share:.3f}"})
     record = facts.track_record
     if record is not None and record.brier is not None:
-        rows.append({"measure": f"Track record of the call ({len(record.scored())} past later phases)",
-                     "value": record.hit_rate, "display": "-" if record.hit_rate is None else f"{record.hit_rate:.0%}",
+        called = [c for c in record.scored() if c.hit is not None]
+        rows.append({"measure": f"Track record of the scorecard ({len(record.scored())} past later phases)",
+                     "value": record.hit_rate,
+                     "display": f"{sum(1 for c in called if c.hit)} right of {len(called)} calls",
                      "detail": f"Brier {record.brier:.3f}; always small {_num(record.brier_always_small)}; "
                                "coin flip 0.250"})
     return rows
