@@ -77,12 +77,10 @@ def test_outlook_identical_with_data_truncated_at_as_of(tmp_path: Path, snapshot
     assert json.loads(result.output) == json.loads(json.dumps(card_full.to_dict()))
 
 
-def test_policy_evidence_matches_hand_computation(card_full, snapshot_dir: Path, ds) -> None:  # type: ignore[no-untyped-def]
+def _hand_later_spreads(snapshot_dir: Path, ds) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Russell 2000 minus S&P 500 over the 12 months after each past later-phase start, from the raw closes."""
     from ratecycle.cycles import detect_cycles
 
-    policy = next(r for r in card_full.rows if r.driver == "policy")
-    # On 2025-09-17 the cut announced that day (effective 18 Sep) is known at the close: the later phase began.
-    assert card_full.phase == "later" and card_full.anchor == "later_start"
     cycles = detect_cycles(ds.load("fed_target_upper", end=AS_OF), ds.load("fed_target_lower", end=AS_OF),
                            ds.load("fomc_meetings", end=AS_OF), direction="cut")  # past cycles: all ended by then
 
@@ -97,7 +95,7 @@ def test_policy_evidence_matches_hand_computation(card_full, snapshot_dir: Path,
         pos = bisect.bisect_right(days, day.strftime("%Y-%m-%d"))
         return table[days[pos - 1]] if pos else None
 
-    spreads = []
+    spreads = {}
     for cycle in cycles:
         if cycle.pause is None:
             continue
@@ -106,23 +104,58 @@ def test_policy_evidence_matches_hand_computation(card_full, snapshot_dir: Path,
         if end > pd.Timestamp(AS_OF) or start < pd.Timestamp(days[0]):
             continue
         a0, a1, b0, b1 = close_on(rut, start), close_on(rut, end), close_on(spx, start), close_on(spx, end)
-        spreads.append((a1 / a0 - 1) - (b1 / b0 - 1))
+        spreads[cycle.label] = (a1 / a0 - 1) - (b1 / b0 - 1)
+    return spreads
+
+
+def test_policy_evidence_matches_hand_computation(card_full, snapshot_dir: Path, ds) -> None:  # type: ignore[no-untyped-def]
+    policy = next(r for r in card_full.rows if r.driver == "policy")
+    # On 2025-09-17 the cut announced that day (effective 18 Sep) is known at the close: the later phase began.
+    assert card_full.phase == "later" and card_full.anchor == "later_start"
+    spreads = list(_hand_later_spreads(snapshot_dir, ds).values())
     assert policy.n == len(spreads) >= 3
     assert policy.hit_rate == pytest.approx(np.mean(np.array(spreads) > 0))
     assert policy.mean_spread == pytest.approx(np.mean(spreads))
     assert policy.direction == evidence_direction(len(spreads), policy.hit_rate, policy.mean_spread)
+    assert card_full.policy_n == policy.n and card_full.policy_share == policy.hit_rate
 
 
-def test_score_ranks_and_call(card_full) -> None:  # type: ignore[no-untyped-def]
+def test_probability_posterior_and_call_by_hand(card_full, snapshot_dir: Path, ds) -> None:  # type: ignore[no-untyped-def]
+    """Each past cycle counts once, weighted by the share of today's readable drivers whose rows list it."""
+    from scipy.stats import beta
+
+    spreads = _hand_later_spreads(snapshot_dir, ds)
+    rows = {r.driver: r for r in card_full.rows}
+    readable = [d for d, r in rows.items() if r.state is not None]  # equal weights: a count of drivers
+    sims = {label: (1 + sum(1 for d in readable if d != "policy" and label in rows[d].cycles)) / len(readable)
+            for label in spreads}
+    assert dict(card_full.similarity) == pytest.approx(sims)
+    n = sum(sims.values())
+    hits = sum(s for label, s in sims.items() if spreads[label] > 0)
+    assert card_full.effective_n == pytest.approx(n) and n < len(spreads)  # not every cycle resembles today
+    assert card_full.probability == pytest.approx((hits + 1) / (n + 2))
+    assert card_full.score == pytest.approx(2 * card_full.probability - 1)
+    posterior = beta.sf(0.5, hits + 1, n - hits + 1)
+    assert card_full.posterior_above_half == pytest.approx(posterior)
+    side = 1 if posterior >= 0.8 else -1 if posterior <= 0.2 else 0
+    assert card_full.call == {1: "russell2000 ahead of sp500", -1: "sp500 ahead of russell2000",
+                              0: "no clear edge"}[side]
+    assert card_full.confidence == "low" and "small sample" in card_full.confidence_reason  # n < 10
+    doc = card_full.to_dict()
+    assert (doc["probability"], doc["posterior_above_half"], doc["effective_n"]) == (
+        card_full.probability, card_full.posterior_above_half, card_full.effective_n)
+
+
+def test_score_ranks_and_contributions(inputs_full, card_full) -> None:  # type: ignore[no-untyped-def]
     rows = card_full.rows
     assert sorted(r.driver for r in rows) == sorted(DEFAULT_WEIGHTS)
     assert [r.rank for r in rows] == [1, 2, 3, 4, 5]
     assert all(abs(x.contribution) >= abs(y.contribution) for x, y in itertools.pairwise(rows))
-    expected = sum(DEFAULT_WEIGHTS[r.driver] * r.direction for r in rows) / sum(DEFAULT_WEIGHTS.values())
-    assert card_full.score == pytest.approx(expected)
-    assert card_full.confidence == "low" and "small sample" in card_full.confidence_reason
     for row in rows:
-        assert row.direction in (-1, 0, 1)
+        # dropping a driver = giving it weight 0: the probability moves by its contribution
+        without = scorecard(inputs_full, weights={row.driver: 0.0})
+        assert row.contribution == pytest.approx(card_full.probability - without.probability, abs=1e-12)
+        assert row.direction in (-1, 0, 1) and row.weight == 0.2
         if row.n < 3:
             assert row.direction == 0
         if row.baseline_percentile is not None:
@@ -132,13 +165,21 @@ def test_score_ranks_and_call(card_full) -> None:  # type: ignore[no-untyped-def
     assert "ratecycle data import-series pe_russell2000" in valuation.note
     inflation = next(r for r in rows if r.driver == "inflation")
     assert inflation.detail["month"] == "2025-07"
+    # the release rules in the notes come from the catalog
+    from ratecycle.data.catalog import release_rule
+
+    rule = release_rule("core_pce")
+    assert rule is not None and f"core_pce {rule.describe()}" in " ".join(card_full.notes)
+    assert "core_pce month M at the end of month M+1" in " ".join(card_full.notes)
 
 
-def test_weights_change_the_score_not_the_evidence(inputs_full, card_full) -> None:  # type: ignore[no-untyped-def]
+def test_weights_change_the_probability_not_the_evidence(inputs_full, card_full) -> None:  # type: ignore[no-untyped-def]
     only_policy = {d: 0.0 for d in DEFAULT_WEIGHTS} | {"policy": 1.0}
     card = scorecard(inputs_full, weights=only_policy)
     policy = next(r for r in card.rows if r.driver == "policy")
-    assert card.score == pytest.approx(float(policy.direction))
+    assert policy.hit_rate is not None
+    hits = round(policy.hit_rate * policy.n)
+    assert card.probability == pytest.approx((hits + 1) / (policy.n + 2)) and card.effective_n == policy.n
     before = {r.driver: (r.n, r.hit_rate, r.mean_spread) for r in card_full.rows}
     assert {r.driver: (r.n, r.hit_rate, r.mean_spread) for r in card.rows} == before
 
@@ -292,6 +333,8 @@ def test_an_empty_calendar_has_no_phase_and_no_evidence(inputs_full) -> None:  #
     card = scorecard(inputs_full, cycles=[])
     policy = next(r for r in card.rows if r.driver == "policy")
     assert card.phase == "none" and policy.n == 0 and policy.direction == 0
+    assert (card.probability, card.effective_n, card.call) == (0.5, 0.0, "no clear edge")
+    assert all(r.n == 0 for r in card.rows)  # no cycle under way: no past cycle is in today's situation
     assert policy.reading == "no cutting cycle under way"
     assert "the given calendar (no cycles)" in card.notes[0]
 

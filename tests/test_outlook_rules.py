@@ -39,23 +39,9 @@ def test_report_and_outlook_use_the_chosen_rules(ds: DataSource, snapshot_dir: P
     out = CliRunner().invoke(app, ["outlook", "--as-of", AS_OF, "--min-pause", "120", "--snapshot",
                                    str(snapshot_dir), "--json"])
     assert out.exit_code == 0, out.output
-    assert json.loads(out.output)["score"] == chosen.score
+    doc = json.loads(out.output)
+    assert doc["score"] == chosen.score and doc["probability"] == chosen.probability
+    assert doc["posterior_above_half"] == chosen.posterior_above_half
     both = CliRunner().invoke(app, ["outlook", "--preset", "note-2025", "--min-pause", "120", "--snapshot",
                                     str(snapshot_dir)])
     assert both.exit_code != 0
-
-
-def test_a_score_exactly_at_the_threshold_makes_the_call(ds: DataSource) -> None:
-    """Weights are decimals; their float sum must not push a score of exactly 0.20 just below the threshold."""
-    from fractions import Fraction
-
-    from ratecycle.outlook.scorecard import CALL_THRESHOLD
-
-    # the S&P 500 P/E as the valuation input (no small-over-big book-to-market), and the rules and window of the
-    # time this case was found (single moves were cycles, max gap 300 days, month ends): it sits on the line
-    old = CycleRules(max_gap=300, min_moves=1, min_total_bps=0)
-    card = scorecard(replace(inputs_from_source(ds, AS_OF), book_to_market=None), rules=old, convention="month_end")
-    exact = sum(Fraction(str(r.weight)) * r.direction for r in card.rows) / sum(Fraction(str(r.weight))
-                                                                                 for r in card.rows)
-    assert exact == Fraction(str(CALL_THRESHOLD))  # this date sits exactly on the line
-    assert card.score == CALL_THRESHOLD and card.call == "russell2000 ahead of sp500"
