@@ -426,7 +426,9 @@ def test_scorecard_and_etf_sections(built: Built, ds: DataSource) -> None:
     section = _section(built.doc, "scorecard")
     rows = _tables(section)[0]["rows"]
     assert [r["driver"] for r in rows] == [r.driver for r in sorted(card.rows, key=lambda r: r.rank)]
-    assert f"weighted score {card.score:+.2f}; confidence {card.confidence}" in _text(section)
+    call = (f"probability {card.probability:.2f} that the Russell 2000 is ahead; P(win rate > 1/2) "
+            f"{card.posterior_above_half:.2f}, a call needs 0.80 or 0.20; confidence {card.confidence}")
+    assert call in _text(section)
     etfs = _section(built.doc, "etfs")
     coverage = {r["ticker"]: r["available"] for r in _tables(etfs)[0]["rows"]}
     market = Path(ds.snapshot) / "market"

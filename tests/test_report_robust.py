@@ -45,8 +45,14 @@ def test_key_figures_match_the_evidence_tables(report) -> None:  # type: ignore[
     assert len(calls) >= 10
     # Brier of the listed probabilities against the listed outcomes, by hand
     brier = sum((c["probability"] - (1.0 if c["realised_spread"] > 0 else 0.0)) ** 2 for c in scored) / len(scored)
-    record_row = next(r for m, r in rows.items() if m.startswith("Track record of the call"))
+    record_row = next(r for m, r in rows.items() if m.startswith("Track record of the scorecard"))
     assert f"Brier {brier:.3f}" in record_row["detail"]
+    called = [c for c in scored if c["hit"] != "-"]
+    assert record_row["display"] == f"{sum(c['hit'] == 'yes' for c in called)} right of {len(called)} calls"
+    # the replay on the as-of date (a later-phase start) is the scorecard of that date: the same combination
+    today = next(c for c in calls if c["date"] == AS_OF)
+    card_row = next(r for m, r in rows.items() if m.startswith("Driver scorecard: probability"))
+    assert today["probability"] == pytest.approx(card_row["value"], abs=1e-12)
     # no call uses a later phase that began after it
     for c in calls:
         assert pd.Timestamp(c["date"]) <= pd.Timestamp(AS_OF)

@@ -76,7 +76,7 @@ def _call_words(card: Scorecard, a: str, b: str) -> tuple[str, int]:
         return f"the {a} ahead of the {b}", 1
     if card.direction < 0:
         return f"the {b} ahead of the {a}", -1
-    return f"no clear edge between the {a} and the {b}", 0
+    return "no clear edge", 0  # the next sentence names both series
 
 
 def expected_spread(study: EventStudyResult | None) -> Expected | None:
@@ -174,7 +174,8 @@ def more_cycles(card: Scorecard, win: bool) -> tuple[int, float] | None:
 
 
 def what_would_change(card: Scorecard | None, a: str, b: str) -> str:
-    """How many more past cycles like today, going which way, would make (or undo) the call: the posterior rule."""
+    """How many more past cycles like today (similarity 1), going which way, would move the posterior of a win rate
+    above one half across the scorecard's call line (0.80 for the first series, 0.20 for the second)."""
     if card is None:
         return ""
     now = card.posterior_above_half
@@ -182,22 +183,20 @@ def what_would_change(card: Scorecard | None, a: str, b: str) -> str:
         steps = [(s[0], s[1], name) for s, name in ((more_cycles(card, True), a), (more_cycles(card, False), b))
                  if s is not None]
         if not steps:
-            return (f"What would change it: a call needs P(win rate > 1/2) of {CALL_POSTERIOR:.2f} or "
-                    f"{1 - CALL_POSTERIOR:.2f} (now {now:.2f}); more than {MAX_MORE} further cycles would be needed.")
+            return (f"What would change it: a posterior of {CALL_POSTERIOR:.2f} or {1 - CALL_POSTERIOR:.2f} (now "
+                    f"{now:.2f}), more than {MAX_MORE} cycles away.")
         k, post, name = min(steps, key=lambda x: x[0])
-        return (f"What would change it: a call needs P(win rate > 1/2) of {CALL_POSTERIOR:.2f} or "
-                f"{1 - CALL_POSTERIOR:.2f} (now {now:.2f}); {k} more past cycle{'s' * (k > 1)} like today with the "
-                f"{name} ahead would take it to {post:.2f}.")
+        line = CALL_POSTERIOR if name == a else 1 - CALL_POSTERIOR
+        return (f"What would change it: {k} more similar cycle{'s' * (k > 1)} with the {name} ahead (posterior "
+                f"{now:.2f} to {post:.2f}, call at {line:.2f}).")
     winner, loser = (a, b) if card.direction > 0 else (b, a)
     line = CALL_POSTERIOR if card.direction > 0 else 1 - CALL_POSTERIOR
     step = more_cycles(card, win=card.direction < 0)
     if step is None:
-        return (f"What would change it: P(win rate > 1/2) is {now:.2f}; more than {MAX_MORE} further cycles would be "
-                "needed to undo the call.")
+        return f"What would change it: more than {MAX_MORE} cycles going the other way (posterior {now:.2f})."
     k, post = step
-    return (f"What would change it: {k} more past cycle{'s' * (k > 1)} like today with the {loser} ahead of the "
-            f"{winner} would take P(win rate > 1/2) from {now:.2f} to {post:.2f}, past the {line:.2f} the call "
-            "needs.")
+    return (f"What would change it: {k} more similar cycle{'s' * (k > 1)} with the {loser} ahead of the {winner} "
+            f"(posterior {now:.2f} to {post:.2f}, call at {line:.2f}).")
 
 
 def bottom_line(ctx: Context, facts: Facts) -> BottomLine:
@@ -211,7 +210,7 @@ def bottom_line(ctx: Context, facts: Facts) -> BottomLine:
     elif expected is not None:
         direction = 1 if expected.mean > 0 and expected.hits * 2 > expected.n else -1 if expected.mean < 0 else 0
         call = {1: f"the {a} ahead of the {b}", -1: f"the {b} ahead of the {a}",
-                0: f"no clear edge between the {a} and the {b}"}[direction]
+                0: "no clear edge"}[direction]
         confidence = "low"
     else:
         raise Unavailable("neither the scorecard nor the past-cycle record could be computed")
