@@ -89,15 +89,16 @@ def _track_record(ds: DataSource, pair: tuple[str, str], months: int, opts: Data
 
     record = track_record(eras_from_source(ds, pair), months=months)
     doc = record.to_dict()
-    rows = [{k: v for k, v in c.items() if k != "evidence"} | {"n_earlier": len(c["evidence"])}
-            for c in doc["calls"]]
+    rows = [{k: v for k, v in c.items() if k not in ("evidence", "similarity", "states", "posterior_above_half")}
+            | {"posterior": c["posterior_above_half"], "n_earlier": len(c["evidence"])} for c in doc["calls"]]
+    called = [c for c in record.scored() if c.hit is not None]
     fmt = _fmt
-    caption = (f"hit rate {fmt(record.hit_rate)} of calls with a side; Brier {fmt(record.brier)} vs always small "
-               f"{fmt(record.brier_always_small)}, always large {fmt(record.brier_always_large)} (a constant 0.5 "
-               f"scores 0.250). " + "; ".join(record.notes))
+    caption = (f"{len(called)} of {len(record.scored())} scored calls took a side, hit rate {fmt(record.hit_rate)}; "
+               f"Brier {fmt(record.brier)} vs always small {fmt(record.brier_always_small)}, always large "
+               f"{fmt(record.brier_always_large)} (a constant 0.5 scores 0.250). " + "; ".join(record.notes))
     opts.emit(rows, document=doc, pct_columns=["realised_spread"],
-         columns=["date", "era", "call", "probability", "n_earlier", "evidence_hits", "realised_spread", "hit"],
-         title=f"Track record: the call at each later-phase start ({months} months after)", caption=caption)
+              columns=["date", "era", "call", "probability", "posterior", "effective_n", "realised_spread", "hit"],
+              title=f"Track record: the scorecard at each later-phase start ({months} months after)", caption=caption)
 
 
 def _fmt(x: float | None) -> str:
