@@ -40,7 +40,8 @@ def outlook_command(
     min_pause: MinPauseOpt = None,
     max_gap: MaxGapOpt = None,
     track: Annotated[bool, typer.Option(
-        "--track-record", help="Replay the call at every past later-phase start from earlier cycles only.")] = False,
+        "--track-record", help="Replay the scorecard at every past later-phase start from earlier cycles only.")]
+    = False,
     opts: DataOptions = DataOptions(),
 ) -> None:
     """Score each driver (policy phase, momentum, valuation, inflation, curve) for A vs B on --as-of."""
@@ -51,7 +52,7 @@ def outlook_command(
     a, b = parse_pair(pair)
     ds = opts.source()
     if track:
-        _track_record(ds, (a, b), months, opts)
+        _track_record(ds, (a, b), months, opts, weights)
         return
     when = as_of or ds.last_date(a, b).date().isoformat()
     inputs = inputs_from_source(ds, when, (a, b))
@@ -83,11 +84,12 @@ def calendar_cycles(ds: DataSource, as_of: pd.Timestamp, *, preset: str | None,
     return cycles_from_source(AsOfSource(base=ds, as_of=as_of), direction="cut", calendar=calendar, preset=preset)
 
 
-def _track_record(ds: DataSource, pair: tuple[str, str], months: int, opts: DataOptions) -> None:
+def _track_record(ds: DataSource, pair: tuple[str, str], months: int, opts: DataOptions,
+                  weights: str | None) -> None:
     """Print the replayed calls with hit rate and Brier scores (table, --json or --csv)."""
     from ..outlook.track_record import eras_from_source, track_record
 
-    record = track_record(eras_from_source(ds, pair), months=months)
+    record = track_record(eras_from_source(ds, pair), months=months, weights=weights)
     doc = record.to_dict()
     rows = [{k: v for k, v in c.items() if k not in ("evidence", "similarity", "states", "posterior_above_half")}
             | {"posterior": c["posterior_above_half"], "n_earlier": len(c["evidence"])} for c in doc["calls"]]

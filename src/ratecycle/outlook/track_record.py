@@ -123,8 +123,11 @@ def _windows(era: Era, dates: list[pd.Timestamp], months: int) -> tuple[np.ndarr
     return np.where(bad, np.nan, frame["spread"].to_numpy(dtype="float64")), ends
 
 
-def track_record(eras: Sequence[Era], months: int = 12, weights: Mapping[str, float] | None = None) -> TrackRecord:
-    """Replay the scorecard at every later-phase start of every era, each from strictly earlier, closed windows."""
+def track_record(eras: Sequence[Era], months: int = 12,
+                 weights: str | Mapping[str, float] | None = None) -> TrackRecord:
+    """Replay the scorecard at every later-phase start of every era, each from strictly earlier, closed windows.
+
+    ``weights`` are the scorecard's similarity weights (``parse_weights``; default equal)."""
     from .scorecard import parse_weights
 
     w = parse_weights(weights)
