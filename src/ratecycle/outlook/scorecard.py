@@ -21,7 +21,7 @@ from .._typing import Anchor, Convention
 from ..cycles.model import Cycle
 from ..cycles.rules import CycleRules
 from ..errors import RatecycleError
-from .combine import CALL_POSTERIOR, Combined, Evidence, combine, contribution
+from .combine import CALL_POSTERIOR, Combined, Evidence, call_of, combine, contribution
 from .drivers import (
     DRIVERS,
     DriverState,
@@ -113,8 +113,7 @@ class Scorecard:
     @property
     def direction(self) -> int:
         """+1 when the call is A ahead, -1 B ahead, 0 no clear edge."""
-        return 1 if self.posterior_above_half >= CALL_POSTERIOR else (
-            -1 if self.posterior_above_half <= 1 - CALL_POSTERIOR else 0)
+        return call_of(self.posterior_above_half)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``ratecycle outlook --json``."""
@@ -307,8 +306,9 @@ def release_note(inputs: OutlookInputs, valuation: DriverState) -> str:
             names.append("shiller:E")
     rules = [(name, release_rule(name)) for name in names]
     parts = [f"{name} {rule.describe()}" for name, rule in rules if rule is not None and rule.kind != "same_day"]
-    counted = f"release rules: {'; '.join(parts)}" if parts else "release rules: every series on its own date"
-    return f"{counted}; values are the latest vintage (revised)"
+    if not parts:
+        return "no monthly series with a publication lag is read; values are the latest vintage (revised)"
+    return f"release rules: {'; '.join(parts)}; values are the latest vintage (revised)"
 
 
 def _call(combined: Combined, n: int, a: str, b: str) -> tuple[str, str, str]:
