@@ -168,9 +168,10 @@ def test_score_ranks_and_contributions(inputs_full, card_full) -> None:  # type:
     # the release rules in the notes come from the catalog
     from ratecycle.data.catalog import release_rule
 
-    rule = release_rule("core_pce")
-    assert rule is not None and f"core_pce {rule.describe()}" in " ".join(card_full.notes)
-    assert "core_pce month M at the end of month M+1" in " ".join(card_full.notes)
+    for name in ("core_pce", "bm_small_big"):  # the inflation row's series and the valuation row's
+        rule = release_rule(name)
+        assert rule is not None and f"{name} {rule.describe()}" in " ".join(card_full.notes)
+    assert "bm_small_big month M at the end of month M+1" in " ".join(card_full.notes)
 
 
 def test_weights_change_the_probability_not_the_evidence(inputs_full, card_full) -> None:  # type: ignore[no-untyped-def]
