@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from ratecycle.report.build import ReportOptions, build_report
+from ratecycle.report.fmt import pp
 
 AS_OF = "2025-09-17"
 
@@ -24,7 +25,8 @@ def _section(report, key: str):  # type: ignore[no-untyped-def]
 
 def test_bottom_line_states_long_history_and_curve(report) -> None:  # type: ignore[no-untyped-def]
     text = report.bottom_line
-    assert "since 1954, " in text and "by chance)" in text and "specifications (p" in text
+    assert "since 1954 small caps led after only " in text and "specifications (p" in text
+    assert "without the best cycle (" in text
     robust = _section(report, "robustness")
     assert robust.available, robust.reason
 
@@ -36,9 +38,16 @@ def test_key_figures_match_the_evidence_tables(report) -> None:  # type: ignore[
     tables = [b for b in robust.blocks if hasattr(b, "rows") and hasattr(b, "columns")]
     evidence = tables[0].rows
     market, longrun = evidence[0], evidence[1]
-    # the t-interval row equals the evidence table, and the table's interval is mean +- t * sd / sqrt(n)
-    t_row = rows["Mean spread, 95% t-interval"]
-    assert t_row["value"] == pytest.approx(market["t_low"])
+    # the mean's row quotes the evidence table's t-interval first (a small sample), then the bootstrap
+    mean_row = next(r for m, r in rows.items() if m.startswith("Mean spread, "))
+    assert mean_row["detail"].startswith(f"95% t-interval {pp(market['t_low'])} to {pp(market['t_high'])}; bootstrap")
+    # the mean without the best cycle: the study's spreads by hand, the largest left out
+    events = _section(report, "significance").blocks
+    table = next(b for b in events if hasattr(b, "columns") and any(c.key == "spread" for c in b.columns))
+    spreads = [r["spread"] for r in table.rows if not r["incomplete"] and r["spread"] is not None]
+    assert len(spreads) == 6
+    without_best = (sum(spreads) - max(spreads)) / (len(spreads) - 1)
+    assert rows["Mean spread without its best cycle"]["value"] == pytest.approx(without_best, abs=1e-12)
     assert longrun["hits"] == rows["Long history since 1954: small 30% ahead of big 30% (Ken French)"]["display"]
     calls = tables[1].rows
     scored = [c for c in calls if c["realised_spread"] is not None]

@@ -36,6 +36,8 @@ class Expected:
     hits: int
     chance: float | None
     """Probability of a record at least this good if each cycle were ahead as often as an average window."""
+    kind: str = "interval"
+    """'t-interval' for a small sample (the bootstrap of a few cycles is too narrow), else the bootstrap's."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class BottomLine:
         head = [f"Call: {self.call} over the next {months} months, with {self.confidence} confidence."]
         if self.expected is not None:
             e = self.expected
-            interval = (f", {round(100 * e.level)}% interval {pp(e.low)} to {pp(e.high)}"
+            interval = (f", {round(100 * e.level)}% {e.kind} {pp(e.low)} to {pp(e.high)}"
                         if e.low is not None and e.high is not None else "")
             head.append(f"Expected spread ({a} minus {b}): {pp(e.mean)} (mean of {e.n} past later phases"
                         f"{interval}).")
@@ -80,13 +82,17 @@ def _call_words(card: Scorecard, a: str, b: str) -> tuple[str, int]:
 
 
 def expected_spread(study: EventStudyResult | None) -> Expected | None:
-    """Mean spread of the completed later-phase windows with its bootstrap interval (None without a window)."""
+    """Mean spread of the completed later-phase windows with its interval (None without a window).
+
+A small sample gets the t-interval: a bootstrap of a handful of cycles has few distinct resamples and is too narrow.
+"""
     if study is None or not study.summary.n or study.summary.mean is None:
         return None
     s = study.summary
-    low, high = s.mean_ci if s.mean_ci else (None, None)
+    interval = s.t_interval if s.small_sample and s.t_interval is not None else s.mean_ci
+    low, high = interval if interval else (None, None)
     return Expected(mean=float(study.summary.mean), low=low, high=high, level=s.ci_level, n=s.n, hits=s.hits,
-                    chance=s.sign_test_p)
+                    chance=s.sign_test_p, kind="t-interval" if interval is s.t_interval else "interval")
 
 
 def confidence_reason(card: Scorecard | None, study: EventStudyResult | None) -> str:
@@ -94,10 +100,10 @@ def confidence_reason(card: Scorecard | None, study: EventStudyResult | None) ->
     parts = []
     if study is not None and study.summary.n:
         s = study.summary
-        parts.append(f"the {s.hits} of {s.n} record rests on few cycles" if s.small_sample
+        parts.append(f"{s.hits} of {s.n} is few cycles" if s.small_sample
                      else f"{s.hits} of {s.n} past cycles went this way")
         if s.sign_test_p is not None:
-            parts.append(f"chance alone gives a record this good {round(100 * s.sign_test_p)}% of the time"
+            parts.append(f"chance gives a record this good {round(100 * s.sign_test_p)}% of the time"
                          + (", so the record is no better than chance" if s.sign_test_p >= 0.5 else ""))
     elif card is not None:
         parts.append(card.confidence_reason)
@@ -121,7 +127,7 @@ def without_best(study: EventStudyResult | None) -> str:
     rows = study.rows[~study.rows["incomplete"].astype(bool) & ~study.rows["before_data"].astype(bool)]
     best = int(rows["spread"].to_numpy().argmax())
     rest = rows["spread"].drop(index=rows.index[best]).mean()
-    return f"without its best cycle ({str(rows['cycle'].iloc[best]).removeprefix('cut ')}) the mean is {pp(rest)}"
+    return f"mean {pp(rest)} without the best cycle ({str(rows['cycle'].iloc[best]).removeprefix('cut ')})"
 
 
 def drivers_against(card: Scorecard | None, direction: int) -> list[str]:
@@ -139,7 +145,7 @@ def evidence_against(ctx: Context, facts: Facts, direction: int) -> tuple[str, .
     lost = losses(facts.study, direction)
     if lost:
         loser = a if direction >= 0 else b
-        items.append(f"the {loser} lagged in {len(lost)} cycle{'s' if len(lost) > 1 else ''} ({', '.join(lost)})")
+        items.append(f"{len(lost)} {loser} loss{'es' if len(lost) > 1 else ''} ({', '.join(lost)})")
     for writer in EXTRA_AGAINST:
         items.extend(writer(ctx, facts, direction))
     rest = without_best(facts.study)

@@ -40,7 +40,14 @@ def record_rows(ctx: Context, facts: Facts) -> list[Row]:
     if study is None or not study.summary.n:
         return []
     s, (a, b) = study.summary, ctx.names
-    interval = (f"{round(100 * s.ci_level)}% interval {pp(s.mean_ci[0])} to {pp(s.mean_ci[1])}" if s.mean_ci else "")
+    level = f"{round(100 * s.ci_level)}%"
+    boot = f"bootstrap {pp(s.mean_ci[0])} to {pp(s.mean_ci[1])}" if s.mean_ci else ""
+    if s.small_sample and s.t_interval is not None:
+        boot += f" ({s.distinct_resamples} distinct resamples)" if boot and s.distinct_resamples else ""
+        interval = "; ".join(x for x in (f"{level} t-interval {pp(s.t_interval[0])} to {pp(s.t_interval[1])}",
+                                         boot) if x)
+    else:
+        interval = f"{level} {boot}" if boot else ""
     rows = [{"measure": f"Past later phases with the {a} ahead after {ctx.months} months",
              "value": s.hits, "display": f"{s.hits} of {s.n}", "detail": "completed windows only"},
             _row(f"Mean spread, {a} minus {b}", s.mean, "pp", interval),
@@ -52,16 +59,6 @@ def record_rows(ctx: Context, facts: Facts) -> list[Row]:
     if s.sign_test_p is not None:
         rows.append(_row("Chance of a record this good by luck", s.sign_test_p, "share", "sign test"))
     return rows
-
-
-def long_history_rows(ctx: Context, facts: Facts) -> list[Row]:
-    """Small minus big (Fama-French) after later phases found in the monthly fed funds rate since 1954."""
-    smb = facts.smb
-    if smb is None or not smb.summary.n:
-        return []
-    s = smb.summary
-    return [{"measure": "Long history: small beat big (Fama-French)", "value": s.hits, "display": f"{s.hits} of {s.n}",
-             "detail": f"mean {pp(s.mean)} over {ctx.months} months"}]
 
 
 def calendar_rows(ctx: Context, facts: Facts) -> list[Row]:
@@ -100,7 +97,7 @@ def today_rows(ctx: Context, facts: Facts) -> list[Row]:
     return rows
 
 
-KEY_ROWS: tuple[Callable[[Context, Facts], list[Row]], ...] = (policy_rows, record_rows, long_history_rows, robust_rows,
+KEY_ROWS: tuple[Callable[[Context, Facts], list[Row]], ...] = (policy_rows, record_rows, robust_rows,
                                                                calendar_rows, today_rows)
 """Writers of the key-figures rows, in reading order; new evidence adds a writer here."""
 
