@@ -57,7 +57,9 @@ def record_rows(ctx: Context, facts: Facts) -> list[Row]:
                      "display": f"{ordinal(100 * s.mean_percentile)} percentile",
                      "detail": f"{s.baseline_n} windows since the data begin"})
     if s.sign_test_p is not None:
-        rows.append(_row("Chance of a record this good by luck", s.sign_test_p, "share", "sign test"))
+        base = (f"sign test: each cycle ahead as often as all windows ({s.sign_test_rate:.0%})"
+                if s.sign_test_rate is not None else "sign test")
+        rows.append(_row("Chance of a record this good by luck", s.sign_test_p, "share", base))
     return rows
 
 

@@ -11,14 +11,15 @@ from ..events.stats import SpreadStats
 from ..outlook import inputs_from_source
 from ..outlook.track_record import Era, TrackRecord, long_history_inputs, track_record
 from ..robustness import SpecCurve, specification_curve
+from ..robustness.curve import DEFAULT_PERMUTATIONS
 from ..robustness.load import families_from_source
 from .context import Context, Unavailable
 from .facts import Facts
 from .fmt import date_text, pp
 from .model import Column, Figure, Paragraph, Section, Table, Trace
 
-REPORT_PERMUTATIONS = 200
-"""Pseudo-event draws for the report's curve (``ratecycle robustness`` uses 1,000 by default)."""
+REPORT_PERMUTATIONS = DEFAULT_PERMUTATIONS
+"""Pseudo-event draws for the report's curve: those of ``ratecycle robustness`` by default, so both print one p."""
 CHOICE_RANKS = 250
 """Specifications marked in the choices chart (evenly spaced along the curve), which bounds the page size."""
 CHOICES = ("measure", "anchor", "convention", "months", "rules", "min_pause", "max_gap", "min_moves")
@@ -141,6 +142,11 @@ def _num(x: float | None) -> str:
     return "-" if x is None else f"{x:.3f}"
 
 
+def _pct(x: float | None) -> str:
+    """A chance as the key figures' sign-test row prints it (29.1%)."""
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
 def against_robust(ctx: Context, facts: Facts, direction: int) -> list[str]:
     """One short clause for the bottom line: the long-history record and the specification curve's share and p."""
     parts = []
@@ -150,7 +156,7 @@ def against_robust(ctx: Context, facts: Facts, direction: int) -> list[str]:
         parts.append(f"since 1954 small caps led after only {s.hits} of {s.n} cycles (p {s.sign_test_p or 1:.2f})")
     curve = facts.spec_curve
     if curve is not None:
-        verdict = ", no better than chance" if curve.p_share >= 0.05 else ""
+        verdict = ", could be chance" if curve.p_share >= 0.05 else ""
         parts.append(f"small caps ahead in {curve.share_positive:.0%} of {curve.n_specs} specifications "
                      f"(p {curve.p_share:.2f}{verdict})")
     return ["; ".join(parts)] if parts else []
@@ -170,7 +176,7 @@ def robust_rows(ctx: Context, facts: Facts) -> list[dict[str, object]]:
         s = sizes.study.summary
         rows.append({"measure": "Long history since 1954: small 30% ahead of big 30% (Ken French)", "value": s.hits,
                      "display": f"{s.hits} of {s.n}", "detail": f"mean {pp(s.mean)}; chance of a record this good "
-                                                                  f"{_num(s.sign_test_p)}"})
+                                                                  f"{_pct(s.sign_test_p)}"})
     curve = facts.spec_curve
     if curve is not None:
         rows.append({"measure": f"Specifications with small caps ahead ({curve.n_specs})",
