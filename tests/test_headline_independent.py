@@ -240,3 +240,49 @@ def test_same_figures_in_cli_and_report(monkeypatch: pytest.MonkeyPatch, capsys:
     assert row["detail"].endswith(f"permutation p {curve['p_share']:.3f}")
     assert (f"small caps ahead in {curve['share_positive']:.0%} of {curve['n_specs']} specifications "
             f"(p {curve['p_share']:.2f}") in report["bottom_line"]
+
+
+def _size_portfolios(path: Path) -> pd.DataFrame:
+    """Value-weighted monthly returns (percent) of the bottom and top 30% from Ken French's file as published."""
+    lines = path.read_text().splitlines()
+    first = next(i for i, line in enumerate(lines) if "Average Value Weight Returns -- Monthly" in line) + 2
+    rows = []
+    for line in lines[first:]:
+        cells = [c.strip() for c in line.split(",")]
+        if len(cells) < 5 or not (cells[0].isdigit() and len(cells[0]) == 6):
+            break
+        rows.append((pd.Period(f"{cells[0][:4]}-{cells[0][4:]}", "M"), float(cells[2]), float(cells[4])))
+    return pd.DataFrame(rows, columns=["month", "lo30", "hi30"]).set_index("month")
+
+
+def test_long_history_record_from_raw_file(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                           snapshot_dir: Path, report: dict) -> None:
+    """Ken French small 30% minus big 30% over the 12 months after each listed anchor month: 8 of 13, +11.8 pp,
+    t-interval -2.5 to +26.2 pp, and the sign test against every 12-month window published by 17 Sep 2025."""
+    longrun = _cli_json(monkeypatch, capsys, snapshot_dir, "study", "--long-history", "--as-of", "2025-09-17")
+    anchors = [pd.Period(r["anchor"][:7], "M") for r in
+               next(p for p in longrun["size_portfolios"] if p["small"] == "ff_size:lo30")["rows"]]
+    ff = _size_portfolios(snapshot_dir / "market" / "Portfolios_Formed_on_ME_202602.csv")
+    growth = (1 + ff / 100).cumprod()
+    growth.loc[ff.index[0] - 1] = 1.0
+    growth = growth.sort_index()
+
+    def spread(m: pd.Period) -> float:  # month_end: the close of m's month to that of m + 12
+        end = m + MONTHS
+        return float(growth.lo30[end] / growth.lo30[m] - growth.hi30[end] / growth.hi30[m])
+
+    x = np.array([spread(m) for m in anchors])
+    n, hits = len(x), int((x > 0).sum())
+    half = stats.t.ppf(0.975, n - 1) * x.std(ddof=1) / np.sqrt(n)
+    last = pd.Period("2025-07", "M")  # month M is published at the end of M+1: July 2025 is the last by 17 Sep
+    base = np.array([spread(m) for m in growth.index if m + MONTHS <= last])
+    chance = float(stats.binom.sf(hits - 1, n, float((base > 0).mean())))
+    assert (hits, n, len(base)) == (8, 13, 1178)
+    row = _key(report, "Long history since 1954")
+    assert row["display"] == "8 of 13"
+    assert row["detail"] == f"mean {100 * x.mean():+.1f} pp; chance of a record this good {100 * chance:.1f}%"
+    evidence = _section(report, "robustness")["blocks"][3]["rows"][1]
+    assert evidence["mean"] == pytest.approx(float(x.mean()), abs=1e-12)
+    assert (evidence["t_low"], evidence["t_high"]) == pytest.approx((x.mean() - half, x.mean() + half), abs=1e-12)
+    assert evidence["p"] == pytest.approx(chance, abs=1e-12)
+    assert f"since 1954 small caps led after only 8 of 13 cycles (p {chance:.2f})" in report["bottom_line"]
