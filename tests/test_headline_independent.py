@@ -213,7 +213,9 @@ def test_track_record_brier(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capt
     assert record["brier_always_large"] == pytest.approx(float((y ** 2).mean()), abs=1e-12)
     row = _key(report, "Track record of the scorecard")
     assert row["measure"].endswith(f"({len(scored)} past later phases)")
-    assert row["detail"] == (f"Brier {brier:.3f}; always small {float(((1 - y) ** 2).mean()):.3f}; coin flip 0.250")
+    verdict = "better than a coin flip" if brier < 0.25 else "no better than a coin flip"
+    assert row["detail"] == (f"Brier {brier:.3f} ({verdict}); always small {float(((1 - y) ** 2).mean()):.3f}; "
+                             "coin flip 0.250")
     assert (len(scored), round(brier, 3)) == (13, 0.275)
 
 
@@ -233,7 +235,7 @@ def test_same_figures_in_cli_and_report(monkeypatch: pytest.MonkeyPatch, capsys:
     evidence = _section(report, "robustness")["blocks"][3]["rows"][1]
     assert evidence["p"] == pytest.approx(lo30["sign_test_p"], abs=1e-12)
     assert (evidence["t_low"], evidence["t_high"]) == pytest.approx(tuple(lo30["t_interval"]), abs=1e-12)
-    assert f"since 1954 small caps led after only 8 of 13 cycles (p {lo30['sign_test_p']:.2f})" in report["bottom_line"]
+    assert f"since 1954 small caps led in 8 of 13 cycles, p {lo30['sign_test_p']:.2f}" in report["bottom_line"]
     curve = _cli_json(monkeypatch, capsys, snapshot_dir, "robustness", "--as-of", "2025-09-17")
     row = _key(report, "Specifications with small caps ahead")
     assert row["value"] == pytest.approx(curve["share_positive"], abs=1e-12)
@@ -285,4 +287,4 @@ def test_long_history_record_from_raw_file(monkeypatch: pytest.MonkeyPatch, caps
     assert evidence["mean"] == pytest.approx(float(x.mean()), abs=1e-12)
     assert (evidence["t_low"], evidence["t_high"]) == pytest.approx((x.mean() - half, x.mean() + half), abs=1e-12)
     assert evidence["p"] == pytest.approx(chance, abs=1e-12)
-    assert f"since 1954 small caps led after only 8 of 13 cycles (p {chance:.2f})" in report["bottom_line"]
+    assert f"since 1954 small caps led in 8 of 13 cycles, p {chance:.2f}" in report["bottom_line"]

@@ -25,7 +25,7 @@ def _section(report, key: str):  # type: ignore[no-untyped-def]
 
 def test_bottom_line_states_long_history_and_curve(report) -> None:  # type: ignore[no-untyped-def]
     text = report.bottom_line
-    assert "since 1954 small caps led after only " in text and "specifications (p" in text
+    assert "since 1954 small caps led in " in text and "specifications (p" in text
     assert "without the best cycle (" in text
     robust = _section(report, "robustness")
     assert robust.available, robust.reason

@@ -64,6 +64,9 @@ def rotation_section(ctx: Context) -> Section:
     text = (f"From {date_text(start)} to {date_text(end)} the {a_name} returned {pct(doc['return_a'])} and the "
             f"{b_name} {pct(doc['return_b'])}, a spread of {pp(doc['spread'])} in favour of the "
             f"{a_name if doc['spread'] > 0 else b_name}.")
+    if ctx.rotation_start == (ctx.as_of.to_period("M") - 1).to_timestamp():
+        text += (" The window starts on the first day of the month before the as-of date, the report's default "
+                 "(another start: --rotation-start).")
     return Section("rotation", "The rotation window", (text, figure, table))
 
 

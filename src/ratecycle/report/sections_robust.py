@@ -89,7 +89,7 @@ def robustness_section(ctx: Context) -> Section:
     inputs = inputs_from_source(ctx.data, ctx.as_of, pair=ctx.pair)  # the scorecard's drivers, read point in time
     eras = [Era("long history", tuple(c for c in long_cycles if c.start < first_target), long_era[0].a,
                 long_era[0].b, "month_end", long_history_inputs(inputs, long_era[0].a, long_era[0].b)),
-            Era(market[0].name, default.cycles, market[0].a, market[0].b, "daily", inputs)]
+            Era(" minus ".join(ctx.names), default.cycles, market[0].a, market[0].b, "daily", inputs)]
     record = track_record(eras, months=ctx.months)
     facts.track_record = record
     a, b = ctx.names
@@ -124,7 +124,7 @@ def robustness_section(ctx: Context) -> Section:
             f"{curve.p_share:.2f}. Replayed at {len(record.scored())} past later-phase starts, the scorecard called a "
             f"side {_calls_made(record)}; its Brier score "
             f"{_num(record.brier)} compares with {_num(record.brier_always_small)} for always calling small caps "
-            f"and 0.250 for a coin flip.")
+            f"and 0.250 for a coin flip: {_versus_coin(record.brier)}.")
     return Section("robustness", "Does it survive other choices, the long history and its own track record?",
                    (Paragraph(text), curve_fig, choices_fig, evidence, calls))
 
@@ -136,6 +136,13 @@ def _calls_made(record: TrackRecord) -> str:
         return "never"
     right = sum(1 for c in called if c.hit)
     return f"{len(called)} time{'s' * (len(called) != 1)} and was right {right} time{'s' * (right != 1)}"
+
+
+def _versus_coin(brier: float | None) -> str:
+    """The Brier score in words against a coin flip (0.25): lower is better."""
+    if brier is None:
+        return "not scored"
+    return "better than a coin flip" if brier < 0.25 else "no better than a coin flip"
 
 
 def _num(x: float | None) -> str:
@@ -153,7 +160,7 @@ def against_robust(ctx: Context, facts: Facts, direction: int) -> list[str]:
     sizes = facts.size_history
     if sizes is not None and sizes.study.summary.n:
         s = sizes.study.summary
-        parts.append(f"since 1954 small caps led after only {s.hits} of {s.n} cycles (p {s.sign_test_p or 1:.2f})")
+        parts.append(f"since 1954 small caps led in {s.hits} of {s.n} cycles, p {s.sign_test_p or 1:.2f}")
     curve = facts.spec_curve
     if curve is not None:
         verdict = ", could be chance" if curve.p_share >= 0.05 else ""
@@ -188,8 +195,8 @@ def robust_rows(ctx: Context, facts: Facts) -> list[dict[str, object]]:
         rows.append({"measure": f"Track record of the scorecard ({len(record.scored())} past later phases)",
                      "value": record.hit_rate,
                      "display": f"{sum(1 for c in called if c.hit)} right of {len(called)} calls",
-                     "detail": f"Brier {record.brier:.3f}; always small {_num(record.brier_always_small)}; "
-                               "coin flip 0.250"})
+                     "detail": f"Brier {record.brier:.3f} ({_versus_coin(record.brier)}); always small "
+                               f"{_num(record.brier_always_small)}; coin flip 0.250"})
     return rows
 
 
