@@ -76,8 +76,42 @@ def explore_sweep_grid(ctx: Context) -> SweepGrid:
                      anchors=ANCHORS, conventions=CONVENTIONS, months=_with(MONTHS, ctx.months))
 
 
-def _iso(values: pd.Series) -> list[str]:
-    return [d.date().isoformat() for d in pd.DatetimeIndex(values)]
+def _days(values: pd.Series, unit: str = "D") -> np.ndarray:
+    """Dates as datetime64 at ``unit`` (a day or a month): the grain the page shows them in."""
+    days: np.ndarray = pd.DatetimeIndex(values).to_numpy(dtype="datetime64[ns]").astype(f"datetime64[{unit}]")
+    return days
+
+
+def _float_key(values: pd.Series) -> np.ndarray:
+    """Floats rounded to 12 places as int64 bit patterns (-0.0 folded into 0.0, one NaN), for exact grouping."""
+    rounded = values.to_numpy(dtype="float64").round(12) + 0.0
+    bits: np.ndarray = np.where(np.isnan(rounded), np.nan, rounded).view("int64")
+    return bits
+
+
+def _windows_and_members(w: pd.DataFrame, n_variants: int) -> tuple[list[list[Any]], list[list[int]]]:
+    """The distinct windows (first-seen order) and, per variant id, the indices of its windows in row order."""
+    cycle, anchor, start, end = (_days(w["cycle_start"], "M"), _days(w["anchor_date"]), _days(w["window_start"]),
+                                 _days(w["window_end"]))
+    keys = pd.DataFrame({"cycle": cycle.astype("int64"), "anchor": anchor.astype("int64"),
+                         "start": start.astype("int64"), "end": end.astype("int64"),
+                         "a": _float_key(w["return_a"]), "b": _float_key(w["return_b"]),
+                         "usable": w["usable"].to_numpy(dtype="int64")})
+    codes = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy(dtype="int64")
+    first = np.unique(codes, return_index=True)[1]  # row of each window's first appearance, in code order
+    labels = np.char.add("cut ", np.datetime_as_string(cycle[first]).astype(str))
+    columns = (labels.tolist(), np.datetime_as_string(anchor[first]).tolist(),
+               np.datetime_as_string(start[first]).tolist(), np.datetime_as_string(end[first]).tolist(),
+               [_num(x) for x in w["return_a"].to_numpy(dtype="float64")[first].round(12)],
+               [_num(x) for x in w["return_b"].to_numpy(dtype="float64")[first].round(12)],
+               keys["usable"].to_numpy()[first].tolist())
+    windows = [list(row) for row in zip(*columns, strict=True)]
+    variant = w["variant"].to_numpy(dtype="int64")
+    order = np.argsort(variant, kind="stable")
+    bounds = np.searchsorted(variant[order], np.arange(n_variants + 1))
+    ordered = codes[order]
+    members = [ordered[bounds[i]:bounds[i + 1]].tolist() for i in range(n_variants)]
+    return windows, members
 
 
 def explore_grid(ctx: Context) -> ExploreGrid:
@@ -89,17 +123,7 @@ def explore_grid(ctx: Context) -> ExploreGrid:
         len(grid.conventions) * len(grid.months) * len(grid.pairs)
     if len(variants) != expected:  # a min_pause above a max_gap would leave holes in the id order the page uses
         raise Unavailable("the explorer's grid has rule combinations that cannot be used")
-    w = result.windows
-    keys = pd.DataFrame({"cycle": [f"cut {d:%Y-%m}" for d in pd.DatetimeIndex(w["cycle_start"])],
-                         "anchor": _iso(w["anchor_date"]), "start": _iso(w["window_start"]),
-                         "end": _iso(w["window_end"]),
-                         "return_a": w["return_a"].round(12), "return_b": w["return_b"].round(12),
-                         "usable": w["usable"].astype(int)})
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(keys))
-    windows = [[c, a, s, e, _num(ra), _num(rb), int(u)] for c, a, s, e, ra, rb, u in uniques]
-    members: list[list[int]] = [[] for _ in range(len(variants))]
-    for vid, code in zip(w["variant"].to_numpy(dtype="int64"), codes, strict=True):
-        members[int(vid)].append(int(code))
+    windows, members = _windows_and_members(result.windows, len(variants))
     stats = [[int(n), int(h), _num(m), _num(md), int(x)] for n, h, m, md, x in
              zip(variants["n_events"], variants["hits"], variants["mean_spread"], variants["median_spread"],
                  variants["n_excluded"], strict=True)]

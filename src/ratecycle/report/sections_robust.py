@@ -6,13 +6,18 @@ the evidence against the call as plainly as the evidence for it (``against_*`` a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from ..cycles import Cycle
+from ..data.frames import content_hash
+from ..data.statcache import cached
 from ..events import SIZE_MEASURES, size_portfolio_study
 from ..events.stats import SpreadStats
 from ..outlook import inputs_from_source
 from ..outlook.track_record import Era, TrackRecord, long_history_inputs, track_record
 from ..robustness import SpecCurve, specification_curve
 from ..robustness.curve import DEFAULT_PERMUTATIONS
-from ..robustness.load import families_from_source
+from ..robustness.load import families_from_source, input_series, measures_from_source
 from .context import Context, Unavailable
 from .facts import Facts
 from .fmt import date_text, pp
@@ -67,29 +72,57 @@ def _stats_row(label: str, s: SpreadStats) -> dict[str, object]:
             "p": s.sign_test_p}
 
 
+@dataclass(frozen=True)
+class CurveRun:
+    """What the section keeps of the specification run: the curve and the default rules' cutting cycles."""
+
+    curve: SpecCurve
+    long_cycles: tuple[Cycle, ...] | None
+    """Long history (FEDFUNDS, longest pause of 52 days, 370-day gap); None without the Ken French data."""
+    market_cycles: tuple[Cycle, ...]
+    """The target's cycles under the default rules (longest pause of 52 days, 370-day gap, two moves)."""
+
+
+def _curve_run(ctx: Context) -> CurveRun:
+    """Detect every variant's cycles and run the specification curve with its permutation test."""
+    families = families_from_source(ctx.data, ctx.pair)
+    curve = specification_curve(families, ctx.as_of, permutations=REPORT_PERMUTATIONS)
+    long_era = next((v for m, v in families if m.family == "long_history"), None)
+    long_cycles = None if long_era is None else next(
+        v for v in long_era if v.rules.rule == "longest" and v.rules.min_pause == 52 and v.rules.max_gap == 370).cycles
+    default = next(v for v in families[0][1] if v.rules.rule == "longest" and v.rules.min_pause == 52
+                   and v.rules.max_gap == 370 and v.min_moves == 2)
+    return CurveRun(curve, long_cycles, default.cycles)
+
+
+def curve_run(ctx: Context) -> CurveRun:
+    """The specification run, from the store's statistics cache when the same data (as of the same date), pair
+    and permutation count were computed before by the same code."""
+    data = tuple((name, content_hash(ctx.data.frame(name))) for name in input_series(ctx.pair) if ctx.data.has(name))
+    return cached(ctx.full, "report_spec_curve", (data, ctx.as_of, ctx.pair, REPORT_PERMUTATIONS),
+                  lambda: _curve_run(ctx), CurveRun)
+
+
 def robustness_section(ctx: Context) -> Section:
     """The specification curve, the size portfolios since 1954 and the replayed track record."""
     facts = ctx.facts
-    families = families_from_source(ctx.data, ctx.pair)
-    curve = specification_curve(families, ctx.as_of, permutations=REPORT_PERMUTATIONS)
-    facts.spec_curve = curve
+    run = curve_run(ctx)
+    curve = facts.spec_curve = run.curve
     measure = SIZE_MEASURES[0]
     small, big = ctx.prices(measure.small), ctx.prices(measure.big)  # months released by the as-of date (the gate)
-    long_era = next((f for f in families if f[0].family == "long_history"), None)
-    if long_era is None:
+    measures = measures_from_source(ctx.data, ctx.pair)
+    long_measure = next((m for m in measures if m.family == "long_history"), None)
+    if long_measure is None or run.long_cycles is None:
         raise Unavailable("the Ken French size portfolios or FEDFUNDS are missing")
-    long_cycles = next(v for v in long_era[1] if v.rules.rule == "longest" and v.rules.min_pause == 52
-                       and v.rules.max_gap == 370).cycles
+    long_cycles = run.long_cycles
     sizes = size_portfolio_study(small, big, list(long_cycles), measure, months=ctx.months)
     facts.size_history = sizes
-    market = families[0]
-    default = next(v for v in market[1] if v.rules.rule == "longest" and v.rules.min_pause == 52
-                   and v.rules.max_gap == 370 and v.min_moves == 2)
+    market = measures[0]
     first_target = ctx.prices("fed_target_upper").index[0]
     inputs = inputs_from_source(ctx.data, ctx.as_of, pair=ctx.pair)  # the scorecard's drivers, read point in time
-    eras = [Era("long history", tuple(c for c in long_cycles if c.start < first_target), long_era[0].a,
-                long_era[0].b, "month_end", long_history_inputs(inputs, long_era[0].a, long_era[0].b)),
-            Era(" minus ".join(ctx.names), default.cycles, market[0].a, market[0].b, "daily", inputs)]
+    eras = [Era("long history", tuple(c for c in long_cycles if c.start < first_target), long_measure.a,
+                long_measure.b, "month_end", long_history_inputs(inputs, long_measure.a, long_measure.b)),
+            Era(" minus ".join(ctx.names), run.market_cycles, market.a, market.b, "daily", inputs)]
     record = track_record(eras, months=ctx.months)
     facts.track_record = record
     a, b = ctx.names

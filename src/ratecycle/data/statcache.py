@@ -1,0 +1,195 @@
+"""Heavy statistics kept in the store, keyed by a fingerprint of their inputs, their options and the code.
+
+A result is found again only when every input array, every option and every source file of the package are
+byte for byte the same as when it was computed, so a cached result is the result the code would compute now.
+The table ``stat_cache(key, kind, written_at, value)`` holds pickled results; it is written only in store mode
+(never in a snapshot folder), the newest ``KEEP`` entries are kept, and a store that is locked, read-only or
+missing is simply not used (the statistic is computed). ``RATECYCLE_STAT_CACHE=0`` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from .source import DataSource
+
+T = TypeVar("T")
+
+TABLE = "stat_cache"
+KEEP = 64
+"""Entries kept (the newest): one report keeps a few, so this covers many as-of dates and option sets."""
+_DDL = (f"CREATE TABLE IF NOT EXISTS {TABLE} (key VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL,"
+        " written_at VARCHAR NOT NULL, value BLOB NOT NULL)")
+ENV = "RATECYCLE_STAT_CACHE"
+
+
+def enabled() -> bool:
+    """False when ``RATECYCLE_STAT_CACHE`` is 0, off or no."""
+    return os.environ.get(ENV, "1").strip().lower() not in {"0", "off", "no", "false"}
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """SHA-256 over every Python source file of the package (path and bytes): any code change misses the cache."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(kind: str, *parts: object) -> str:
+    """The cache key of a statistic: its kind, the code and every input (arrays by their bytes, not their repr)."""
+    digest = hashlib.sha256()
+    digest.update(kind.encode())
+    digest.update(code_fingerprint().encode())
+    for part in parts:
+        _feed(digest, part)
+    return digest.hexdigest()
+
+
+def _feed(digest: Any, obj: object) -> None:
+    """Add one value to the digest with its type, so that different structures never give the same bytes."""
+    if obj is None or isinstance(obj, (bool, int, float, str, pd.Timestamp, np.generic, dt.date)):
+        digest.update(f"{type(obj).__name__}:{obj!r};".encode())
+    elif isinstance(obj, np.ndarray):
+        digest.update(f"ndarray:{obj.dtype.str}:{obj.shape};".encode())
+        if obj.dtype == object:
+            for item in obj.ravel():
+                _feed(digest, item)
+        else:
+            digest.update(np.ascontiguousarray(obj).tobytes())
+    elif isinstance(obj, pd.Series):
+        digest.update(f"Series:{obj.name!r};".encode())
+        _feed(digest, obj.index.to_numpy())
+        _feed(digest, obj.to_numpy())
+    elif isinstance(obj, pd.DataFrame):
+        digest.update(b"DataFrame;")
+        _feed(digest, obj.index.to_numpy())
+        for column in obj.columns:
+            _feed(digest, str(column))
+            _feed(digest, obj[column].to_numpy())
+    elif isinstance(obj, pd.Index):
+        _feed(digest, obj.to_numpy())
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        digest.update(f"{type(obj).__qualname__}(".encode())
+        for f in dataclasses.fields(obj):
+            _feed(digest, f.name)
+            _feed(digest, getattr(obj, f.name))
+        digest.update(b")")
+    elif isinstance(obj, (list, tuple)):
+        digest.update(f"{type(obj).__name__}[{len(obj)}](".encode())
+        for item in obj:
+            _feed(digest, item)
+        digest.update(b")")
+    elif isinstance(obj, dict):
+        digest.update(f"dict[{len(obj)}](".encode())
+        for key in sorted(obj, key=repr):
+            _feed(digest, key)
+            _feed(digest, obj[key])
+        digest.update(b")")
+    else:
+        raise TypeError(f"cannot fingerprint a {type(obj).__name__} for the statistics cache")
+
+
+def _store_path(ds: DataSource) -> Path | None:
+    """The store file of a store-mode source that exists, else None (snapshot folders are never written)."""
+    if ds.snapshot is not None or not enabled():
+        return None
+    from .source import default_store_path
+
+    path = ds.store_path or default_store_path()
+    return path if path.is_file() else None
+
+
+def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection | None:
+    import duckdb
+
+    from .store import check_store_file
+
+    try:
+        check_store_file(path)
+        return duckdb.connect(str(path), read_only=read_only)
+    except Exception:  # locked by a writer, read-only file system, not a store: compute instead
+        return None
+
+
+def load(path: Path, key: str) -> object | None:
+    """The unpickled value stored under ``key``, or None (no table, no entry, unreadable store)."""
+    con = _connect(path, read_only=True)
+    if con is None:
+        return None
+    try:
+        row = con.execute(f"SELECT value FROM {TABLE} WHERE key = ?", [key]).fetchone()
+    except Exception:  # no such table yet
+        return None
+    finally:
+        con.close()
+    if row is None:
+        return None
+    try:
+        value: object = pickle.loads(row[0])
+    except Exception:  # written by an incompatible Python or library: recompute and overwrite
+        return None
+    return value
+
+
+def save(path: Path, key: str, kind: str, value: object) -> bool:
+    """Store ``value`` under ``key`` and keep the newest ``KEEP`` entries; False when the store cannot be written."""
+    blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    con = _connect(path, read_only=False)
+    if con is None:
+        return False
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute(_DDL)
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+        con.execute(f"INSERT OR REPLACE INTO {TABLE} VALUES (?, ?, ?, ?)", [key, kind, now, blob])
+        con.execute(f"DELETE FROM {TABLE} WHERE key NOT IN "
+                    f"(SELECT key FROM {TABLE} ORDER BY written_at DESC LIMIT {KEEP})")
+        con.execute("COMMIT")
+        return True
+    except Exception:
+        with contextlib.suppress(Exception):  # the transaction may never have begun
+            con.execute("ROLLBACK")
+        return False
+    finally:
+        con.close()
+
+
+def cached(ds: DataSource, kind: str, inputs: tuple[object, ...], compute: Callable[[], T],
+           result_type: type[T]) -> T:
+    """``compute()``, or the same result stored by an earlier run with identical inputs, options and code.
+
+    ``inputs`` must hold everything the result depends on (the data arrays, not their names). A stored value
+    of another type is ignored and replaced.
+    """
+    path = _store_path(ds)
+    if path is None:
+        return compute()
+    key = fingerprint(kind, *inputs)
+    found = load(path, key)
+    if isinstance(found, result_type):
+        return found
+    value = compute()
+    save(path, key, kind, value)
+    return value
+
+
+__all__ = ["KEEP", "TABLE", "cached", "code_fingerprint", "enabled", "fingerprint", "load", "save"]
