@@ -111,10 +111,39 @@ def test_fast_path_equals_row_by_row(snapshot_dir: Path, monkeypatch: pytest.Mon
 
     path = snapshot_dir / relative
     fast = frames.read_date_value_csv(path, series="x", date_column="date", value_column=column)
-    monkeypatch.setattr(frames, "_fast_build", lambda rows, **_: None)
+    monkeypatch.setattr(frames, "_fast_build", lambda *_, **__: None)
     slow = frames.read_date_value_csv(path, series="x", date_column="date", value_column=column)
-    pd.testing.assert_frame_equal(fast, slow)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
     assert len(fast) > 100
+
+
+@pytest.mark.parametrize("body", [
+    "date,value\n2020-01-02,1.5\n2020-01-03,2.25\n",  # plain: split by the C parser
+    "date,value\r\n2020-01-02,1.5\r\n\r\n2020-01-03, 2.25 \r\n",  # CRLF and an empty line
+    "date,value,note\n2020-01-02,1.5,a\n,,\n2020-01-03,.,b\n2020-01-06,3,c",  # a row of empty cells, no final newline
+    'date,value\n2020-01-02,"1.5"\n2020-01-03,2\n',  # quotes: the csv module
+    "date,value\n2020-01-02,1.5,extra\n2020-01-03,2\n",  # ragged rows: the csv module
+    "date,value\n2020-01,1.5\n2020-02,2\n",  # months
+])
+def test_plain_cells_equal_the_csv_module(body: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ratecycle.data import frames
+
+    fast = frames.read_date_value_csv(body.encode(), series="x")
+    monkeypatch.setattr(frames, "_plain_cells", lambda *_, **__: None)
+    monkeypatch.setattr(frames, "_fast_build", lambda *_, **__: None)
+    slow = frames.read_date_value_csv(body.encode(), series="x")
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    assert len(fast) >= 2
+
+
+def test_plain_cells_only_for_plain_files() -> None:
+    from ratecycle.data.frames import _plain_cells
+
+    dates, values = _plain_cells("date,value\n2020-01-02,1.5\n\n2020-01-03, 2\n", 2, 0, 1) or ((), ())
+    assert list(dates) == ["2020-01-02", "2020-01-03"] and list(values) == ["1.5", " 2"]
+    assert _plain_cells('date,value\n2020-01-02,"1.5"\n', 2, 0, 1) is None
+    assert _plain_cells("date,value\n2020-01-02,1.5,x\n", 2, 0, 1) is None
+    assert _plain_cells("date,value\r2020-01-02,1.5\r", 2, 0, 1) is None
 
 
 def test_fast_path_still_rejects_bad_date_on_missing_value(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import hashlib
 import io
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +46,7 @@ def build(
     rows = list(rows)
     months = months_allowed(series)
     if skip_missing:
-        fast = _fast_build(rows, months=months)
+        fast = _fast_build([r[1] for r in rows], [r[2] for r in rows], months=months)
         if fast is not None:
             return fast
     dates: list[pd.Timestamp] = []
@@ -60,12 +60,7 @@ def build(
             if skip_missing:
                 continue
             raise DataError(f"missing value ({loc})")
-        try:
-            number = float(text)
-        except ValueError:
-            raise DataError(f"bad value {text[:40]!r} ({loc})") from None
-        if not math.isfinite(number):
-            raise DataError(f"non-finite value {text[:40]!r} ({loc})")
+        number = finite_number(text, loc)
         if ts in seen:
             raise DataError(f"duplicate date {ts.date()} (first at row {seen[ts]}) ({loc})")
         seen[ts] = row
@@ -74,6 +69,18 @@ def build(
     frame = pd.DataFrame({"date": pd.DatetimeIndex(dates, dtype="datetime64[ns]"),
                           "value": np.asarray(values, dtype="float64")})
     return frame.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def finite_number(text: str, loc: str, where_in: str = "") -> float:
+    """``text`` as a finite float; anything else is a one-line DataError naming the text and the place ``loc``
+    (``where_in`` adds a column, e.g. " in column D")."""
+    try:
+        number = float(text)
+    except ValueError:
+        raise DataError(f"bad value {text[:40]!r}{where_in} ({loc})") from None
+    if not math.isfinite(number):
+        raise DataError(f"non-finite value {text[:40]!r}{where_in} ({loc})")
+    return number
 
 
 def parse_day(raw: object, *, file: object = None, series: object = None, row: object = None,
@@ -139,19 +146,8 @@ def read_date_value_csv(
         header = [h.strip() for h in next(reader)]
     except (StopIteration, csv.Error):
         raise DataError(f"no header line ({where(label, series)})") from None
-    lowered = [h.lower() for h in header]
-    if date_column is None:
-        date_idx = 0
-    elif date_column.lower() in lowered:
-        date_idx = lowered.index(date_column.lower())
-    else:
-        raise DataError(f"no {date_column!r} column in header {header} ({where(label, series, 1)})")
-    if value_column is None:
-        value_idx = 1
-    elif value_column.lower() in lowered:
-        value_idx = lowered.index(value_column.lower())
-    else:
-        raise DataError(f"no {value_column!r} column in header {header} ({where(label, series, 1)})")
+    date_idx = _column(header, date_column, 0, label, series)
+    value_idx = _column(header, value_column, 1, label, series)
     if len(header) <= max(date_idx, value_idx):
         raise DataError(f"expected at least two columns, header is {header} ({where(label, series, 1)})")
 
@@ -166,10 +162,48 @@ def read_date_value_csv(
         except csv.Error as exc:
             raise DataError(f"malformed CSV: {exc} ({where(label, series, reader.line_num)})") from None
 
-    rows = list(triples())
+    months = months_allowed(series)
+    cells = _plain_cells(text, len(header), date_idx, value_idx) if reader.line_num == 1 else None
+    if cells is not None:  # a plain file: pandas' C parser cuts the two columns out, no loop over rows
+        _check_last_line(text, header, label, series)
+        fast = _fast_build(*cells, months=months)
+        if fast is not None:
+            return fast
+    rows = list(triples())  # anything unusual: the csv module row by row, so errors name the row
     _check_last_line(text, header, label, series)
-    fast = _fast_build(rows, months=months_allowed(series))
+    fast = _fast_build([r[1] for r in rows], [r[2] for r in rows], months=months)
     return fast if fast is not None else build(rows, file=label, series=series)
+
+
+def _plain_cells(text: str, width: int, date_idx: int, value_idx: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The date and value cells of every row after the header, read by pandas' C parser; None unless the file is
+    plain: no quotes, bare carriage returns or NUL bytes, and every non-empty line has ``width`` fields."""
+    import csv
+
+    body = text.replace("\r\n", "\n")
+    if '"' in body or "\r" in body or "\x00" in body:
+        return None
+    raw = np.frombuffer(body.encode(), dtype=np.uint8)
+    bounds = np.concatenate(([-1], np.flatnonzero(raw == ord("\n")), [raw.size]))  # line i between two bounds
+    commas = np.diff(np.searchsorted(np.flatnonzero(raw == ord(",")), bounds))[1:]  # per line after the header
+    filled = (np.diff(bounds) - 1)[1:] > 0
+    if not filled.any() or bool(np.any(commas[filled] != width - 1)):
+        return None
+    table = pd.read_csv(io.StringIO(body), header=None, skiprows=1, usecols=[date_idx, value_idx], dtype=str,
+                        na_filter=False, skip_blank_lines=True, quoting=csv.QUOTE_NONE, engine="c")
+    if len(table) != int(filled.sum()):
+        return None
+    return table[date_idx].to_numpy(dtype=object), table[value_idx].to_numpy(dtype=object)
+
+
+def _column(header: list[str], name: str | None, default: int, label: object, series: str) -> int:
+    """The position of column ``name`` in the header (case-insensitive), or ``default`` without a name."""
+    if name is None:
+        return default
+    lowered = [h.lower() for h in header]
+    if name.lower() not in lowered:
+        raise DataError(f"no {name!r} column in header {header} ({where(label, series, 1)})")
+    return lowered.index(name.lower())
 
 
 def _check_last_line(text: str, header: list[str], label: object, series: str) -> None:
@@ -190,30 +224,45 @@ def _check_last_line(text: str, header: list[str], label: object, series: str) -
 
 
 
-def _fast_build(rows: list[tuple[int, object, object]], *, months: bool = True) -> pd.DataFrame | None:
+def _fast_build(raw_date: Sequence[object] | np.ndarray, raw_value: Sequence[object] | np.ndarray, *,
+                months: bool = True) -> pd.DataFrame | None:
     """Vectorised twin of :func:`build` for the common clean case (ISO dates or months, finite numbers, unique dates).
 
-    Returns None whenever anything is unusual, so :func:`build` handles it row by row and names the bad row.
+    Takes the date and value texts of the rows (None is a missing value). Returns None whenever anything is
+    unusual, so :func:`build` handles it row by row and names the bad row.
     """
-    if not rows:
+    if len(raw_date) == 0:
         return None
     try:
-        raw_dates = pd.Series([str(r[1]).strip() for r in rows], dtype="object")
-        raw_values = pd.Series(["" if r[2] is None else str(r[2]).strip() for r in rows], dtype="object")
-        keep = ~raw_values.isin(MISSING_MARKERS).to_numpy()
-        if raw_dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
-            dates = pd.to_datetime(raw_dates, format="%Y-%m-%d", errors="raise")[keep]
-        elif months and raw_dates.str.fullmatch(r"\d{4}-\d{2}").all():
-            dates = pd.to_datetime(raw_dates, format="%Y-%m", errors="raise")[keep]
+        dates_text = np.char.strip(np.asarray(raw_date, dtype="object").astype(str))
+        values_text = np.char.strip(np.asarray(
+            ["" if v is None else v for v in raw_value] if not isinstance(raw_value, np.ndarray) else raw_value,
+            dtype="object").astype(str))
+        keep = ~np.isin(values_text, list(MISSING_MARKERS))
+        if _iso_shape(dates_text, 10):
+            dates = pd.to_datetime(dates_text, format="%Y-%m-%d", errors="raise")[keep]  # every date must parse
+        elif months and _iso_shape(dates_text, 7):
+            dates = pd.to_datetime(dates_text, format="%Y-%m", errors="raise")[keep]
         else:
             return None
-        values = pd.to_numeric(raw_values[keep], errors="coerce").to_numpy(dtype="float64")
+        values = values_text[keep].astype("float64")
         if not np.isfinite(values).all() or dates.duplicated().any():
             return None
         frame = pd.DataFrame({"date": pd.DatetimeIndex(dates, dtype="datetime64[ns]"), "value": values})
     except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
         return None
     return frame.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def _iso_shape(texts: np.ndarray, width: int) -> bool:
+    """True when every text is ``YYYY-MM-DD`` (width 10) or ``YYYY-MM`` (width 7) in ASCII digits, checked on the
+    characters' codes at once (a file that fails goes row by row, which names the bad date)."""
+    if texts.size == 0 or not bool(np.all(np.char.str_len(texts) == width)):
+        return False
+    codes = texts.astype(f"U{width}").view(np.uint32).reshape(-1, width)
+    dash = np.isin(np.arange(width), (4, 7))
+    digits = codes[:, ~dash]
+    return bool(np.all((digits >= ord("0")) & (digits <= ord("9"))) and np.all(codes[:, dash] == ord("-")))
 
 
 def read_event_dates_csv(path: str | Path, *, series: str) -> pd.DataFrame:

@@ -12,7 +12,6 @@ covering more than 2,000 vintage dates (daily series have far more), so the vint
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections.abc import Callable
 from typing import Any
@@ -114,12 +113,7 @@ def _vintage_frame(records: list[tuple[int, str, str, str, str]], *, series: str
         text = value.strip()
         if text in {"", ".", "NA", "NaN", "nan", "null"}:
             continue
-        try:
-            number = float(text)
-        except ValueError:
-            raise DataError(f"bad value {text[:40]!r} ({where(source, series, n)})") from None
-        if not math.isfinite(number):
-            raise DataError(f"non-finite value {text[:40]!r} ({where(source, series, n)})")
+        number = frames.finite_number(text, where(source, series, n))
         day = _day(date, series=series, source=source, row=n)
         start = _day(rt_start, series=series, source=source, row=n)
         end = pd.NaT if rt_end.strip() == _OPEN_END else _day(rt_end, series=series, source=source, row=n)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ...errors import DataError, where
 from ..catalog import Segment
+from ..frames import finite_number
 from .http import HttpProvider, check_body, within
 
 if TYPE_CHECKING:
@@ -82,12 +83,7 @@ def _values(line: str, width: int, *, source: str, number: int) -> list[float]:
         raise DataError(f"expected {width} values, got {len(cells)} ({where(source, None, number)})")
     out = []
     for cell in cells:
-        try:
-            value = float(cell)
-        except ValueError:
-            raise DataError(f"bad value {cell[:40]!r} ({where(source, None, number)})") from None
-        if not math.isfinite(value):
-            raise DataError(f"non-finite value {cell[:40]!r} ({where(source, None, number)})")
+        value = finite_number(cell, where(source, None, number))
         out.append(math.nan if value in MISSING else value)
     return out
 

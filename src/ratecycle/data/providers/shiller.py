@@ -29,6 +29,7 @@ import pandas as pd
 
 from ...errors import DataError, ProviderError, where
 from ..catalog import Segment
+from ..frames import finite_number
 from .http import HttpProvider, check_body, redact, within
 
 SHILLER_URL = "https://shillerdata.com"
@@ -63,10 +64,7 @@ def _number(cell: object, *, source: str, row: int, column: str) -> float:
         text = str(cell).strip()
         if text.lower() in _MISSING_TEXT:
             return math.nan
-        try:
-            value = float(text)
-        except ValueError:
-            raise DataError(f"bad value {text[:40]!r} in column {column} ({where(source, None, row)})") from None
+        return finite_number(text, where(source, None, row), f" in column {column}")
     if not math.isfinite(value):
         raise DataError(f"non-finite value in column {column} ({where(source, None, row)})")
     return value
