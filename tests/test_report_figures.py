@@ -270,3 +270,21 @@ def test_close_vertical_line_labels_are_staggered() -> None:
     dated = Figure("t", (Trace("x", ("2001-01-02", "2001-01-03"), (1.0, 2.0)),), "s",
                    vlines=(("2001-01-02", "d1"), ("2001-01-02", "d2")))
     assert [a["y"] for a in plotly_spec(dated)["layout"]["annotations"]] == [1.0, 1.0]
+
+
+def test_weekly_points_equal_pandas_resample() -> None:
+    """The day-number grouping gives resample('W-FRI').last() exactly, on random calendars with gaps."""
+    import numpy as np
+    import pandas as pd
+
+    from ratecycle.report.figures import _weekly_last
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        n = int(rng.integers(1, 2000))
+        days = np.sort(rng.choice(np.arange(np.datetime64("1990-01-01"), np.datetime64("2026-01-01")), size=n,
+                                  replace=False))
+        series = pd.Series(rng.normal(size=n), index=pd.DatetimeIndex(days.astype("datetime64[ns]"), name="date"),
+                           name="x")
+        expected = series.resample("W-FRI").last().dropna()
+        pd.testing.assert_series_equal(_weekly_last(series), expected, check_freq=False, check_exact=True)

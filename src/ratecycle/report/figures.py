@@ -38,7 +38,7 @@ def lean(series: pd.Series, digits: int = 4) -> pd.Series:
 
     clean = series.dropna()
     if len(clean) > MAX_DAILY_POINTS:
-        weekly = clean.resample("W-FRI").last().dropna()
+        weekly = _weekly_last(clean)
         if weekly.index[-1] > clean.index[-1]:
             weekly = weekly.rename(index={weekly.index[-1]: clean.index[-1]})
         if weekly.index[0] > clean.index[0]:
@@ -47,12 +47,33 @@ def lean(series: pd.Series, digits: int = 4) -> pd.Series:
     return clean.round(digits)
 
 
+def _weekly_last(clean: pd.Series) -> pd.Series:
+    """The last value of each week ending on a Friday, dated that Friday (``resample("W-FRI").last()`` without the
+    empty weeks), grouped on day numbers when the index is sorted midnight dates."""
+    import numpy as np
+    import pandas as pd
+
+    index = pd.DatetimeIndex(clean.index)
+    if index.tz is not None or not index.is_monotonic_increasing or not bool((index == index.normalize()).all()):
+        return clean.resample("W-FRI").last().dropna()
+    days = index.to_numpy(dtype="datetime64[D]").astype("int64")
+    fridays = days + (4 - (days + 3) % 7) % 7  # 1970-01-01 was a Thursday (weekday 3)
+    last = np.flatnonzero(np.append(fridays[1:] != fridays[:-1], True))
+    return pd.Series(clean.to_numpy()[last], name=clean.name,
+                     index=pd.DatetimeIndex(fridays[last].astype("datetime64[D]").astype("datetime64[ns]"),
+                                            name=index.name))
+
+
 def line(name: str, series: pd.Series, color: str | None = None, dash: str | None = None,
          digits: int = 4, hover: str | None = None) -> Trace:
     """A line trace from a date-indexed series (downsampled when long)."""
+    import numpy as np
+
     values = lean(series, digits)
-    return Trace(name=name, x=tuple(ts.date().isoformat() for ts in values.index),
-                 y=tuple(float(v) for v in values.to_numpy()), kind="line", color=color, dash=dash, hover=hover)
+    days = values.index.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    return Trace(name=name, x=tuple(np.datetime_as_string(days).tolist()),
+                 y=tuple(values.to_numpy(dtype="float64").tolist()), kind="line", color=color, dash=dash,
+                 hover=hover)
 
 
 def hover_text(trace: Trace, figure: Figure) -> str:
