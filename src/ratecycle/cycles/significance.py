@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from .model import Move
 from .rules import CycleRules
 
 _EPS = 1e-9
+_DAY_NS = 86_400 * 10**9
 
 
 def qualifies(group: Sequence[Move], rules: CycleRules) -> bool:
@@ -26,35 +28,44 @@ def qualifies(group: Sequence[Move], rules: CycleRules) -> bool:
 
 def significant_groups(moves: Sequence[Move], rules: CycleRules,
                        data_end: pd.Timestamp | None = None) -> list[list[Move]]:
-    """Runs of moves that qualify as cycles, each with every same-direction move between its ends."""
-    from .detect import group_moves
+    """Runs of moves that qualify as cycles, each with every same-direction move between its ends.
 
-    kept = list(moves)
-    while True:
-        groups = group_moves(kept, rules.max_gap)
-        noise = [i for i, g in enumerate(groups) if not qualifies(g, rules)
-                 and not _may_grow(i, groups, data_end, rules)]
+    The runs are regrouped on arrays of announcement times (``group_moves``' rule: same direction, no gap of
+    more than ``max_gap`` whole days), so a sweep over many rules does not rebuild lists of moves each round.
+    """
+    if not moves:
+        return []
+    stamps = np.array([m.announced.value for m in moves], dtype="int64")
+    cut = np.array([m.change_bps < 0 for m in moves], dtype=bool)
+    change = [float(m.change_bps) for m in moves]
+    end = None if data_end is None else pd.Timestamp(data_end).value
+    kept = np.arange(len(moves))
+    while kept.size:
+        at, way = stamps[kept], cut[kept]
+        new = np.ones(kept.size, dtype=bool)
+        new[1:] = (way[1:] != way[:-1]) | (np.diff(at) // _DAY_NS > rules.max_gap)
+        starts = np.flatnonzero(new)
+        ends = np.append(starts[1:], kept.size)
+        totals = [abs(sum(change[i] for i in kept[a:b])) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+        noise = [i for i, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True))
+                 if not (b - a >= rules.min_moves and totals[i] >= rules.min_total_bps - _EPS)]
+        if noise and end is not None and noise[-1] == starts.size - 1 and (end - at[-1]) // _DAY_NS <= rules.max_gap:
+            noise.pop()  # the last run may still grow
         if not noise:
             break
-        drop = min(noise, key=lambda i: (abs(sum(m.change_bps for m in groups[i])), i))
-        dropped = {id(m) for m in groups[drop]}
-        kept = [m for m in kept if id(m) not in dropped]
-    return [_with_inner_moves(g, moves) for g in groups]
+        drop = min(noise, key=lambda i: (totals[i], i))
+        kept = np.delete(kept, np.arange(starts[drop], ends[drop]))
+    if not kept.size:
+        return []
+    out = []
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        lo, hi, way_cut = stamps[kept[a]], stamps[kept[b - 1]], cut[kept[a]]
+        inner = np.flatnonzero((stamps >= lo) & (stamps <= hi) & (cut == way_cut))
+        out.append([moves[i] for i in inner.tolist()])
+    return out
 
 
 def opposite_moves(group: Sequence[Move], moves: Sequence[Move]) -> int:
     """Moves the other way announced between a run's first and last move (noise inside the cycle)."""
     lo, hi, way = group[0].announced, group[-1].announced, group[0].direction
     return sum(1 for m in moves if lo <= m.announced <= hi and m.direction != way)
-
-
-def _may_grow(i: int, groups: list[list[Move]], data_end: pd.Timestamp | None, rules: CycleRules) -> bool:
-    """The last run is still open when the data end within max_gap days of its last move."""
-    return (i == len(groups) - 1 and data_end is not None
-            and (data_end - groups[i][-1].announced).days <= rules.max_gap)
-
-
-def _with_inner_moves(group: list[Move], moves: Sequence[Move]) -> list[Move]:
-    """The run plus noise moves of its direction that fall between its first and last move."""
-    lo, hi, way = group[0].announced, group[-1].announced, group[0].direction
-    return [m for m in moves if lo <= m.announced <= hi and m.direction == way]
