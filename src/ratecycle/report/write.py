@@ -73,7 +73,8 @@ def check_out_dir(report: Report, out: Path) -> None:
         doc = json.loads(existing.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise RatecycleError(f"refusing to write into {out}: its report.json is not a ratecycle report") from None
-    if not isinstance(doc, dict) or _identity(doc) != _identity(jsonable(report.to_dict())):
+    this = jsonable({"pair": list(report.pair), "as_of": report.as_of, "settings": dict(report.settings)})
+    if not isinstance(doc, dict) or _identity(doc) != _identity(this):
         other = f"{', '.join(doc.get('pair') or [])} as of {doc.get('as_of')}" if isinstance(doc, dict) else "?"
         raise RatecycleError(f"refusing to write into {out}: it holds another report ({other}); choose another "
                              "--out or remove that folder")
