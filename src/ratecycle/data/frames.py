@@ -290,6 +290,13 @@ def content_hash(frame: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
+def from_series(values: pd.Series) -> pd.DataFrame:
+    """A date-indexed Series as an observation frame, missing values dropped (the inverse of :func:`to_series`)."""
+    kept = values.dropna()
+    return pd.DataFrame({"date": kept.index.to_numpy(dtype="datetime64[ns]"),
+                         "value": kept.to_numpy(dtype="float64")})
+
+
 def to_series(frame: pd.DataFrame, name: str) -> pd.Series:
     """Turn an observation frame into a float Series with a DatetimeIndex named ``date``."""
     index = pd.DatetimeIndex(frame["date"], name="date")

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ...errors import DataError, where
 from ..catalog import Segment
-from ..frames import finite_number
+from ..frames import finite_number, from_series
 from .http import HttpProvider, check_body, within
 
 if TYPE_CHECKING:
@@ -48,9 +48,7 @@ class FactorTables:
         if name not in self.columns:
             raise DataError(f"no factor {name!r} (columns: {', '.join(self.columns)}) "
                             f"({where(self.source or None, series)})")
-        column = self.monthly[name].dropna()
-        return pd.DataFrame({"date": column.index.to_numpy(dtype="datetime64[ns]"),
-                             "value": column.to_numpy(dtype="float64")})
+        return from_series(self.monthly[name])
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form: columns and both blocks as lists of records (ISO months, years)."""

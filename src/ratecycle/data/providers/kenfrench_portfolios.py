@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ...errors import DataError, where
+from ..frames import from_series
 from .kenfrench import _values
 
 _MONTH_ROW = re.compile(r"^\s*(\d{6})\s*,")
@@ -100,9 +101,7 @@ class PortfolioFile:
         if column not in block.columns:
             raise DataError(f"no column {column!r} in block {key!r} (columns: {', '.join(block.columns)}) "
                             f"({where(self.source or None, series)})")
-        values = block.frame[column].dropna()
-        return pd.DataFrame({"date": values.index.to_numpy(dtype="datetime64[ns]"),
-                             "value": values.to_numpy(dtype="float64")})
+        return from_series(block.frame[column])
 
 
 def _decode(data: str | bytes) -> str:
