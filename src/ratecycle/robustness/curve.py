@@ -22,7 +22,7 @@ import pandas as pd
 from .._typing import Anchor, Convention
 from ..cycles import Cycle, CycleRules
 from ..errors import RatecycleError
-from ..events.pair import pair_windows
+from ..events.pair import pair_columns
 from ..events.study import anchor_date
 from ..events.windows import as_days, horizon_dates
 from .measures import Measure
@@ -122,9 +122,9 @@ def spreads_at(measure: Measure, anchors: np.ndarray, convention: Convention, mo
     if anchors.size == 0:
         return np.array([], dtype="float64")
     starts, ends = horizon_dates(anchors, months, convention)
-    frame = pair_windows(measure.a, measure.b, starts, ends, drawdown=False)
-    ok = ~(frame["incomplete"].to_numpy(dtype=bool) | frame["before_data"].to_numpy(dtype=bool))
-    return np.where(ok, frame["spread"].to_numpy(dtype="float64"), np.nan)
+    columns = pair_columns(measure.a, measure.b, starts, ends, drawdown=False)  # the arrays, no DataFrame
+    ok = ~(columns["incomplete"] | columns["before_data"])
+    return np.where(ok, columns["spread"].astype("float64"), np.nan)
 
 
 def _candidates(measure: Measure, as_of: pd.Timestamp, months: int) -> np.ndarray:
