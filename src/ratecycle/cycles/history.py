@@ -81,6 +81,7 @@ def long_history_cycles(
     smoothed = series.rolling(smooth, center=True, min_periods=1).mean() if smooth > 1 else series
     pivots = turning_points(smoothed, min_amplitude)
     dates = series.index
+    stamps = list(dates)  # Timestamps boxed once, not per move
     levels = series.to_numpy()
     change = series.diff().to_numpy()
     data_end = dates[-1]
@@ -88,7 +89,7 @@ def long_history_cycles(
     for (kind, a), (_, b) in pairwise(pivots):
         direction: Direction = "cut" if kind == "peak" else "hike"
         sign = -1.0 if direction == "cut" else 1.0
-        moves = [Move(announced=dates[i], effective=dates[i], change_bps=round(float(change[i]) * 100, 4),
+        moves = [Move(announced=stamps[i], effective=stamps[i], change_bps=round(float(change[i]) * 100, 4),
                       lower=float(levels[i]), upper=float(levels[i]))
                  for i in range(a + 1, b + 1) if sign * change[i] >= step - 1e-12]
         for group in group_moves(moves, rules.max_gap):
