@@ -86,11 +86,11 @@ def main() -> None:
     load_start = os.getloadavg()[0]
     rows: list[dict] = []
     for script in SCRIPTS:
-        started = time.perf_counter()
+        script_start = time.perf_counter()
         results = run_script(script)
         for r in results:
             r["script"] = script
-            r["script_wall_s"] = round(time.perf_counter() - started, 2)
+            r["script_wall_s"] = round(time.perf_counter() - script_start, 2)
         rows.extend(results)
     print("machine: " + ", ".join(f"{k}={v}" for k, v in info.items()))
     header = f"{'benchmark':<34} {'value':>12} {'unit':<6} {'goal':<16} {'met':<4} detail"
