@@ -244,3 +244,21 @@ def test_a_malformed_snapshot_file_is_one_line_on_stderr(monkeypatch: pytest.Mon
     code, out, err = cli(monkeypatch, capsys, "data", "show", "ff_size:lo30", "--snapshot", str(tmp_path))
     assert code == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err
     assert f"unrecognised block title 'Number of Frogs' (file {tmp_path / 'market'}" in err and f"row {row})" in err
+
+
+def test_block_values_equal_row_by_row(snapshot_dir: Path) -> None:
+    """The block converted at once by numpy equals kenfrench._values row by row, bit for bit (missing as NaN)."""
+    import numpy as np
+
+    from ratecycle.data.providers.kenfrench import _values
+    from ratecycle.data.providers.kenfrench_portfolios import _block_values
+
+    lines = (snapshot_dir / "market" / "Portfolios_Formed_on_ME_202602.csv").read_text(
+        encoding="utf-8-sig", errors="replace").splitlines()
+    rows = [line for line in lines if line[:6].isdigit() and line[6:7] == ","]
+    width = rows[0].count(",")
+    block = [line for line in rows[:400] if line.count(",") == width]
+    fast = _block_values(block, width, 0, source="f")
+    slow = np.array([_values(line, width, source="f", number=1) for line in block])
+    assert fast.shape == (len(block), width) and len(block) > 100
+    np.testing.assert_array_equal(fast, slow)

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ...errors import DataError, where
 from ..frames import from_series
-from .kenfrench import _values
+from .kenfrench import MISSING, _values
 
 _MONTH_ROW = re.compile(r"^\s*(\d{6})\s*,")
 _YEAR_ROW = re.compile(r"^\s*(\d{4})\s*,")
@@ -139,7 +140,6 @@ def _header(line: str, *, source: str, number: int) -> tuple[tuple[str, ...], tu
 def _rows(lines: list[str], position: int, width: int, *, source: str) -> tuple[int, pd.DataFrame, bool]:
     """The data rows from ``position`` to the next blank line: (next position, frame, annual?)."""
     stamps: list[str] = []
-    rows: list[list[float]] = []
     while position < len(lines) and lines[position].strip():
         line = lines[position]
         match = _MONTH_ROW.match(line) or _YEAR_ROW.match(line)
@@ -153,15 +153,30 @@ def _rows(lines: list[str], position: int, width: int, *, source: str) -> tuple[
         if stamps and int(stamp) <= int(stamps[-1]):
             raise DataError(f"row {stamp} out of order or repeated ({where(source, None, position + 1)})")
         stamps.append(stamp)
-        rows.append(_values(line, width, source=source, number=position + 1))
         position += 1
+    first = position - len(stamps)
     annual = bool(stamps) and len(stamps[0]) == 4
     if annual:
         index: pd.Index = pd.Index([int(s) for s in stamps], dtype="int64", name="year")
     else:
-        index = pd.DatetimeIndex([pd.Timestamp(year=int(s[:4]), month=int(s[4:]), day=1) for s in stamps],
-                                 dtype="datetime64[ns]", name="date")
-    return position, pd.DataFrame(rows, index=index, dtype="float64"), annual
+        index = pd.DatetimeIndex(pd.to_datetime(stamps, format="%Y%m"), dtype="datetime64[ns]", name="date")
+    return position, pd.DataFrame(_block_values(lines[first:position], width, first, source=source), index=index,
+                                  dtype="float64"), annual
+
+
+def _block_values(lines: list[str], width: int, first: int, *, source: str) -> np.ndarray:
+    """The values of a block's rows as one (rows x width) array, converted at once by numpy; a row that is not
+    ``width`` finite numbers is read by itself (``kenfrench._values``) so the error names its line."""
+    cells = [line.split(",")[1:] for line in lines]
+    if all(len(row) == width for row in cells):
+        try:
+            values = np.array(cells, dtype=str).reshape(len(cells), width).astype("float64")
+        except ValueError:
+            values = None
+        if values is not None and bool(np.isfinite(values).all()):
+            return np.where(np.isin(values, MISSING), np.nan, values)
+    return np.array([_values(line, width, source=source, number=first + k + 1) for k, line in enumerate(lines)],
+                    dtype="float64").reshape(len(lines), width)
 
 
 def parse_portfolio_csv(data: str | bytes, *, source: str = "portfolio file") -> PortfolioFile:
