@@ -1,11 +1,11 @@
 """The embedded store: one DuckDB file holding every fetched or imported series and its provenance.
 
 Tables: ``observations(series, date, value)``, ``series_meta`` (one row of provenance per series),
-``update_log`` (one row per write: how many rows were added and how many stored values were revised) and
-``holdings`` (fund holdings downloads kept byte for byte, one per fund and as-of date, with provenance) and
+``update_log`` (one row per write: how many rows were added and how many stored values were revised),
+``holdings`` (fund holdings downloads kept byte for byte, one per fund and as-of date, with provenance),
 ``releases(series, date, released)`` (the day each observation was first published, where a provider tells it:
-ALFRED vintages for core PCE and PCE; read by the catalog's ``stored_release`` rule);
-``stat_cache`` holds heavy statistics computed from the stored data (see ``statcache``), never data itself.
+ALFRED vintages for core PCE and PCE; read by the catalog's ``stored_release`` rule) and ``stat_cache`` (heavy
+statistics computed from the stored data, see ``statcache``; never data itself).
 Every write is one transaction, so a failed write leaves the file exactly as it was. Reads open the file
 read-only, and a store that does not exist yet reads as empty without creating anything.
 """
