@@ -122,12 +122,11 @@ def event_study(prices_a: pd.Series | Prices, prices_b: pd.Series | Prices, cycl
     # a partial window is shorter than every baseline window, so it gets no percentile
     percentile = (np.where(usable, base.percentile(columns["spread"]), np.nan) if base is not None
                   else np.full(len(kept), np.nan))
-    frame = pd.DataFrame({"cycle": np.array([c.label for c in kept], dtype=object),
-                          "cycle_start": np.array([c.start for c in kept], dtype="datetime64[ns]"),
-                          "anchor": anchors.astype("datetime64[ns]"), **columns,
-                          "baseline_percentile": percentile,
-                          "convention": np.full(len(kept), convention, dtype=object)},
-                         columns=list(ROW_COLUMNS))
+    data = {"cycle": np.array([c.label for c in kept], dtype=object),
+            "cycle_start": np.array([c.start for c in kept], dtype="datetime64[ns]"),
+            "anchor": anchors.astype("datetime64[ns]"), **columns, "baseline_percentile": percentile,
+            "convention": np.full(len(kept), convention, dtype=object)}
+    frame = pd.DataFrame({key: data[key] for key in ROW_COLUMNS})  # in column order: no reindexing
     labels = [c.label for c, ok in zip(kept, usable, strict=True) if ok]
     summary = summarize(spreads, excluded=int((~usable).sum()), baseline=base.spreads if base is not None else None,
                         reps=reps, seed=seed, n_resamples=permutations, labels=labels, baseline_step=int(months))
