@@ -11,24 +11,31 @@ import os
 import stat
 from pathlib import Path
 
-from ..errors import DataError, where
+from ..errors import DataError, RatecycleError, where
 
 MAX_FILE_MB_ENV = "RATECYCLE_MAX_FILE_MB"
 DEFAULT_MAX_FILE_MB = 200.0
 
 
+def positive_from_env(variable: str, default: float, *, unit: str = "",
+                      error: type[RatecycleError] = DataError) -> float:
+    """A positive number from ``$variable`` (a limit a user may change), else ``default``; anything else is a
+    one-line ``error`` naming the variable (``unit`` says what the number counts, e.g. " of megabytes")."""
+    text = os.environ.get(variable, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise error(f"{variable}={text[:40]!r} is not a positive number{unit}")
+    return value
+
+
 def max_file_bytes() -> int:
     """The size cap in bytes: ``$RATECYCLE_MAX_FILE_MB`` megabytes when set, else 200 MB."""
-    text = os.environ.get(MAX_FILE_MB_ENV, "").strip()
-    if not text:
-        return int(DEFAULT_MAX_FILE_MB * 1_000_000)
-    try:
-        megabytes = float(text)
-    except ValueError:
-        megabytes = -1.0
-    if not megabytes > 0:
-        raise DataError(f"{MAX_FILE_MB_ENV}={text[:40]!r} is not a positive number of megabytes")
-    return int(megabytes * 1_000_000)
+    return int(positive_from_env(MAX_FILE_MB_ENV, DEFAULT_MAX_FILE_MB, unit=" of megabytes") * 1_000_000)
 
 
 def read_bounded(path: str | Path, *, series: object = None, what: str = "file") -> bytes:

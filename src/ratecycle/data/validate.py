@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -153,22 +154,18 @@ def check_series(frame: pd.DataFrame, spec: SeriesSpec, *, origin: object = None
             raise fail(problem, int(np.argmax(bad)))
     if allow_outliers or len(values) < 2:
         return
+    limits: list[tuple[np.ndarray, str, Callable[[int], str]]] = []  # (too big, bound text, change at i)
     if rule.max_relative_move is not None:
-        move = values[1:] / values[:-1] - 1.0
-        bad = np.abs(move) > rule.max_relative_move
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise fail(f"implausible move {move[i]:+.1%} from {_show(values[i])} on {dates[i].date()} "
-                       f"(bound {rule.max_relative_move:.0%} for kind {rule.kind}; --allow-outliers accepts it)",
-                       i + 1)
+        limits.append((np.abs(values[1:] / values[:-1] - 1.0) > rule.max_relative_move,
+                       f"{rule.max_relative_move:.0%}", lambda i: f"{values[i + 1] / values[i] - 1.0:+.1%}"))
     if rule.max_point_move is not None:
-        step = np.diff(values)
-        bad = np.abs(step) > rule.max_point_move
+        limits.append((np.abs(np.diff(values)) > rule.max_point_move, f"{rule.max_point_move:g}",
+                       lambda i: f"{values[i + 1] - values[i]:+.4g} points"))
+    for bad, bound, change in limits:
         if bad.any():
             i = int(np.argmax(bad))
-            raise fail(f"implausible move {step[i]:+.4g} points from {_show(values[i])} on {dates[i].date()} "
-                       f"(bound {rule.max_point_move:g} for kind {rule.kind}; --allow-outliers accepts it)",
-                       i + 1)
+            raise fail(f"implausible move {change(i)} from {_show(values[i])} on {dates[i].date()} "
+                       f"(bound {bound} for kind {rule.kind}; --allow-outliers accepts it)", i + 1)
 
 
 def check_holdings(holdings: Holdings, *, on: dt.date | None = None) -> None:

@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from ...errors import ProviderError
+from ..files import positive_from_env
 
 if TYPE_CHECKING:  # httpx is imported on first use: commands that read the store never load it
     import httpx
@@ -101,16 +102,7 @@ def retry_after_seconds(value: str | None, *, cap: float = MAX_RETRY_AFTER,
 
 def limit_from_env(variable: str, default: float) -> float:
     """A positive number from ``$variable`` (a limit a user may change), else ``default``."""
-    text = os.environ.get(variable, "").strip()
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not value > 0:
-        raise ProviderError(f"{variable}={text[:40]!r} is not a positive number")
-    return value
+    return positive_from_env(variable, default, error=ProviderError)
 
 
 class _Refused(Exception):
