@@ -56,6 +56,45 @@ def t_cdf(t: float, df: int) -> float:
     return 0.5 + math.copysign(inside / 2.0, t)
 
 
+def beta_cdf(x: float, a: float, b: float) -> float:
+    """I_x(a, b): P(theta <= x) for theta ~ Beta(a, b), real a, b > 0, from the incomplete beta function's
+    continued fraction (Numerical Recipes 6.4, modified Lentz), accurate to about 1e-14."""
+    if not (a > 0.0 and b > 0.0):
+        raise ValueError(f"beta parameters must be positive, got {a} and {b}")
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x))
+    if x < (a + 1.0) / (a + b + 2.0):  # the fraction converges fast here; otherwise use I_x(a, b) = 1 - I_1-x(b, a)
+        return front * _beta_fraction(x, a, b) / a
+    return 1.0 - front * _beta_fraction(1.0 - x, b, a) / b
+
+
+def _beta_fraction(x: float, a: float, b: float) -> float:
+    """The continued fraction of the incomplete beta function, evaluated by the modified Lentz method."""
+    tiny = 1e-300
+
+    def guard(value: float) -> float:
+        return tiny if abs(value) < tiny else value
+
+    c, d = 1.0, 1.0 / guard(1.0 - (a + b) * x / (a + 1.0))
+    h = d
+    for m in range(1, 10_000):
+        even = m * (b - m) * x / ((a + 2 * m - 1.0) * (a + 2 * m))
+        d = 1.0 / guard(1.0 + even * d)
+        c = guard(1.0 + even / c)
+        h *= d * c
+        odd = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1.0))
+        d = 1.0 / guard(1.0 + odd * d)
+        c = guard(1.0 + odd / c)
+        step = d * c
+        h *= step
+        if abs(step - 1.0) < 1e-16:
+            break
+    return h
+
+
 def t_quantile(p: float, df: int) -> float:
     """The ``p`` quantile of Student's t with integer ``df`` (bisection on ``t_cdf``, to 1e-12)."""
     if not 0.0 < p < 1.0:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from scipy.stats import beta
+from ..events.smallsample import beta_cdf
 
 CALL_POSTERIOR = 0.80
 """A call needs P(win rate > 1/2) >= 0.80 (A ahead) or <= 0.20 (B ahead): 5 of 7 gives 0.855, 4 of 6 gives 0.773."""
@@ -56,7 +56,7 @@ class Combined:
 
 def posterior_above_half(hits: float, n: float) -> float:
     """P(theta > 1/2) for theta ~ Beta(hits + 1, n - hits + 1): flat prior, ``hits`` wins in ``n``."""
-    return float(beta.sf(0.5, hits + 1.0, n - hits + 1.0))
+    return beta_cdf(0.5, n - hits + 1.0, hits + 1.0)  # 1 - I_0.5(a, b) = I_0.5(b, a); no scipy import
 
 
 def call_of(posterior: float, threshold: float = CALL_POSTERIOR) -> int:
