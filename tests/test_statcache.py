@@ -122,9 +122,10 @@ def test_new_data_or_options_miss(store_copy: Store, monkeypatch: pytest.MonkeyP
     assert run(AS_OF) == first and runs == [AS_OF]
     run("2025-06-30")  # another as-of date: computed
     assert runs == [AS_OF, "2025-06-30"]
+    default = sections_robust.REPORT_PERMUTATIONS
     monkeypatch.setattr(sections_robust, "REPORT_PERMUTATIONS", 50)  # another option: computed
     assert run(AS_OF).curve.permutations == 50 and len(runs) == 3
-    monkeypatch.setattr(sections_robust, "REPORT_PERMUTATIONS", 200)
+    monkeypatch.setattr(sections_robust, "REPORT_PERMUTATIONS", default)
     frame, meta = store_copy.entry("fed_funds_monthly") or (None, None)
     assert frame is not None and meta is not None
     edited = frame.copy()
