@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from ratecycle.cli.main import app
 from ratecycle.data.asof import AsOfSource
 from ratecycle.robustness import specification_curve
-from ratecycle.robustness.curve import _candidates, _draw
+from ratecycle.robustness.curve import _candidates, _draw, spreads_at
 from ratecycle.robustness.load import families_from_source
 from ratecycle.robustness.measures import returns_index
 
@@ -68,6 +68,20 @@ def test_pseudo_events_keep_count_spacing_and_the_as_of_date(ds) -> None:  # typ
     picks = pool[_draw(pool, 6, 500, 365, np.random.default_rng(1))]
     gaps = np.diff(picks.astype("int64"), axis=1)
     assert picks.shape == (500, 6) and (gaps >= 365 - 4).all()  # a weekend can move a date by a few days
+
+
+@pytest.mark.parametrize("as_of", ["2008-10-08", "2025-09-17"])
+def test_every_pseudo_event_has_a_spread_in_every_convention(ds, as_of: str) -> None:  # type: ignore[no-untyped-def]
+    # a pseudo-event in the data's first month has no prior month end: left in the pool, it gave NaN means that
+    # counted as losses in the null distribution
+    when = pd.Timestamp(as_of)
+    gated = AsOfSource(base=ds, as_of=when)
+    for measure, _ in families_from_source(gated, ("russell2000", "sp500")):
+        pool = _candidates(measure, when, 24)
+        first_month = max(measure.a.first, measure.b.first).astype("datetime64[M]")
+        assert (pool.astype("datetime64[M]") > first_month).all()
+        for convention in ("daily", "month_end", "prior_month_end"):
+            assert np.isfinite(spreads_at(measure, pool, convention, 12)).all(), (measure.name, convention)
 
 
 def test_returns_index_compounds_monthly_returns() -> None:

@@ -128,7 +128,10 @@ def spreads_at(measure: Measure, anchors: np.ndarray, convention: Convention, mo
 
 
 def _candidates(measure: Measure, as_of: pd.Timestamp, months: int) -> np.ndarray:
-    """Dates a pseudo-event may fall on: every window of ``months`` after it is complete by the as-of date."""
+    """Dates a pseudo-event may fall on: every window of ``months`` after it is complete by the as-of date.
+
+    A date in the data's first month is left out: its prior-month-end window would start before the data.
+    """
     first = max(measure.a.first, measure.b.first)
     last = min(measure.a.last, measure.b.last, as_of.to_datetime64().astype("datetime64[D]"))
     if measure.frequency == "daily":
@@ -136,7 +139,8 @@ def _candidates(measure: Measure, as_of: pd.Timestamp, months: int) -> np.ndarra
     else:
         days = np.arange(first.astype("datetime64[M]"), last.astype("datetime64[M]") + 1).astype("datetime64[D]")
     _, ends = horizon_dates(days, months, "month_end")
-    keep: np.ndarray = days[(days > first) & (ends <= last)]
+    after_first_month = days.astype("datetime64[M]") > first.astype("datetime64[M]")
+    keep: np.ndarray = days[(days > first) & after_first_month & (ends <= last)]
     return keep
 
 
