@@ -40,13 +40,13 @@ def load_cycles(ds: DataSource, *, preset: str | None, calendar: Path | None, ru
     """Cycles from a preset, a calendar file, or detection with the given rules (defaults where not given);
     with ``as_of``, each as known at that day's close (``ds`` should then be the as-of view)."""
     from ..cycles import cycles_from_source, rules_from_options
-    from ..outlook.drivers import clip_cycle
+    from ..outlook.drivers import clip_cycles
     from .cycles import parse_direction
 
     rules = rules_from_options(rule, min_pause, max_gap)
     cycles = cycles_from_source(ds, rules, direction=parse_direction(direction), calendar=calendar, preset=preset)
     if as_of is not None:  # the report's clipping: nothing dated, or known only in hindsight, after the date
-        cycles = [c for c in (clip_cycle(c, as_of, rules) for c in cycles) if c is not None]
+        cycles = clip_cycles(cycles, as_of, rules)
     if not cycles:
         raise RatecycleError("no cycles found with these options")
     return cycles

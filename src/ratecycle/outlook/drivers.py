@@ -109,6 +109,11 @@ def clip_cycle(cycle: Cycle, as_of: pd.Timestamp, rules: CycleRules | None = Non
     return replace(cycle, **changes)
 
 
+def clip_cycles(cycles: Sequence[Cycle], as_of: pd.Timestamp, rules: CycleRules | None = None) -> list[Cycle]:
+    """Each cycle as known at the end of ``as_of`` (``clip_cycle``); cycles not begun by then are left out."""
+    return [c for c in (clip_cycle(c, as_of, rules) for c in cycles) if c is not None]
+
+
 def known_cuts(cycle: Cycle, as_of: pd.Timestamp) -> list[pd.Timestamp]:
     """Announcement days of the cycle's cuts known on ``as_of``, sorted.
 
@@ -149,7 +154,7 @@ def calendar_phase(cycles: Sequence[Cycle], as_of: pd.Timestamp, rules: CycleRul
     """
     rules = rules or CycleRules()
     name = calendar_name(cycles)
-    known = [c for c in (clip_cycle(c, as_of, rules) for c in cycles if c.direction == "cut") if c is not None]
+    known = clip_cycles([c for c in cycles if c.direction == "cut"], as_of, rules)
     current = max(known, key=lambda c: c.start) if known else None
     if current is None or not (current.ongoing or as_of <= current.end):
         return PolicyPhase("none", None, name)

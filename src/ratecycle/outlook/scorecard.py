@@ -27,7 +27,7 @@ from .drivers import (
     DriverState,
     PolicyPhase,
     calendar_name,
-    clip_cycle,
+    clip_cycles,
     policy_phase,
     policy_state,
     state_at,
@@ -191,7 +191,7 @@ def scorecard(inputs: OutlookInputs, *, weights: str | Mapping[str, float] | Non
         phase: PolicyPhase = policy_phase(inputs, rules)
     else:
         given = list(cycles)
-        cycles = [c for c in (clip_cycle(c, as_of, rules) for c in given if c.direction == "cut") if c is not None]
+        cycles = clip_cycles([c for c in given if c.direction == "cut"], as_of, rules)
         # named from the cycles given: clipping may leave none (all begin after the as-of date)
         phase = replace(policy_phase(inputs, rules, cycles=cycles), calendar=calendar_name(given))
     # The scorecard uses the study's windows, not its intervals or tests: skip the costly permutation test.

@@ -18,7 +18,7 @@ from .context import Context, Unavailable
 from .facts import Facts
 from .fmt import pp
 from .model import Paragraph, Section
-from .sections_robust import against_robust
+from .sections_robust import against_robust, without_best_cycle
 
 MAX_WORDS = 120
 """The bottom line answers the title in at most this many words."""
@@ -122,12 +122,10 @@ def losses(study: EventStudyResult | None, direction: int) -> list[str]:
 
 def without_best(study: EventStudyResult | None) -> str:
     """The mean spread without the single best cycle: how much the average leans on one episode."""
-    if study is None or study.summary.n < 3:
+    best = without_best_cycle(study)
+    if best is None:
         return ""
-    rows = study.rows[~study.rows["incomplete"].astype(bool) & ~study.rows["before_data"].astype(bool)]
-    best = int(rows["spread"].to_numpy().argmax())
-    rest = rows["spread"].drop(index=rows.index[best]).mean()
-    return f"mean {pp(rest)} without the best cycle ({str(rows['cycle'].iloc[best]).removeprefix('cut ')})"
+    return f"mean {pp(best.mean_spread)} without the best cycle ({best.cycle.removeprefix('cut ')})"
 
 
 def drivers_against(card: Scorecard | None, direction: int) -> list[str]:

@@ -18,7 +18,7 @@ from ..cycles import Cycle, cycles_from_source
 from ..cycles import preset as load_preset
 from ..events import EventStudyResult, event_study
 from .context import CONVENTION, Context
-from .cyclesview import clip_cycle
+from .cyclesview import clip_cycles
 from .fmt import pp
 from .model import Column, Table
 
@@ -95,7 +95,7 @@ def calendar_cycles(ctx: Context) -> list[Cycle]:
     if ctx.calendar is None:
         return []
     found = cycles_from_source(ctx.data, rules=ctx.rules, direction="cut", preset=ctx.calendar)
-    return [c for c in (clip_cycle(c, ctx.as_of, ctx.rules) for c in found) if c is not None]
+    return clip_cycles(found, ctx.as_of, ctx.rules)
 
 
 def calendar_comparison(ctx: Context, headline: EventStudyResult) -> CalendarComparison | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..cycles import Cycle, cycles_from_source
-from ..outlook.drivers import clip_cycle, known_cuts
+from ..outlook.drivers import clip_cycles, known_cuts
 from .context import Context
 
-__all__ = ["clip_cycle", "cutting_cycles", "cycle_name", "known_cuts", "mark_running_phase"]
+__all__ = ["clip_cycles", "cutting_cycles", "cycle_name", "known_cuts", "mark_running_phase"]
 
 
 def cutting_cycles(ctx: Context) -> list[Cycle]:
@@ -16,7 +16,7 @@ def cutting_cycles(ctx: Context) -> list[Cycle]:
     replaces them; it is shown beside). Computed once per report, kept in ``ctx.facts``."""
     if ctx.facts.cycles is None:
         found = cycles_from_source(ctx.data, rules=ctx.rules, direction="cut")
-        ctx.facts.cycles = [c for c in (clip_cycle(c, ctx.as_of, ctx.rules) for c in found) if c is not None]
+        ctx.facts.cycles = clip_cycles(found, ctx.as_of, ctx.rules)
     return list(ctx.facts.cycles)
 
 

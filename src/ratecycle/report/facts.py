@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..curve import CurveReading
 from ..cycles import Cycle
-from ..events import CompareResult, EventStudyResult, HeadToHead, LongHistoryResult, PhaseReturnsResult
+from ..events import CompareResult, EventStudyResult, HeadToHead, PhaseReturnsResult
 from ..events.sizeportfolios import SizePortfolioStudy
 from ..inflation import InflationReading
 from ..momentum import Momentum
@@ -31,7 +31,6 @@ class Facts:
     rotation: CompareResult | None = None
     phases: PhaseReturnsResult | None = None
     study: EventStudyResult | None = None
-    smb: LongHistoryResult | None = None
     valuation: list[ValuationResult] = field(default_factory=list)
     outlook: Scorecard | None = None
     momentum: Momentum | None = None

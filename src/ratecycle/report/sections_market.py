@@ -179,10 +179,9 @@ def _note_check(ctx: Context) -> list[Any]:
     if ctx.as_of < NOTE_CLAIMS_END:
         return [f"The seed note's figures refer to windows ending on {date_text(NOTE_CLAIMS_END)}, after the as-of "
                 "date, so they are not checked here."]
-    from .cyclesview import clip_cycle
+    from .cyclesview import clip_cycles
 
-    calendar = [c for c in (clip_cycle(c, ctx.as_of) for c in
-                            cycles_from_source(ctx.data,  direction="cut", preset="note-2025")) if c]
+    calendar = clip_cycles(cycles_from_source(ctx.data, direction="cut", preset="note-2025"), ctx.as_of)
     result = note_check(ctx.prices(ctx.a), ctx.prices(ctx.b), calendar)
     names = dict(zip(ctx.pair, ctx.names, strict=True))
     table = _claim_table(
@@ -430,7 +429,6 @@ def _long_history_blocks(ctx: Context) -> list[Any]:
         basis = "the same cutting cycles as above (the data hold no monthly fed funds rate)"
         names = ("ff_factors:SMB",)
     result = smb_study(smb, cycles, anchor="later_start", months=ctx.months, convention="month_end")
-    ctx.facts.smb = result
     doc = result.to_dict()
     s = doc["summary"]
     rows = tuple({"cycle": r["cycle"], "anchor": r["anchor"], "start": r["start"], "end": r["end"],

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from ..cycles import Cycle
 from ..data.frames import content_hash
 from ..data.statcache import cached
-from ..events import SIZE_MEASURES, size_portfolio_study
+from ..events import SIZE_MEASURES, EventStudyResult, size_portfolio_study
+from ..events.smallsample import LeaveOneOut
 from ..events.stats import SpreadStats
 from ..outlook import inputs_from_source
 from ..outlook.track_record import Era, TrackRecord, long_history_inputs, track_record
@@ -202,15 +203,22 @@ def against_robust(ctx: Context, facts: Facts, direction: int) -> list[str]:
     return ["; ".join(parts)] if parts else []
 
 
+def without_best_cycle(study: EventStudyResult | None) -> LeaveOneOut | None:
+    """The leave-one-out mean that drops the best cycle (the lowest of them); None with fewer than 3 cycles."""
+    if study is None or len(study.summary.leave_one_out) < 3:
+        return None
+    return min(study.summary.leave_one_out, key=lambda x: x.mean_spread)
+
+
 def robust_rows(ctx: Context, facts: Facts) -> list[dict[str, object]]:
     """Key-figure rows: the mean without its best cycle, the long-history tier, the curve, the track record."""
     rows: list[dict[str, object]] = []
     study = facts.study
-    if study is not None and len(study.summary.leave_one_out) >= 3:
-        worst = min(study.summary.leave_one_out, key=lambda x: x.mean_spread)  # without the best cycle
-        rows.append({"measure": "Mean spread without its best cycle", "value": worst.mean_spread,
-                     "display": pp(worst.mean_spread),
-                     "detail": f"leave-one-out: {worst.cycle.removeprefix('cut ')} left out"})
+    best = without_best_cycle(study)
+    if best is not None:
+        rows.append({"measure": "Mean spread without its best cycle", "value": best.mean_spread,
+                     "display": pp(best.mean_spread),
+                     "detail": f"leave-one-out: {best.cycle.removeprefix('cut ')} left out"})
     sizes = facts.size_history
     if sizes is not None and sizes.study.summary.n:
         s = sizes.study.summary
@@ -233,4 +241,4 @@ def robust_rows(ctx: Context, facts: Facts) -> list[dict[str, object]]:
     return rows
 
 
-__all__ = ["against_robust", "date_text", "robust_rows", "robustness_section"]
+__all__ = ["against_robust", "date_text", "robust_rows", "robustness_section", "without_best_cycle"]
