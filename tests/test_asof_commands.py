@@ -9,12 +9,14 @@ import pandas as pd
 import pytest
 
 from cli_run import cli
+from ratecycle._typing import to_timestamp
 from ratecycle.cycles import load_targets, point_in_time
 from ratecycle.cycles.loader import released_labels, released_moves
 from ratecycle.cycles.rules import CycleRules
 from ratecycle.data.asof import as_of
 from ratecycle.data.cut import cut_snapshot
 from ratecycle.data.source import DataSource
+from ratecycle.errors import RatecycleError
 
 DAY = "2025-09-17"
 EARLY = "2020-03-03"
@@ -96,3 +98,25 @@ def test_released_labels_equal_the_label_read_through_the_gate(ds: DataSource) -
     known = released(ds, "fed_target_upper")
     for move in released_moves(ds, wide):
         assert move.announced >= known[move.effective], move
+
+
+@pytest.mark.parametrize("args", [*NEW, ("robustness",), ("study",)])
+@pytest.mark.parametrize(("day", "message"), [
+    ("31.01.2025", "ratecycle: error: not a date: '31.01.2025' (use YYYY-MM-DD)"),
+    ("2025-02-30", "ratecycle: error: not a date: '2025-02-30' (use YYYY-MM-DD)"),
+    ("2099-01-01", "ratecycle: error: as-of 2099-01-01 is more than 7 days after the last common close of "),
+])
+def test_a_bad_as_of_is_one_line_and_exit_2(args: tuple[str, ...], day: str, message: str, snapshot_dir: Path,
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(monkeypatch, capsys, *args, "--as-of", day, "--snapshot", str(snapshot_dir))
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith(message), err
+
+
+@pytest.mark.parametrize("text", ["31.01.2025", "04.03.2025", "03/04/2025", "May 2025", "2025", "2025-09",
+                                  "2025-09-17T10:00", "2025-9-17"])
+def test_date_text_is_iso_or_an_error(text: str) -> None:
+    with pytest.raises(RatecycleError, match="use YYYY-MM-DD"):
+        to_timestamp(text)
+    assert to_timestamp(" 2025-09-17 ") == pd.Timestamp("2025-09-17")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal, TypeAlias, TypeVar, get_args, overload
 
 import pandas as pd
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+"""The one text form a date may take on the command line and in option values."""
 
 DateLike: TypeAlias = str | dt.date | dt.datetime | pd.Timestamp
 Direction: TypeAlias = Literal["cut", "hike"]
@@ -39,11 +43,16 @@ def to_timestamp(value: DateLike) -> pd.Timestamp: ...
 @overload
 def to_timestamp(value: DateLike | None) -> pd.Timestamp | None: ...
 def to_timestamp(value: DateLike | None) -> pd.Timestamp | None:
-    """Parse a date-like value into a normalised (midnight) Timestamp, or None."""
+    """Parse a date-like value into a normalised (midnight) Timestamp, or None.
+
+    Text must be ``YYYY-MM-DD``: pandas alone would read '04.03.2025' as 3 April or '31.01.2025' as a date at all.
+    """
     if value is None:
         return None
     from .errors import RatecycleError
 
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value.strip()):
+        raise RatecycleError(f"not a date: {value!r} (use YYYY-MM-DD)")
     try:
         ts = pd.Timestamp(value)
     except (ValueError, TypeError) as exc:

@@ -46,7 +46,8 @@ def backtest_command(
 
     a, b = parse_pair(pair)
     rules = rules_from_options(rule, min_pause, max_gap)
-    result = backtest_from_source(opts.source_as_of(as_of), (a, b), parse_strategy(strategy), rules=rules, lag=lag,
+    ds = opts.source_as_of(as_of, a, b)
+    result = backtest_from_source(ds, (a, b), parse_strategy(strategy), rules=rules, lag=lag,
                                   cost_bps=cost_bps, start=start, end=end,
                                   cash=None if cash.lower() == "none" else cash, labels=labels)
     doc = result.to_dict()

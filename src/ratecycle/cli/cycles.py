@@ -90,7 +90,7 @@ def cycles_command(
     from ..cycles import cycles_from_source, filter_cycles
     from ..cycles.history import long_history_cycles
 
-    ds = opts.source_as_of(as_of)  # only moves released by the close of --as-of
+    ds = opts.source_as_of(as_of, "fed_target_upper")  # only moves released by the close of --as-of
     way = parse_direction(direction)
     cycles = cycles_from_source(ds, rules=cycle_rules, direction=way, since=since, calendar=calendar, preset=preset)
     agreement = None
@@ -152,7 +152,8 @@ def pit_diff_command(
     """Where the real-time label of each cycle differed from the hindsight label, and for how many days."""
     from ..cycles.views import pit_differences
 
-    result = pit_differences(opts.source_as_of(as_of), cycle_rules, parse_direction(direction), since)
+    ds = opts.source_as_of(as_of, "fed_target_upper")
+    result = pit_differences(ds, cycle_rules, parse_direction(direction), since)
     rows = [{k: _plain(v) for k, v in rec.items()} for rec in records(result.differences)]
     doc = {"rules": cycle_rules.to_dict(), "differences": rows,
            "by_cycle": [{k: _plain(v) for k, v in rec.items()} for rec in records(result.by_cycle)]}

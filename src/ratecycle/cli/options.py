@@ -64,11 +64,20 @@ class DataOptions:
         """The DataSource these options name (environment as fallback)."""
         return source(self.snapshot, self.store)
 
-    def source_as_of(self, day: str | None) -> DataSource:
-        """The DataSource seen through the as-of gate at the close of ``day`` (all of it when no day is given)."""
+    def source_as_of(self, day: str | None, *series: str) -> DataSource:
+        """The DataSource seen through the as-of gate at the close of ``day`` (all of it when no day is given).
+
+        A ``day`` more than a few days after the last common date of ``series`` is refused (``check_fresh``): the
+        output would otherwise be labelled with a date the data never reached.
+        """
+        from .._typing import to_timestamp
         from ..data.asof import as_of
 
-        return as_of(self.source(), day)
+        base = self.source()
+        when = to_timestamp(day)
+        if when is not None and series:
+            base.check_fresh(when, *series)
+        return as_of(base, when)
 
     def emit(self, rows: Sequence[Mapping[str, Any]], **kwargs: Any) -> None:
         """Print rows as a table, JSON or CSV, as the flags ask (see ``common.emit``)."""

@@ -21,15 +21,15 @@ def robustness_command(
     as_csv: CsvOpt = False,
 ) -> None:
     """Every specification (rules, convention, horizon, anchor, measure), share won, median, permutation p."""
-    import pandas as pd
-
+    from .._typing import to_timestamp
     from ..data.asof import AsOfSource
     from ..robustness import specification_curve
     from ..robustness.load import families_from_source
 
     a, b = parse_pair(pair)
     base = source(snapshot, store)
-    when = pd.Timestamp(as_of) if as_of else base.last_date(a, b)
+    when = to_timestamp(as_of) if as_of else base.last_date(a, b)
+    base.check_fresh(when, a, b)
     ds = AsOfSource(base=base, as_of=when)
     curve = specification_curve(families_from_source(ds, (a, b)), when.normalize(), permutations=permutations,
                                 seed=seed, progress=lambda msg: typer.echo(msg, err=True))

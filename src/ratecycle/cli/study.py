@@ -104,7 +104,7 @@ def study_command(
     window = check_convention(convention)
     anchor_at = check_anchor(anchor)
     when = to_timestamp(as_of)
-    ds = opts.source_as_of(as_of)  # only what was released by the close of --as-of
+    ds = opts.source_as_of(as_of, *(() if long_history else parse_pair(pair)))  # released by the close of --as-of
     if long_history:
         if preset is not None or calendar is not None:
             raise RatecycleError("--long-history uses cycles from FEDFUNDS; it cannot take --preset or --calendar")
@@ -288,8 +288,8 @@ def compare_command(
     from ..events import compare_window
     from ..events.windows import check_convention
 
-    ds = opts.source_as_of(as_of)
     name_a, name_b = parse_pair(pair)
+    ds = opts.source_as_of(as_of, name_a, name_b)
     result = compare_window(load_prices(ds, name_a), load_prices(ds, name_b), start, end,
                             convention=check_convention(convention), strict=strict)
     doc = result.to_dict()
@@ -322,8 +322,8 @@ def notecheck_command(
     from ..cycles import preset as load_preset
     from ..events import NOTE_2025_CLAIMS, NOTE_2025_EARLY_CLAIMS, note_check
 
-    ds = opts.source_as_of(as_of)
     name_a, name_b = parse_pair(pair)
+    ds = opts.source_as_of(as_of, name_a, name_b)
     result = note_check(load_prices(ds, name_a), load_prices(ds, name_b), load_preset(preset),
                         claims=NOTE_2025_EARLY_CLAIMS if early else NOTE_2025_CLAIMS)
     if opts.as_json or opts.as_csv:

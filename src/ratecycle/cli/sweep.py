@@ -75,7 +75,7 @@ def sweep_command(
                      conventions=_choices(conventions, CONVENTIONS, "window convention"),
                      months=_ints(months, "--months"), direction=choose(direction, DIRECTIONS, "direction"),
                      since=since)
-    ds = opts.source_as_of(as_of)  # only what was released by the close of --as-of
+    ds = opts.source_as_of(as_of, *dict.fromkeys(n for p in grid.pairs for n in p))  # released by then
     client = open_client(scheduler, local=dask, workers=workers) if (scheduler or dask) else None
     try:
         result = sweep_from_source(ds, grid, client=client)
