@@ -7,6 +7,7 @@ import only light libraries at import time (pandas and friends are imported insi
 
 from __future__ import annotations
 
+import copy
 import importlib
 import os
 import pkgutil
@@ -80,10 +81,34 @@ def _click_errors() -> tuple[type[Exception], ...]:
     return tuple(found)
 
 
+def _command_name(info: typer.models.CommandInfo) -> str:
+    callback = info.callback
+    return info.name or typer.main.get_command_name(callback.__name__ if callback is not None else "")
+
+
+def app_for(argv: list[str]) -> typer.Typer:
+    """The app with only the command or group that ``argv`` names (the whole app for anything else).
+
+    Typer turns every registered command into a click command on each run, reading each signature; one command of 26
+    costs a thirtieth of that. Root options (``--help``, ``--version``) and unknown names keep the whole app, so
+    listings and "No such command" messages are unchanged.
+    """
+    name = argv[1] if len(argv) > 1 else ""
+    if not name or name.startswith("-"):
+        return app
+    commands = [c for c in app.registered_commands if _command_name(c) == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if not commands and not groups:
+        return app
+    only = copy.copy(app)
+    only.registered_commands, only.registered_groups = commands, groups
+    return only
+
+
 def run() -> int:
     """Run the command line; user mistakes become one line on stderr and exit code 2. Returns the exit code."""
     try:
-        result = app(standalone_mode=False)
+        result = app_for(sys.argv)(standalone_mode=False)
     except RatecycleError as err:
         print(f"ratecycle: error: {err}", file=sys.stderr)
         sys.exit(2)

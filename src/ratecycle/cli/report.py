@@ -9,6 +9,7 @@ import typer
 
 from ..errors import RatecycleError
 from .common import SnapshotOpt, StoreOpt, parse_pair, source
+from .steps import Steps
 
 
 def register(app: typer.Typer) -> None:
@@ -43,57 +44,60 @@ def report(
     In store mode an empty or stale store is first filled from the live providers (progress on stderr);
     offline with series missing, one line says what to run instead.
     """
-    from rich.console import Console
+    from ..report.options import ReportOptions, check_options
+    from ..report.reuse import report_for
+    from ..report.write import check_foreign_files, default_out_dir, write_report
 
-    from ..report import ReportOptions, build_report, write_report
-    from ..report.build import check_options, resolve_as_of
-    from ..report.write import check_foreign_files, default_out_dir
-
-    console = Console(stderr=True)
+    steps = Steps()
     options = ReportOptions(as_of=as_of, pair=parse_pair(pair), preset=preset, rules=rules, min_pause=min_pause,
                             max_gap=max_gap, months=months, rotation_start=rotation_start)
     check_options(options)  # a bad option is one line, before any fetch or progress output
     data = source(snapshot, store)
     if data.snapshot is None and not no_fetch:
-        _fill_store(data, options.pair, check_stale=as_of is None, console=console)
-    folder = out if out is not None else default_out_dir(options.pair, resolve_as_of(data, options.pair, as_of))
-    check_foreign_files(folder)  # before the build: a folder holding other files is refused at once
-    with console.status("building report", spinner="dots") as status:
-        def progress(message: str) -> None:
-            status.update(f"building report: {message}")
-            console.print(f"  {message}", style="dim")
+        _fill_store(data, options.pair, check_stale=as_of is None, steps=steps)
+    if out is None:
+        from ..report.build import resolve_as_of
 
-        built = build_report(data, options, progress=progress)
-        status.update("writing files")
+        folder = default_out_dir(options.pair, resolve_as_of(data, options.pair, as_of))
+    else:
+        folder = out
+    check_foreign_files(folder)  # before the build: a folder holding other files is refused at once
+    with steps.status("building report") as relabel:
+        def progress(message: str) -> None:
+            relabel(f"building report: {message}")
+            steps.line(f"  {message}", dim=True)
+
+        built = report_for(data, options, progress=progress)
+        relabel("writing files")
         paths = write_report(built, folder)
         if pdf:
             from ..report.browser import write_pdf
 
-            status.update("printing PDF with headless Chromium")
+            relabel("printing PDF with headless Chromium")
             paths["pdf"] = write_pdf(paths["html"], paths["html"].with_suffix(".pdf"))
     for kind, path in paths.items():
         size = path.stat().st_size / 1e6
-        console.print(f"wrote {path} ({size:.1f} MB)" if kind in {"html", "pdf"} else f"wrote {path}")
+        steps.line(f"wrote {path} ({size:.1f} MB)" if kind in {"html", "pdf"} else f"wrote {path}")
     unavailable = [s.title for s in built.sections if not s.available]
     if unavailable:
-        console.print(f"sections not available: {', '.join(unavailable)}")
+        steps.line(f"sections not available: {', '.join(unavailable)}")
     if open_:
         import webbrowser
 
         webbrowser.open(paths["html"].resolve().as_uri())
 
 
-def _fill_store(ds: Any, pair: tuple[str, str], *, check_stale: bool, console: Any) -> None:
+def _fill_store(ds: Any, pair: tuple[str, str], *, check_stale: bool, steps: Steps) -> None:
     """Fetch what the store lacks (first run) or holds out of date; a pair series still missing is an error."""
     from ..data.firstrun import prepare_store
     from ..data.source import default_store_path
     from ..data.store import Store
 
     target = Store(ds.store_path or default_store_path())
-    results = prepare_store(target, check_stale=check_stale, progress=lambda m: console.print(f"  {m}", style="dim"))
+    results = prepare_store(target, check_stale=check_stale, progress=lambda m: steps.line(f"  {m}", dim=True))
     failed = {r.name: r.message for r in results if not r.ok}
     for name in pair:
         if name in failed and target.metadata(name) is None:
             raise RatecycleError(f"could not fetch {name}, which the report needs: {failed[name][:300]}")
     if results:
-        console.print(f"fetched {sum(r.ok for r in results)} of {len(results)} series into {target.path}")
+        steps.line(f"fetched {sum(r.ok for r in results)} of {len(results)} series into {target.path}")

@@ -32,7 +32,7 @@ T = TypeVar("T")
 
 TABLE = "stat_cache"
 KEEP = 64
-"""Entries kept (the newest): one report keeps a few, so this covers many as-of dates and option sets."""
+"""Entries kept per kind (the newest): one report keeps a few, so this covers many as-of dates and option sets."""
 _DDL = (f"CREATE TABLE IF NOT EXISTS {TABLE} (key VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL,"
         " written_at VARCHAR NOT NULL, value BLOB NOT NULL)")
 ENV = "RATECYCLE_STAT_CACHE"
@@ -45,13 +45,20 @@ def enabled() -> bool:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """SHA-256 over every Python source file of the package (path and bytes): any code change misses the cache."""
+    """SHA-256 over every file of the package (path and bytes: sources, presets, style sheet; not bytecode): any
+    change to the code or its data misses the cache."""
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
+    for path in package_files(root):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def package_files(root: Path) -> list[Path]:
+    """The package's files in a stable order, without compiled bytecode (which differs between installs)."""
+    return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                  and p.suffix not in {".pyc", ".pyo"})
 
 
 def fingerprint(kind: str, *parts: object) -> str:
@@ -108,8 +115,9 @@ def _feed(digest: Any, obj: object) -> None:
         raise TypeError(f"cannot fingerprint a {type(obj).__name__} for the statistics cache")
 
 
-def _store_path(ds: DataSource) -> Path | None:
-    """The store file of a store-mode source that exists, else None (snapshot folders are never written)."""
+def store_path(ds: DataSource) -> Path | None:
+    """The store file of a store-mode source that exists while the cache is on, else None (snapshot folders are
+    never written)."""
     if ds.snapshot is not None or not enabled():
         return None
     from .source import default_store_path
@@ -141,17 +149,45 @@ def load(path: Path, key: str) -> object | None:
         return None
     finally:
         con.close()
-    if row is None:
-        return None
+    return None if row is None else _unpickle(row[0])
+
+
+def load_for_data(path: Path, kind: str, *inputs: object) -> tuple[str, str, object | None]:
+    """A result computed from the whole store: ``(data fingerprint, key, stored value or None)`` in one read.
+
+    The key is that of ``kind`` for the store's data fingerprint (``store.data_fingerprint``) and ``inputs``; one
+    connection serves both, as opening the store is a good part of a read.
+    """
+    from .store import data_fingerprint
+
+    con = _connect(path, read_only=True)
+    if con is None:
+        return "", "", None
     try:
-        value: object = pickle.loads(row[0])
+        data = data_fingerprint(con)
+        key = fingerprint(kind, data, *inputs)
+        try:
+            row = con.execute(f"SELECT value FROM {TABLE} WHERE key = ?", [key]).fetchone()
+        except Exception:  # no such table yet
+            row = None
+    except Exception:  # an unreadable store: the computation that follows reports it properly
+        return "", "", None
+    finally:
+        con.close()
+    return data, key, _unpickle(row[0]) if row is not None else None
+
+
+def _unpickle(blob: bytes) -> object | None:
+    try:
+        value: object = pickle.loads(blob)
     except Exception:  # written by an incompatible Python or library: recompute and overwrite
         return None
     return value
 
 
-def save(path: Path, key: str, kind: str, value: object) -> bool:
-    """Store ``value`` under ``key`` and keep the newest ``KEEP`` entries; False when the store cannot be written."""
+def save(path: Path, key: str, kind: str, value: object, *, keep: int = KEEP) -> bool:
+    """Store ``value`` under ``key`` and keep the newest ``keep`` entries of its kind; False when the store cannot
+    be written."""
     blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     con = _connect(path, read_only=False)
     if con is None:
@@ -161,8 +197,9 @@ def save(path: Path, key: str, kind: str, value: object) -> bool:
         con.execute(_DDL)
         now = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
         con.execute(f"INSERT OR REPLACE INTO {TABLE} VALUES (?, ?, ?, ?)", [key, kind, now, blob])
-        con.execute(f"DELETE FROM {TABLE} WHERE key NOT IN "
-                    f"(SELECT key FROM {TABLE} ORDER BY written_at DESC LIMIT {KEEP})")
+        con.execute(f"DELETE FROM {TABLE} WHERE kind = ? AND key NOT IN "
+                    f"(SELECT key FROM {TABLE} WHERE kind = ? ORDER BY written_at DESC LIMIT {int(keep)})",
+                    [kind, kind])
         con.execute("COMMIT")
         return True
     except Exception:
@@ -180,7 +217,7 @@ def cached(ds: DataSource, kind: str, inputs: tuple[object, ...], compute: Calla
     ``inputs`` must hold everything the result depends on (the data arrays, not their names). A stored value
     of another type is ignored and replaced.
     """
-    path = _store_path(ds)
+    path = store_path(ds)
     if path is None:
         return compute()
     key = fingerprint(kind, *inputs)
@@ -192,4 +229,5 @@ def cached(ds: DataSource, kind: str, inputs: tuple[object, ...], compute: Calla
     return value
 
 
-__all__ = ["KEEP", "TABLE", "cached", "code_fingerprint", "enabled", "fingerprint", "load", "save"]
+__all__ = ["KEEP", "TABLE", "cached", "code_fingerprint", "enabled", "fingerprint", "load", "load_for_data", "save",
+           "store_path"]

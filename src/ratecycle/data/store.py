@@ -204,6 +204,11 @@ class Store:
         return {name: (frame, _meta_from_row(row))
                 for name, row, frame in zip(ordered, rows, _split(table, len(ordered)), strict=True)}
 
+    def data_fingerprint(self) -> str:
+        """SHA-256 over everything a command can read from the store (see :func:`data_fingerprint`)."""
+        with self._reader() as con:
+            return data_fingerprint(con)
+
     def releases(self, name: str) -> pd.Series | None:
         """The stored release day of each observation of ``name`` that has one (index: observation date), or None."""
         with self._reader() as con:
@@ -472,6 +477,30 @@ def _spec_of(name: str) -> SeriesSpec:
     from .catalog import CATALOG, SeriesSpec
 
     return CATALOG.get(name) or SeriesSpec(name, "", "", "")
+
+
+def data_fingerprint(con: duckdb.DuckDBPyConnection | None) -> str:
+    """SHA-256 over everything a command can read through ``con`` (a store's connection; None: an empty store).
+
+    It covers each series' provenance row with its content hash (recomputed from the frame on every write, in the
+    same transaction as the observations), each holdings download's provenance and sha256, and every stored
+    release day, but not the statistics cache: two stores with the same fingerprint give every analysis the same
+    inputs.
+    """
+    digest = hashlib.sha256(f"ratecycle store schema {SCHEMA_VERSION};".encode())
+    if con is None or not _has_table(con, "series_meta"):
+        return digest.hexdigest()
+    for row in con.execute(f"SELECT {', '.join(_META_COLUMNS)} FROM series_meta ORDER BY name").fetchall():
+        digest.update(f"series {row!r};".encode())
+    if _has_table(con, "holdings"):
+        for row in con.execute(_HOLDINGS_SELECT + " ORDER BY fund, as_of").fetchall():
+            digest.update(f"holdings {row!r};".encode())
+    if _has_table(con, "releases"):
+        table = con.execute("SELECT series, CAST(date AS VARCHAR), CAST(released AS VARCHAR) FROM releases"
+                            " ORDER BY series, date").fetchall()
+        digest.update(f"releases {len(table)};".encode())
+        digest.update(repr(table).encode())
+    return digest.hexdigest()
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import pandas as pd
 
 from .._typing import DateLike, to_timestamp
-from ..cycles import CycleRules, rules_from_options, rules_text
+from ..cycles import rules_text
 from ..data.asof import AsOfSource
 from ..data.source import DataSource
 from ..errors import RatecycleError
@@ -23,25 +23,8 @@ from .keyfigures import key_figures_section
 from .layout import layout_body
 from .model import Paragraph, Report, Section, number_blocks
 from .next import what_happened_next
+from .options import Progress, ReportOptions, check_options
 from .summary import summary_section
-
-Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class ReportOptions:
-    """What the user chose: as-of date (default: last common date of the pair), pair, cycle rules, horizon, and the
-    calendar preset shown beside the rule-based result (default: the note's, from its first cycle on)."""
-
-    as_of: DateLike | None = None
-    pair: tuple[str, str] = ("russell2000", "sp500")
-    preset: str | None = None
-    rules: str | None = None
-    min_pause: int | None = None
-    max_gap: int | None = None
-    months: int = 12
-    rotation_start: DateLike | None = None
-
 
 SectionBuilder = tuple[str, str, Callable[[Context], Section]]
 
@@ -97,17 +80,6 @@ def resolve_as_of(ds: DataSource, pair: tuple[str, str], as_of: DateLike | None)
     return ts
 
 
-def check_options(options: ReportOptions) -> CycleRules | None:
-    """Fail at once on an option that cannot work (horizon, preset, rules); the rules chosen (None: defaults)."""
-    if options.months < 1:
-        raise RatecycleError(f"--months must be at least 1, got {options.months}")
-    if options.preset is not None:
-        from ..cycles import preset as load_preset
-
-        load_preset(options.preset)  # an unknown preset is an error here, not a report of empty sections
-    return _rules(options)
-
-
 def make_context(ds: DataSource, options: ReportOptions) -> Context:
     """Cut the data at the as-of date and resolve the cycle rules."""
     from ..data.catalog import get_spec
@@ -129,12 +101,6 @@ def make_context(ds: DataSource, options: ReportOptions) -> Context:
     calendar = options.preset if options.preset is not None else default_calendar(as_of)
     return Context(data=view, full=ds, as_of=as_of, pair=options.pair, months=options.months,
                    calendar=calendar, rules=rules, rotation_start=start)
-
-
-def _rules(options: ReportOptions) -> CycleRules | None:
-    if options.rules is None and options.min_pause is None and options.max_gap is None:
-        return None
-    return rules_from_options(options.rules, options.min_pause, options.max_gap)
 
 
 def build_report(ds: DataSource, options: ReportOptions | None = None, progress: Progress | None = None) -> Report:

@@ -96,9 +96,11 @@ def _esc(text: object) -> str:
 
 
 def _grid_text(grid: dict[str, Any]) -> str:
-    """The grid as compact JSON, gzip-compressed (fixed header time) and base64-encoded."""
+    """The grid as compact JSON, gzip-compressed (fixed header time) and base64-encoded.
+
+    Level 6 (zlib's default) is 2-3 times faster than 9 on this JSON for a file about 1% larger."""
     raw = json.dumps(grid, separators=(",", ":"), allow_nan=False).encode("utf-8")
-    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
+    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
 
 
 def _select(name: str, values: list[Any], labels: list[str], default: Any) -> str:

@@ -17,7 +17,7 @@ from ..robustness import SpecCurve
 from ..valuation import PriceUpdatedPE, Valuation, ValuationMissing
 
 if TYPE_CHECKING:
-    from .comparison import CalendarComparison
+    from .calendar_result import CalendarComparison
 
 ValuationResult = Valuation | ValuationMissing | PriceUpdatedPE
 """One valuation reading: a month-end multiple, a missing series, or the price-updated S&P 500 P/E."""

@@ -106,7 +106,12 @@ def _json_value(value: Any) -> Any:
 
 
 def _values(values: tuple[Any, ...]) -> list[Any]:
-    """A data array as a JSON-native list."""
+    """A data array as a JSON-native list (built-in floats and strings in one pass, anything else value by value)."""
+    kinds = {type(v) for v in values}
+    if kinds <= {float, int, type(None)}:
+        return [v if v is None or math.isfinite(v) else None for v in values]
+    if kinds <= {str}:
+        return list(values)
     return [_json_value(v) for v in values]
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .fmt import Format, cell
 
 if TYPE_CHECKING:
-    from .comparison import CalendarComparison
+    from .calendar_result import CalendarComparison
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,9 +36,46 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
+_LEAF = re.compile(r'"\\u0000(\d+)\\u0000"')
+"""A folded list's placeholder as ``json.dumps`` writes it."""
+
+
 def report_json(report: Report) -> str:
-    """The JSON document (stable key order, no NaN)."""
-    return json.dumps(jsonable(report.to_dict()), indent=2, allow_nan=False) + "\n"
+    """The JSON document (stable key order, no NaN): objects indented, each list of plain values on one line.
+
+    A chart's thousands of closes are then one line instead of thousands, which halves the file and lets the fast C
+    encoder write them. Parsing gives exactly what an indented dump of ``jsonable(report.to_dict())`` gives.
+    """
+    doc = report.to_dict()
+    leaves: list[str] = []
+    text, count = _LEAF.subn(lambda m: leaves[int(m.group(1))],
+                             json.dumps(_fold(doc, leaves), indent=2, allow_nan=False))
+    if count != len(leaves):  # a string of the report looked like a placeholder: write it the plain way
+        text = json.dumps(jsonable(doc), indent=2, allow_nan=False)
+    return text + "\n"
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _fold(value: Any, leaves: list[str]) -> Any:
+    """``jsonable(value)`` with every non-empty list of plain values replaced by a placeholder for its one-line JSON."""
+    if isinstance(value, dict):
+        return {str(k): _fold(v, leaves) for k, v in value.items()}
+    if not isinstance(value, (list, tuple)):
+        return jsonable(value)
+    if not value:
+        return []
+    if any(isinstance(v, (dict, list, tuple)) for v in value):
+        return [_fold(v, leaves) for v in value]
+    try:  # built-in values go straight to the C encoder; a NaN or infinity (null in JSON) raises
+        if not {type(v) for v in value} <= _PLAIN:
+            raise ValueError("not plain")
+        text = json.dumps(value, allow_nan=False)
+    except ValueError:
+        text = json.dumps([jsonable(v) for v in value], allow_nan=False)
+    leaves.append(text)
+    return f"\0{len(leaves) - 1}\0"
 
 
 def default_out_dir(pair: tuple[str, str], as_of: pd.Timestamp | str) -> Path:
