@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def test_code_fingerprint_is_the_package_files() -> None:
                    and not p.name.endswith(".pyc"))
     names = {p.relative_to(root).as_posix() for p in files}
     assert {"presets/note-2025.toml", "report/assets/report.css", "report/build.py"} <= names
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"python {sys.version}; numpy {np.__version__}; pandas {pd.__version__};".encode())
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())

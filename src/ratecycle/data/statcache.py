@@ -45,10 +45,13 @@ def enabled() -> bool:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """SHA-256 over every file of the package (path and bytes: sources, presets, style sheet; not bytecode): any
-    change to the code or its data misses the cache."""
+    """SHA-256 over every file of the package (path and bytes: sources, presets, style sheet; not bytecode) and the
+    versions of Python, numpy and pandas: any change to the code, its data or the numerics under it misses the
+    cache."""
+    import sys
+
     root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"python {sys.version}; numpy {np.__version__}; pandas {pd.__version__};".encode())
     for path in package_files(root):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())

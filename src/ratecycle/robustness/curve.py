@@ -246,13 +246,16 @@ def _null_means(keys: list[tuple[str, Convention, int, int]], measures: dict[str
         if (name, n) not in draws:
             if name not in pools:
                 pools[name] = _candidates(measures[name], as_of, longest)
-            draws[(name, n)] = pools[name][_draw(pools[name], n, permutations, spacing, rng)]
+            draws[(name, n)] = _draw(pools[name], n, permutations, spacing, rng)  # positions in the pool
     if progress:
         progress(f"permutations: {permutations} x {len(draws)} pseudo-event sets")
+    # A window's spread depends on its own date only, so each candidate date's spread is computed once per
+    # convention and horizon and the pseudo-events pick theirs by position (the same numbers as window by window).
+    pooled: dict[tuple[str, Convention, int], np.ndarray] = {}
     means: dict[tuple[str, Convention, int, int], np.ndarray] = {}
     for key in dict.fromkeys(keys):
         name, convention, horizon, n = key
-        dates = draws[(name, n)]
-        flat = spreads_at(measures[name], dates.reshape(-1), convention, horizon).reshape(dates.shape)
-        means[key] = np.nanmean(flat, axis=1)
+        if (name, convention, horizon) not in pooled:
+            pooled[(name, convention, horizon)] = spreads_at(measures[name], pools[name], convention, horizon)
+        means[key] = np.nanmean(pooled[(name, convention, horizon)][draws[(name, n)]], axis=1)
     return np.vstack([means[k] for k in keys])
