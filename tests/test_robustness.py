@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from ratecycle.cli.main import app
 from ratecycle.data.asof import AsOfSource
 from ratecycle.robustness import specification_curve
-from ratecycle.robustness.curve import _candidates, _draw, spreads_at
+from ratecycle.robustness.curve import _candidates, _draw, _null_means, spreads_at
 from ratecycle.robustness.load import families_from_source
 from ratecycle.robustness.measures import returns_index
 
@@ -82,6 +82,24 @@ def test_every_pseudo_event_has_a_spread_in_every_convention(ds, as_of: str) -> 
         assert (pool.astype("datetime64[M]") > first_month).all()
         for convention in ("daily", "month_end", "prior_month_end"):
             assert np.isfinite(spreads_at(measure, pool, convention, 12)).all(), (measure.name, convention)
+
+
+def test_null_means_equal_pseudo_events_computed_one_by_one(ds) -> None:  # type: ignore[no-untyped-def]
+    # the null takes each pseudo-event's spread from the candidate pool's spreads; recompute a few draws window by
+    # window from their dates, with the same seed and draw order
+    gated = AsOfSource(base=ds, as_of=AS_OF)
+    measures = {m.name: m for m, _ in families_from_source(gated, ("russell2000", "sp500"))}
+    name = next(iter(measures))
+    keys = [(name, "month_end", 12, 4), (name, "daily", 6, 4), (name, "prior_month_end", 24, 7)]
+    null = _null_means(keys, measures, AS_OF, 40, 7, 365, None)
+    rng = np.random.default_rng(7)
+    pool = _candidates(measures[name], AS_OF, 24)
+    draws = {n: pool[_draw(pool, n, 40, 365, rng)] for n in (4, 7)}  # sorted (name, n) order, as the curve draws
+    for row, (_, convention, months, n) in zip(null, keys, strict=True):
+        dates = draws[n]
+        direct = np.array([np.nanmean(spreads_at(measures[name], d, convention, months)) for d in dates])
+        assert np.array_equal(row, direct)
+        assert np.isfinite(row).all() and row.std() > 0
 
 
 def test_returns_index_compounds_monthly_returns() -> None:
