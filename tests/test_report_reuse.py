@@ -163,3 +163,22 @@ def test_steps_are_whole_lines_off_a_terminal(store_copy: Store, monkeypatch: py
     long_title = "  section: Does it survive other choices, the long history and its own track record?"
     assert long_title in err.splitlines()  # not wrapped at 80 columns
     assert "\x1b[" not in err  # no styling in a log
+
+
+def test_steps_on_a_terminal_use_rich(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    from ratecycle.cli.steps import Steps
+
+    plain = Steps()
+    with plain.status("working") as relabel:
+        relabel("still working")  # no spinner off a terminal: relabelling does nothing
+        plain.line("  a step", dim=True)
+    assert capsys.readouterr().err == "  a step\n"
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    styled = Steps()
+    assert styled._console is not None
+    with styled.status("working") as relabel:
+        relabel("still working")
+        styled.line("  a step", dim=True)
+    assert "a step" in capsys.readouterr().err
