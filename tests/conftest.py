@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SNAPSHOT = Path(os.environ.get("RATECYCLE_TEST_SNAPSHOT", REPO.parent / "shared" / "data")).resolve()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One signing key for the statistics cache for the whole session, never the user's own."""
+    before = os.environ.get("RATECYCLE_CACHE_KEY")
+    os.environ["RATECYCLE_CACHE_KEY"] = str(tmp_path_factory.mktemp("key") / "statcache.key")
+    yield
+    if before is None:
+        os.environ.pop("RATECYCLE_CACHE_KEY", None)
+    else:
+        os.environ["RATECYCLE_CACHE_KEY"] = before
 
 
 @pytest.fixture(autouse=True)

@@ -182,3 +182,121 @@ def test_steps_on_a_terminal_use_rich(monkeypatch: pytest.MonkeyPatch, capsys: p
         relabel("still working")
         styled.line("  a step", dim=True)
     assert "a step" in capsys.readouterr().err
+
+
+def test_a_write_during_the_build_keeps_nothing(store_copy: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = build_module.build_report
+
+    def build_then_write(ds: DataSource, options: ReportOptions | None = None, progress: object = None) -> Report:
+        report = real(ds, options)
+        frame, meta = store_copy.entry("sp500") or (None, None)
+        assert frame is not None and meta is not None
+        edited = frame.copy()
+        edited.loc[edited.index[-1], "value"] *= 1.0001
+        store_copy.replace("sp500", edited, meta, allow_outliers=True)  # a fetch finishing meanwhile
+        return report
+
+    monkeypatch.setattr(build_module, "build_report", build_then_write)
+    reuse.report_for(DataSource(store_path=store_copy.path), ReportOptions(as_of=AS_OF))
+    assert reuse.KIND not in _kinds(store_copy.path)
+
+
+def test_a_locked_store_after_the_build_is_no_error(store_copy: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ratecycle.errors import StoreError
+
+    def locked(self: Store) -> str:
+        raise StoreError(f"store {self.path} is locked by another ratecycle process")
+
+    monkeypatch.setattr(Store, "data_fingerprint", locked)
+    report = reuse.report_for(DataSource(store_path=store_copy.path), ReportOptions(as_of=AS_OF))
+    assert report.as_of == AS_OF and reuse.KIND not in _kinds(store_copy.path)
+
+
+def test_a_source_that_has_read_already_is_built_from(store_copy: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    builds = _count_builds(monkeypatch)
+    used = DataSource(store_path=store_copy.path)
+    assert used.untouched
+    used.frame("sp500")  # holds the store as it was now; a fingerprint taken later may describe newer data
+    assert not used.untouched
+    reuse.report_for(used, ReportOptions(as_of=AS_OF))
+    reuse.report_for(DataSource(store_path=store_copy.path), ReportOptions(as_of=AS_OF))
+    reuse.report_for(DataSource(store_path=store_copy.path), ReportOptions(as_of=pd.Timestamp(AS_OF)))
+    assert len(builds) == 2  # the used source built without the cache; a date as text or Timestamp is one key
+
+
+def test_release_days_moved_store_and_direct_edits_build_again(store_copy: Store, monkeypatch: pytest.MonkeyPatch,
+                                                                tmp_path: Path) -> None:
+    import shutil
+
+    builds = _count_builds(monkeypatch)
+    options = ReportOptions(as_of=AS_OF)
+    reuse.report_for(DataSource(store_path=store_copy.path), options)
+    moved = tmp_path / "moved.duckdb"
+    shutil.copyfile(store_copy.path, moved)
+    reuse.report_for(DataSource(store_path=moved), options)
+    assert len(builds) == 2  # a section that cannot be computed names the store's path: another path, another key
+    frame, meta = store_copy.entry("core_pce") or (None, None)
+    assert frame is not None and meta is not None
+    released = pd.Series(pd.DatetimeIndex([frame["date"].iloc[-1] + pd.Timedelta(days=40)]),
+                         index=pd.DatetimeIndex([frame["date"].iloc[-1]]))
+    store_copy.replace("core_pce", frame, meta, released=released)
+    reuse.report_for(DataSource(store_path=store_copy.path), options)
+    assert len(builds) == 3
+    before = Store(moved).data_fingerprint()
+    con = duckdb.connect(str(moved))
+    try:  # an edit made around ratecycle: observations change, their provenance row does not
+        con.execute("UPDATE observations SET value = value * 1.01 WHERE series = 'sp500' AND date = "
+                    "(SELECT max(date) FROM observations WHERE series = 'sp500')")
+    finally:
+        con.close()
+    assert Store(moved).data_fingerprint() != before
+    reuse.report_for(DataSource(store_path=moved), options)
+    assert len(builds) == 4
+
+
+_UNPICKLED: list[str] = []
+
+
+def _record(text: str) -> None:
+    _UNPICKLED.append(text)
+
+
+class _Tripwire:
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (_record, ("unpickled",))
+
+
+def test_entries_signed_with_another_key_are_never_unpickled(store_copy: Store, monkeypatch: pytest.MonkeyPatch,
+                                                             tmp_path: Path) -> None:
+    import pickle
+
+    key = statcache.fingerprint("t", 1)
+    assert statcache.save(store_copy.path, key, "t", _Tripwire())
+    assert statcache.load(store_copy.path, key) is None and _UNPICKLED == ["unpickled"]  # own key: read
+    monkeypatch.setenv(statcache.KEY_ENV, str(tmp_path / "other.key"))  # the same store on another account
+    assert statcache.load(store_copy.path, key) is None and _UNPICKLED == ["unpickled"]  # not unpickled again
+    con = duckdb.connect(str(store_copy.path))
+    try:  # a bare pickle put in the table by hand
+        con.execute(f"INSERT OR REPLACE INTO {statcache.TABLE} VALUES (?, 't', '9999', ?)",
+                    [key, pickle.dumps(_Tripwire())])
+    finally:
+        con.close()
+    assert statcache.load(store_copy.path, key) is None and _UNPICKLED == ["unpickled"]
+    assert (tmp_path / "other.key").stat().st_mode & 0o077 == 0  # the key is the user's own
+
+
+def test_cli_reports_kept_across_processes_and_the_default_folder(store_copy: Store, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "RATECYCLE_STORE": str(store_copy.path)}
+    command = [sys.executable, "-m", "ratecycle.cli.main", "report", "--no-fetch"]
+    first = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    folder = next(tmp_path.glob("report-russell2000-sp500-*"))
+    files = {p.name: p.read_bytes() for p in folder.iterdir()}
+    second = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert second.returncode == 0 and "read back from the store" in second.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == files
+    assert folder.name == f"report-russell2000-sp500-{json.loads(files['report.json'])['as_of']}"

@@ -44,6 +44,7 @@ def report(
     In store mode an empty or stale store is first filled from the live providers (progress on stderr);
     offline with series missing, one line says what to run instead.
     """
+    from .._typing import to_timestamp
     from ..report.options import ReportOptions, check_options
     from ..report.reuse import report_for
     from ..report.write import check_foreign_files, default_out_dir, write_report
@@ -52,16 +53,15 @@ def report(
     options = ReportOptions(as_of=as_of, pair=parse_pair(pair), preset=preset, rules=rules, min_pause=min_pause,
                             max_gap=max_gap, months=months, rotation_start=rotation_start)
     check_options(options)  # a bad option is one line, before any fetch or progress output
+    day = to_timestamp(as_of)  # so is a malformed date
     data = source(snapshot, store)
     if data.snapshot is None and not no_fetch:
         _fill_store(data, options.pair, check_stale=as_of is None, steps=steps)
-    if out is None:
-        from ..report.build import resolve_as_of
-
-        folder = default_out_dir(options.pair, resolve_as_of(data, options.pair, as_of))
-    else:
-        folder = out
-    check_foreign_files(folder)  # before the build: a folder holding other files is refused at once
+    # The default folder is named by the as-of date: known now when given, else the report's (the pair's last
+    # common date), and then checked when writing. Nothing is read here, so a report kept in the store is found.
+    folder = out if out is not None else default_out_dir(options.pair, day) if day is not None else None
+    if folder is not None:
+        check_foreign_files(folder)  # before the build: a folder holding other files is refused at once
     with steps.status("building report") as relabel:
         def progress(message: str) -> None:
             relabel(f"building report: {message}")

@@ -82,6 +82,12 @@ class DataSource:
         """'snapshot' when reading a snapshot directory offline, else 'store'."""
         return "snapshot" if self.snapshot is not None else "store"
 
+    @property
+    def untouched(self) -> bool:
+        """True while nothing has been read through this source (no series, holdings or release days)."""
+        return not (self._store_checked or self._frames or self._meta or self._holdings or self._stored_releases
+                    or self._provider is not None)
+
     # -- public API ----------------------------------------------------
     def load(self, name: str, start: DateLike | None = None, end: DateLike | None = None) -> pd.Series:
         """A catalog series as a float Series on a DatetimeIndex, clipped to [start, end]."""

@@ -2,9 +2,12 @@
 
 A result is found again only when every input array, every option and every source file of the package are
 byte for byte the same as when it was computed, so a cached result is the result the code would compute now.
-The table ``stat_cache(key, kind, written_at, value)`` holds pickled results; it is written only in store mode
-(never in a snapshot folder), the newest ``KEEP`` entries are kept, and a store that is locked, read-only or
-missing is simply not used (the statistic is computed). ``RATECYCLE_STAT_CACHE=0`` turns the cache off.
+The table ``stat_cache(key, kind, written_at, value)`` holds pickled results, each signed with this user's own key
+(``RATECYCLE_CACHE_KEY``, default ``statcache.key`` in the user cache directory, made on first use and readable by
+the user only): a store from elsewhere is never unpickled, its entries are recomputed and replaced. It is written
+only in store mode (never in a snapshot folder), the newest entries of each kind are kept, and a store that is
+locked, read-only or missing is simply not used (the statistic is computed). ``RATECYCLE_STAT_CACHE=0`` turns the
+cache off.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
+import hmac
 import os
 import pickle
 from collections.abc import Callable
@@ -31,11 +35,15 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 TABLE = "stat_cache"
-KEEP = 64
-"""Entries kept per kind (the newest): one report keeps a few, so this covers many as-of dates and option sets."""
+KEEP = 16
+"""Entries kept per kind (the newest written): a specification curve is about half a megabyte, so at most about
+8 MB of them, one per as-of date and pair."""
 _DDL = (f"CREATE TABLE IF NOT EXISTS {TABLE} (key VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL,"
         " written_at VARCHAR NOT NULL, value BLOB NOT NULL)")
 ENV = "RATECYCLE_STAT_CACHE"
+KEY_ENV = "RATECYCLE_CACHE_KEY"
+_MAC = 32
+"""Bytes of the HMAC-SHA256 signature in front of each pickled value."""
 
 
 def enabled() -> bool:
@@ -118,6 +126,61 @@ def _feed(digest: Any, obj: object) -> None:
         raise TypeError(f"cannot fingerprint a {type(obj).__name__} for the statistics cache")
 
 
+def key_path() -> Path:
+    """The file holding this user's signing key: ``$RATECYCLE_CACHE_KEY`` or ``statcache.key`` in the cache dir."""
+    env = os.environ.get(KEY_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("ratecycle")) / "statcache.key"
+
+
+@lru_cache(maxsize=4)
+def _secret(path: Path) -> bytes | None:
+    """The signing key in ``path``, made (32 random bytes, mode 600) when there is none; None when unusable."""
+    for _ in range(2):
+        try:
+            found = path.read_bytes()
+            return found if len(found) >= 32 else None
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it meanwhile: read that one
+            continue
+        except OSError:
+            return None
+        secret = os.urandom(32)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secret)
+        return secret
+    return None
+
+
+def _sign(payload: bytes) -> bytes | None:
+    secret = _secret(key_path())
+    return None if secret is None else hmac.new(secret, payload, hashlib.sha256).digest() + payload
+
+
+def _unpickle(blob: bytes) -> object | None:
+    """The value of a signed blob, or None: not signed with this user's key, or unreadable by this Python."""
+    secret = _secret(key_path())
+    if secret is None or len(blob) <= _MAC:
+        return None
+    mac, payload = blob[:_MAC], blob[_MAC:]
+    if not hmac.compare_digest(mac, hmac.new(secret, payload, hashlib.sha256).digest()):
+        return None  # written with another key (a store from elsewhere): never unpickled
+    try:
+        value: object = pickle.loads(payload)
+    except Exception:  # written by an incompatible Python or library: recompute and overwrite
+        return None
+    return value
+
+
 def store_path(ds: DataSource) -> Path | None:
     """The store file of a store-mode source that exists while the cache is on, else None (snapshot folders are
     never written)."""
@@ -180,18 +243,15 @@ def load_for_data(path: Path, kind: str, *inputs: object) -> tuple[str, str, obj
     return data, key, _unpickle(row[0]) if row is not None else None
 
 
-def _unpickle(blob: bytes) -> object | None:
-    try:
-        value: object = pickle.loads(blob)
-    except Exception:  # written by an incompatible Python or library: recompute and overwrite
-        return None
-    return value
-
-
 def save(path: Path, key: str, kind: str, value: object, *, keep: int = KEEP) -> bool:
     """Store ``value`` under ``key`` and keep the newest ``keep`` entries of its kind; False when the store cannot
     be written."""
-    blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        blob = _sign(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # a value that cannot be pickled is simply not kept
+        return False
+    if blob is None:
+        return False
     con = _connect(path, read_only=False)
     if con is None:
         return False
@@ -232,5 +292,5 @@ def cached(ds: DataSource, kind: str, inputs: tuple[object, ...], compute: Calla
     return value
 
 
-__all__ = ["KEEP", "TABLE", "cached", "code_fingerprint", "enabled", "fingerprint", "load", "load_for_data", "save",
-           "store_path"]
+__all__ = ["KEEP", "KEY_ENV", "TABLE", "cached", "code_fingerprint", "enabled", "fingerprint", "key_path", "load",
+           "load_for_data", "save", "store_path"]

@@ -483,7 +483,8 @@ def data_fingerprint(con: duckdb.DuckDBPyConnection | None) -> str:
     """SHA-256 over everything a command can read through ``con`` (a store's connection; None: an empty store).
 
     It covers each series' provenance row with its content hash (recomputed from the frame on every write, in the
-    same transaction as the observations), each holdings download's provenance and sha256, and every stored
+    same transaction as the observations), a count and a sum of row hashes of the observations themselves (so an
+    edit made around ratecycle is seen too), each holdings download's provenance and sha256, and every stored
     release day, but not the statistics cache: two stores with the same fingerprint give every analysis the same
     inputs.
     """
@@ -492,6 +493,9 @@ def data_fingerprint(con: duckdb.DuckDBPyConnection | None) -> str:
         return digest.hexdigest()
     for row in con.execute(f"SELECT {', '.join(_META_COLUMNS)} FROM series_meta ORDER BY name").fetchall():
         digest.update(f"series {row!r};".encode())
+    for row in con.execute("SELECT series, count(*), CAST(sum(hash(date, value)) AS VARCHAR) FROM observations"
+                           " GROUP BY series ORDER BY series").fetchall():
+        digest.update(f"observations {row!r};".encode())
     if _has_table(con, "holdings"):
         for row in con.execute(_HOLDINGS_SELECT + " ORDER BY fund, as_of").fetchall():
             digest.update(f"holdings {row!r};".encode())
