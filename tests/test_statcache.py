@@ -57,8 +57,8 @@ def test_fingerprint_follows_every_byte_and_option() -> None:
 
 def test_code_fingerprint_is_the_package_files() -> None:
     root = Path(statcache.__file__).resolve().parent.parent
-    files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                   and not p.name.endswith(".pyc"))
+    files = sorted((p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                    and not p.name.endswith(".pyc")), key=lambda p: p.relative_to(root).as_posix())
     names = {p.relative_to(root).as_posix() for p in files}
     assert {"presets/note-2025.toml", "report/assets/report.css", "report/build.py"} <= names
     digest = hashlib.sha256(f"python {sys.version}; numpy {np.__version__}; pandas {pd.__version__};".encode())

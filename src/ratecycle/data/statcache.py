@@ -67,9 +67,12 @@ def code_fingerprint() -> str:
 
 
 def package_files(root: Path) -> list[Path]:
-    """The package's files in a stable order, without compiled bytecode (which differs between installs)."""
-    return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                  and p.suffix not in {".pyc", ".pyo"})
+    """The package's files ordered by relative path, without compiled bytecode (which differs between installs)."""
+    found: list[Path] = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+        found += [Path(folder, name) for name in names if not name.endswith((".pyc", ".pyo"))]
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
 def fingerprint(kind: str, *parts: object) -> str:

@@ -41,7 +41,8 @@ _LEAF = re.compile(r'"\\u0000(\d+)\\u0000"')
 
 
 def report_json(report: Report) -> str:
-    """The JSON document (stable key order, no NaN): objects indented, each list of plain values on one line.
+    """The JSON document (stable key order, no NaN): nested structure indented, each innermost list or object (a
+    chart's closes, a table row) on one line.
 
     A chart's thousands of closes are then one line instead of thousands, which halves the file and lets the fast C
     encoder write them. Parsing gives exactly what an indented dump of ``jsonable(report.to_dict())`` gives.
@@ -49,7 +50,7 @@ def report_json(report: Report) -> str:
     doc = report.to_dict()
     leaves: list[str] = []
     text, count = _LEAF.subn(lambda m: leaves[int(m.group(1))],
-                             json.dumps(_fold(doc, leaves), indent=2, allow_nan=False))
+                             json.dumps(_fold(doc, leaves, top=True), indent=2, allow_nan=False))
     if count != len(leaves):  # a string of the report looked like a placeholder: write it the plain way
         text = json.dumps(jsonable(doc), indent=2, allow_nan=False)
     return text + "\n"
@@ -58,23 +59,31 @@ def report_json(report: Report) -> str:
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
-def _fold(value: Any, leaves: list[str]) -> Any:
-    """``jsonable(value)`` with every non-empty list of plain values replaced by a placeholder for its one-line JSON."""
+def _fold(value: Any, leaves: list[str], *, top: bool = False) -> Any:
+    """``jsonable(value)`` with every innermost non-empty list or object of plain values replaced by a placeholder
+    for its one-line JSON (the document itself stays indented)."""
     if isinstance(value, dict):
-        return {str(k): _fold(v, leaves) for k, v in value.items()}
+        if top or not value or any(isinstance(v, (dict, list, tuple)) for v in value.values()):
+            return {str(k): _fold(v, leaves) for k, v in value.items()}
+        plain = {type(v) for v in value.values()} <= _PLAIN
+        return _leaf({str(k): v if plain else jsonable(v) for k, v in value.items()}, leaves)
     if not isinstance(value, (list, tuple)):
         return jsonable(value)
     if not value:
         return []
-    if any(isinstance(v, (dict, list, tuple)) for v in value):
-        return [_fold(v, leaves) for v in value]
-    try:  # built-in values go straight to the C encoder; a NaN or infinity (null in JSON) raises
-        if not {type(v) for v in value} <= _PLAIN:
-            raise ValueError("not plain")
-        text = json.dumps(value, allow_nan=False)
+    if not {type(v) for v in value} <= _PLAIN:
+        if any(isinstance(v, (dict, list, tuple)) for v in value):
+            return [_fold(v, leaves) for v in value]
+        return _leaf([jsonable(v) for v in value], leaves)
+    return _leaf(value, leaves)
+
+
+def _leaf(value: Any, leaves: list[str]) -> str:
+    """The placeholder of one-line JSON for a list or object of plain values (NaN and infinities become null)."""
+    try:  # built-in values go straight to the C encoder; a NaN or infinity raises
+        leaves.append(json.dumps(value, allow_nan=False))
     except ValueError:
-        text = json.dumps([jsonable(v) for v in value], allow_nan=False)
-    leaves.append(text)
+        leaves.append(json.dumps(jsonable(value), allow_nan=False))
     return f"\0{len(leaves) - 1}\0"
 
 
