@@ -48,6 +48,12 @@ def test_standard_decoder_and_unpack_give_back_the_input() -> None:
     assert remainders == {0, 2, 3, 4}  # 1 cannot occur: a short group of n bytes is n + 1 digits
 
 
+def test_base85_is_the_standard_encoding_with_four_stand_ins() -> None:
+    rng = random.Random(7)
+    for data in [*BYTES, bytes(rng.randrange(256) for _ in range(100_003))]:
+        assert base85(data) == base64.b85encode(data).decode("ascii").translate(str.maketrans("<>&`", ",.:["))
+
+
 def test_packing_is_deterministic_and_smaller_than_base64() -> None:
     data = json.dumps([[i, i * 0.125, f"row {i}"] for i in range(5000)]).encode()
     assert pack(data) == pack(data)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import base64
 import gzip
 
+import numpy as np
+
 _PY85 = "<>&`"
 """Characters of Python's base85 alphabet (RFC 1924 order) that could open a tag or an entity in HTML."""
 _HTML85 = ",.:["
@@ -17,6 +19,7 @@ _FROM_HTML = str.maketrans(_HTML85, _PY85)
 
 DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~".translate(_TO_HTML)
 """The 85 digits in value order, as they appear in the page."""
+_DIGIT_BYTES = np.frombuffer(DIGITS.encode("ascii"), dtype=np.uint8)
 
 
 def pack(data: bytes, level: int = 9) -> str:
@@ -25,8 +28,17 @@ def pack(data: bytes, level: int = 9) -> str:
 
 
 def base85(data: bytes) -> str:
-    """Base85 in the page's alphabet."""
-    return base64.b85encode(data).decode("ascii").translate(_TO_HTML)
+    """Base85 in the page's alphabet: the text ``base64.b85encode`` gives, with the four stand-ins.
+
+    Computed with numpy, all 4-byte groups at once (the standard library's encoder is a Python loop, about ten times
+    slower)."""
+    pad = -len(data) % 4
+    words = np.frombuffer(data + b"\0" * pad, dtype=">u4").astype(np.int64)
+    digits = np.empty((words.size, 5), dtype=np.int64)
+    for place in range(4, -1, -1):
+        words, digits[:, place] = np.divmod(words, 85)
+    text = _DIGIT_BYTES[digits].tobytes()
+    return text[:len(text) - pad].decode("ascii")
 
 
 def unpack(text: str) -> bytes:
