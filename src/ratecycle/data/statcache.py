@@ -213,12 +213,19 @@ def load(path: Path, key: str) -> object | None:
     if con is None:
         return None
     try:
+        blob = _entry(con, key)
+    finally:
+        con.close()
+    return None if blob is None else _unpickle(blob)
+
+
+def _entry(con: duckdb.DuckDBPyConnection, key: str) -> bytes | None:
+    """The signed blob stored under ``key``, or None (no entry, or no cache table yet)."""
+    try:
         row = con.execute(f"SELECT value FROM {TABLE} WHERE key = ?", [key]).fetchone()
     except Exception:  # no such table yet
         return None
-    finally:
-        con.close()
-    return None if row is None else _unpickle(row[0])
+    return None if row is None else bytes(row[0])
 
 
 def load_for_data(path: Path, kind: str, *inputs: object) -> tuple[str, str, object | None]:
@@ -235,15 +242,12 @@ def load_for_data(path: Path, kind: str, *inputs: object) -> tuple[str, str, obj
     try:
         data = data_fingerprint(con)
         key = fingerprint(kind, data, *inputs)
-        try:
-            row = con.execute(f"SELECT value FROM {TABLE} WHERE key = ?", [key]).fetchone()
-        except Exception:  # no such table yet
-            row = None
+        blob = _entry(con, key)
     except Exception:  # an unreadable store: the computation that follows reports it properly
         return "", "", None
     finally:
         con.close()
-    return data, key, _unpickle(row[0]) if row is not None else None
+    return data, key, None if blob is None else _unpickle(blob)
 
 
 def save(path: Path, key: str, kind: str, value: object, *, keep: int = KEEP) -> bool:

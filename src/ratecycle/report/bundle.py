@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import RatecycleError
-from .packing import UNPACK_JS, pack
+from .packing import pack
 
 
 def plotly_js_path() -> Path:
@@ -35,7 +35,7 @@ def _cache_file(source: Path) -> Path | None:
 
 @lru_cache(maxsize=1)
 def plotly_packed() -> str:
-    """plotly.js packed for the page (computed once, about 0.4 s, then read from the user cache directory)."""
+    """plotly.js packed for the page (computed once, about 0.3 s, then read from the user cache directory)."""
     source = plotly_js_path()
     cache = _cache_file(source)
     if cache is not None and cache.is_file():
@@ -58,7 +58,6 @@ var s=document.createElement('script');s.textContent=code;document.head.appendCh
 
 
 def bundle_html() -> str:
-    """The unpacking function, the embedded bundle and its loader, for the page head."""
-    return (f"<script>{UNPACK_JS}</script>"
-            f'<script type="application/octet-stream" id="plotly-bundle">{plotly_packed()}</script>'
+    """The embedded bundle and its loader, for the page head after ``packing.UNPACK_JS``."""
+    return (f'<script type="application/octet-stream" id="plotly-bundle">{plotly_packed()}</script>'
             f"<script>{LOADER}</script>")

@@ -14,6 +14,7 @@ from .figures import plotly_spec
 from .glossary import TERMS, Term, entry_text, link_terms
 from .markdown import section_labels
 from .model import Explorer, Figure, Paragraph, Report, Section, Table, as_paragraph
+from .packing import UNPACK_JS
 
 __all__ = ["PLOTLY_CONFIG", "chart_html", "plotly_js_path", "render_html", "script_json"]
 
@@ -134,7 +135,8 @@ def render_html(report: Report) -> str:
                 f"cycles: {_esc(str(report.settings.get('cycles_text', '')))}")
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{_esc(report.title)}</title><style>{_css()}</style>{bundle_html()}</head><body>"
+            f"<title>{_esc(report.title)}</title><style>{_css()}</style><script>{UNPACK_JS}</script>{bundle_html()}"
+            "</head><body>"
             f'<nav class="toc" aria-label="Contents"><details open><summary>Contents</summary><ul>{toc}</ul>'
             f'</details></nav><main><header class="report-head"><h1>{_esc(report.title)}</h1><p>{subtitle}</p>'
             f'</header>{body}</main><a class="to-top" href="#">Contents &uarr;</a></body></html>')
